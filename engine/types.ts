@@ -1,0 +1,89 @@
+// Public types of the embedding API (DESIGN.md "Embedding API"). The Engine class
+// in engine/engine.ts implements them; the gateway is written against them too.
+
+export const Durability = { fsync: 'fsync', async: 'async', memory: 'memory' } as const
+export type Durability = (typeof Durability)[keyof typeof Durability]
+
+export interface EngineOptions {
+  /** Journal directory. Default `./data`. Ignored in `memory` mode. */
+  dataDir?: string
+  /** `fsync` (default: group commit, ack after fsync), `async` (ack after write to the OS,
+   *  fsync every `asyncFsyncIntervalMs`), `memory` (no journal; benchmarks and tests only). */
+  durability?: Durability
+  /** async mode: fsync period. Default 20 ms. */
+  asyncFsyncIntervalMs?: number
+  /** Largest payload accepted, bytes. Default 1 MiB. */
+  maxPayload?: number
+  /** Most destination groups per message. Default 16 (the protocol's limit). */
+  maxGroups?: number
+  /** Per-publisher dedupe window, in pseqs. Default 100 000. */
+  dedupeWindow?: number
+  /** Journal segment size. Default 256 MiB. */
+  segmentBytes?: number
+  /** Retention: delete whole old segments beyond these. Default: keep everything. */
+  retention?: { maxBytes?: number; maxAgeMs?: number }
+  /** Sequencer closes a batch at this many messages / bytes, or after lingerUs. */
+  batchMaxMessages?: number
+  batchMaxBytes?: number
+  lingerUs?: number
+  /** Ring sizes in bytes (powers of two). */
+  ingressRingBytes?: number
+  sequencedRingBytes?: number
+}
+
+/** Identity a publisher may pass; omitted: the engine's own publisher with automatic pseq. */
+export interface PublishOptions {
+  publisher?: bigint
+  pseq?: bigint
+}
+
+export interface PublishResult {
+  gsn: bigint
+  /** One gseq per destination group, in the order the groups were given. */
+  gseqs: bigint[]
+}
+
+export interface SubscribeOptions {
+  /** 0n or omitted: from now. n: from gsn n (replay from the journal, then live). */
+  fromGsn?: bigint
+  /** Deliver before durable (marked by Deliver.durable_gsn < gsn). Default false. */
+  tentative?: boolean
+}
+
+/**
+ * One delivery: a Deliver frame (FlatBuffers) holding messages in gsn order, read through
+ * a cursor. Valid only during the handler call: copy what you keep.
+ */
+export interface DeliverBatch {
+  readonly subscription: number
+  readonly count: number
+  readonly durableGsn: number
+  /** The Deliver frame bytes [frameOffset, frameOffset + frameLength). */
+  readonly frame: Uint8Array
+  readonly frameOffset: number
+  readonly frameLength: number
+  /** Cursor: call next() before reading the first message. */
+  next(): boolean
+  readonly gsn: number
+  readonly publisher: number
+  readonly pseq: number
+  readonly time: number
+  readonly groupCount: number
+  group(i: number): number
+  gseq(i: number): number
+  /** Payload view (no copy), valid during the handler call. */
+  payload(): Uint8Array
+  readonly payloadOffset: number
+  readonly payloadLength: number
+}
+
+export type DeliverHandler = (batch: DeliverBatch) => void
+
+export interface Subscription {
+  readonly id: number
+  /** Next gsn this subscription will deliver. */
+  readonly nextGsn: bigint
+  /** Resolves when replay caught up and the subscription is live. */
+  readonly live: Promise<void>
+  close(): void
+}
