@@ -1,0 +1,110 @@
+// Plain-object shapes of the frames in codec/ordo.fbs, for the Builder-based
+// helpers (codec/frames.ts) used by control paths, tests and tools. u64 fields
+// are bigint at this boundary; u32 fields are numbers.
+
+export interface WireMessage {
+  gsn: bigint
+  publisher: bigint
+  pseq: bigint
+  groups: number[]
+  /** One per group; zeros in a Publish. */
+  gseqs: bigint[]
+  time: bigint
+  payload: Uint8Array
+}
+
+export interface HelloFrame {
+  type: 'Hello'
+  token: string
+  publisher: bigint
+}
+export interface WelcomeFrame {
+  type: 'Welcome'
+  publisher: bigint
+  maxPayload: number
+  maxGroups: number
+  durableGsn: bigint
+}
+export interface ResolveGroupsFrame {
+  type: 'ResolveGroups'
+  names: string[]
+  create: boolean
+}
+export interface GroupsFrame {
+  type: 'Groups'
+  names: string[]
+  ids: number[]
+}
+export interface PublishFrame {
+  type: 'Publish'
+  messages: WireMessage[]
+}
+export interface PublishAckFrame {
+  type: 'PublishAck'
+  pseqs: bigint[]
+  gsns: bigint[]
+}
+export interface SubscribeFrame {
+  type: 'Subscribe'
+  id: number
+  groups: number[]
+  fromGsn: bigint
+  tentative: boolean
+}
+export interface SubscribedFrame {
+  type: 'Subscribed'
+  id: number
+  nextGsn: bigint
+}
+export interface DeliverFrame {
+  type: 'Deliver'
+  subscription: number
+  messages: WireMessage[]
+  durableGsn: bigint
+}
+export interface UnsubscribeFrame {
+  type: 'Unsubscribe'
+  id: number
+}
+export interface AckFrame {
+  type: 'Ack'
+  subscription: number
+  gsn: bigint
+}
+export interface HeartbeatFrame {
+  type: 'Heartbeat'
+  durableGsn: bigint
+}
+export interface ErrorFrame {
+  type: 'Error'
+  code: number
+  message: string
+  ref: bigint
+}
+
+export type WireFrame =
+  | HelloFrame
+  | WelcomeFrame
+  | ResolveGroupsFrame
+  | GroupsFrame
+  | PublishFrame
+  | PublishAckFrame
+  | SubscribeFrame
+  | SubscribedFrame
+  | DeliverFrame
+  | UnsubscribeFrame
+  | AckFrame
+  | HeartbeatFrame
+  | ErrorFrame
+
+export type WireFrameType = WireFrame['type']
+/** The body fields of a frame type (what the encodeX helpers take). */
+export type BodyOf<T extends WireFrameType> = Omit<Extract<WireFrame, { type: T }>, 'type'>
+
+/** A message to publish: gsn, gseqs and time are written as zeros. */
+export interface PublishMessageInit {
+  publisher: bigint
+  pseq: bigint
+  groups: number[]
+  payload: Uint8Array
+}
