@@ -43,6 +43,10 @@ const waitAsync = (Atomics as unknown as {
   waitAsync: (i32: Int32Array, index: number, value: number, timeout?: number) => WaitAsyncResult
 }).waitAsync
 
+// Largest timer delay Node accepts (about 24.8 days).
+const MAX_TIMER_MS = 2 ** 31 - 1
+function noop(): void {}
+
 export class Doorbell {
   readonly i32: Int32Array
   readonly seqIndex: number
@@ -116,7 +120,10 @@ export class Doorbell {
 
   /**
    * Sleeper, step 3 for the main thread: Atomics.waitAsync, so the event loop keeps
-   * running. Resolves false on timeout. Allocates a promise: call it per sleep, not per record.
+   * running. Resolves false on timeout. Allocates a promise and a timer: call it per
+   * sleep, not per record. A pending waitAsync does not keep Node's event loop alive by
+   * itself (the process would exit mid-wait with nothing else scheduled), so a timer of
+   * the same length holds it open until the wait settles.
    */
   awaitAsync(seq: number, timeoutMs: number): Promise<boolean> {
     const r = waitAsync(this.i32, this.seqIndex, seq, timeoutMs)
@@ -124,7 +131,9 @@ export class Doorbell {
       this.cancel()
       return Promise.resolve(r.value !== 'timed-out')
     }
+    const keepAlive = setInterval(noop, MAX_TIMER_MS)
     return (r.value as Promise<'ok' | 'timed-out'>).then((v) => {
+      clearInterval(keepAlive)
       this.cancel()
       return v !== 'timed-out'
     })

@@ -24,6 +24,8 @@ export interface ConsumerData {
   spinPerBatchUs: number
   /** Read ahead, pause, re-verify the held records, then release. */
   holdAndRecheck: boolean
+  /** Fixed park timeout (ms) instead of 1..20 ms backoff: a huge one proves wake-ups come from notify. */
+  parkMs?: number
 }
 
 export interface ConsumerResult {
@@ -36,7 +38,13 @@ export interface ConsumerResult {
 const d = workerData as ConsumerData
 const consumer: RingConsumer =
   d.kind === 'spsc' ? SpscRing.attach(d.sab).consumer : SpmcRing.attach(d.sab, d.consumerIndex)
-const idle = new BackoffIdleStrategy({ maxSpins: 100, maxYields: 20, minParkMs: 1, maxParkMs: 20, parker: consumer })
+const idle = new BackoffIdleStrategy({
+  maxSpins: 100,
+  maxYields: 20,
+  minParkMs: d.parkMs ?? 1,
+  maxParkMs: d.parkMs ?? 20,
+  parker: consumer,
+})
 
 let expected = 0
 let failure = ''

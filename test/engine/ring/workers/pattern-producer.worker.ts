@@ -20,6 +20,8 @@ export interface ProducerData {
   claimTimeoutMs: number
   /** Close the ring after the last commit. */
   closeAtEnd: boolean
+  /** Fixed park timeout (ms) instead of 1..20 ms backoff: a huge one proves wake-ups come from notify. */
+  parkMs?: number
 }
 
 export interface ProducerResult {
@@ -34,7 +36,7 @@ const producer: RingProducer = d.kind === 'spsc' ? SpscRing.attach(d.sab).produc
 const idle =
   d.idle === 'spin'
     ? new BusySpinIdleStrategy()
-    : new BackoffIdleStrategy({ maxSpins: 100, maxYields: 20, minParkMs: 1, maxParkMs: 20, parker: producer })
+    : new BackoffIdleStrategy({ maxSpins: 100, maxYields: 20, minParkMs: d.parkMs ?? 1, maxParkMs: d.parkMs ?? 20, parker: producer })
 
 let failure = ''
 let seq = 0
