@@ -64,6 +64,8 @@ export class RingConsumer implements Parker {
   private releasedPos: number
   private peekedEnd: number
   private hasPeeked = false
+  // Tail as last loaded by peek() (read() loads its own once per batch).
+  private tailCache: number
 
   constructor(views: RingViews, consumerIndex: number) {
     if (!Number.isInteger(consumerIndex) || consumerIndex < 0 || consumerIndex >= views.consumerCount) {
@@ -88,6 +90,7 @@ export class RingConsumer implements Parker {
     this.readPos = Atomics.load(this.meta, this.cursorWord)
     this.releasedPos = this.readPos
     this.peekedEnd = this.readPos
+    this.tailCache = this.readPos
   }
 
   /** Position after the last record handed out (u32). During a handler call: after that record. */
@@ -157,6 +160,8 @@ export class RingConsumer implements Parker {
       }
     }
     this.readPos = pos
+    // peek() walks up to tailCache: never leave it behind readPos.
+    this.tailCache = tail
     return n
   }
 
@@ -166,9 +171,14 @@ export class RingConsumer implements Parker {
    * skipped (counted as read). advance() moves past the record.
    */
   peek(): number {
-    if (Atomics.load(this.meta, this.detachedWord) !== 0) return CLOSED
-    const tail = Atomics.load(this.meta, TAIL_INDEX)
     let pos = this.readPos
+    if (pos === this.tailCache) {
+      // Shared words are read only when the cached tail is used up, so walking a batch
+      // record by record costs no more atomics than read() does.
+      if (Atomics.load(this.meta, this.detachedWord) !== 0) return CLOSED
+      this.tailCache = Atomics.load(this.meta, TAIL_INDEX)
+    }
+    const tail = this.tailCache
     while (pos !== tail) {
       const index = pos & this.mask
       const length = this.i32[index >> 2]!

@@ -9,7 +9,7 @@ import type { RingConsumer } from '../../../../engine/ring/ring-consumer.js'
 import type { RingProducer } from '../../../../engine/ring/ring-producer.js'
 import { SpmcRing } from '../../../../engine/ring/spmc-ring.js'
 import { SpscRing } from '../../../../engine/ring/spsc-ring.js'
-import { BACK_PRESSURED, TOO_LARGE } from '../../../../engine/ring/ring-sentinels.js'
+import { BACK_PRESSURED, EMPTY, TOO_LARGE } from '../../../../engine/ring/ring-sentinels.js'
 import { TAIL_INDEX, cursorIndex, headerBytes } from '../../../../engine/ring/ring-descriptor.js'
 
 export type RingOp =
@@ -20,6 +20,7 @@ export type RingOp =
   | { op: 'poll'; consumer: number; limit: number }
   | { op: 'readAhead'; consumer: number; limit: number }
   | { op: 'release'; consumer: number }
+  | { op: 'peekAdvance'; consumer: number }
 
 interface Rec {
   id: number
@@ -174,6 +175,27 @@ export class RingModel {
         if (o.op === 'poll') c.releasedPos = c.readPos
         assert.equal(c.ring.readPosition, this.ringPos(c.readPos), 'readPosition after read')
         assert.equal(c.ring.releasedPosition, this.ringPos(c.releasedPos), 'releasedPosition')
+        return
+      }
+      case 'peekAdvance': {
+        const c = this.consumers[o.consumer % this.consumers.length]!
+        const at = c.ring.peek()
+        const rec = this.records[c.next]
+        if (rec === undefined) {
+          assert.equal(at, EMPTY)
+          return
+        }
+        assert.equal(at, this.index(rec.start) + 8, `peek record ${rec.id} offset`)
+        assert.equal(c.ring.recordLength, rec.length)
+        assert.equal(c.ring.recordType, rec.type)
+        for (let i = 0; i < rec.length; i++) {
+          if (c.ring.bytes[at + i] !== ((rec.id * 131 + i) & 0xff)) assert.fail(`record ${rec.id} byte ${i} changed`)
+        }
+        c.ring.advance()
+        c.next++
+        this.delivered++
+        c.readPos = rec.end
+        assert.equal(c.ring.readPosition, this.ringPos(c.readPos))
         return
       }
       case 'release': {

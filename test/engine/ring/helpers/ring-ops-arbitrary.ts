@@ -30,6 +30,7 @@ export function opsArb(maxPayload: number, consumers: number, maxOps = 300): fc.
     { weight: 5, arbitrary: fc.record({ op: fc.constant('poll' as const), consumer, limit: fc.integer({ min: 1, max: 8 }) }) },
     { weight: 2, arbitrary: fc.record({ op: fc.constant('readAhead' as const), consumer, limit: fc.integer({ min: 1, max: 8 }) }) },
     { weight: 2, arbitrary: fc.record({ op: fc.constant('release' as const), consumer }) },
+    { weight: 3, arbitrary: fc.record({ op: fc.constant('peekAdvance' as const), consumer }) },
   )
   return fc.array(op, { minLength: 1, maxLength: maxOps, size: 'max' })
 }
