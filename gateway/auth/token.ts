@@ -1,0 +1,149 @@
+// Access tokens: JSON Web Tokens (RFC 7519) signed with HMAC-SHA256 (HS256) and
+// the server's secret, so any JWT library can mint one too. The claims say which
+// group name patterns (gateway/auth/group-pattern.ts) the holder may publish to
+// and subscribe to:
+//
+//   { "sub": "billing-svc",           optional: who holds it (shown in logs)
+//     "publish": ["orders.*"],        patterns the holder may publish to
+//     "subscribe": [">"],             patterns the holder may subscribe to
+//     "iat": 1790000000,              issued at, seconds since the epoch
+//     "exp": 1790003600 }             optional expiry, seconds since the epoch
+//
+// Resolving a group name (ResolveGroups) is allowed when either list matches it.
+// Checked once at Hello (and per HTTP request); a token that expires while a
+// connection is open does not close it (like NATS: auth is per connection).
+
+import { createHmac, timingSafeEqual } from 'node:crypto'
+import { AuthError } from './auth-errors.js'
+import { PatternSet } from './group-pattern.js'
+
+export interface TokenClaims {
+  sub?: string
+  publish: string[]
+  subscribe: string[]
+  iat?: number
+  /** Seconds since the epoch. */
+  exp?: number
+}
+
+export interface MintOptions {
+  sub?: string
+  publish?: readonly string[]
+  subscribe?: readonly string[]
+  /** Lifetime in milliseconds; omitted: no expiry. */
+  ttlMs?: number
+  /** Current time in ms (tests). Default Date.now(). */
+  now?: number
+}
+
+const HEADER = base64url(Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })))
+
+function base64url(b: Buffer): string {
+  return b.toString('base64url')
+}
+
+function sign(secret: string, signingInput: string): Buffer {
+  return createHmac('sha256', secret).update(signingInput).digest()
+}
+
+/** Mints a token. Patterns are checked (AuthError BAD_PATTERN) so a typo fails here, not at the server. */
+export function mintToken(secret: string, options: MintOptions): string {
+  if (secret.length === 0) throw new AuthError('BAD_TOKEN', 'empty secret: a token needs a secret to be signed with')
+  const publish = [...(options.publish ?? [])]
+  const subscribe = [...(options.subscribe ?? [])]
+  new PatternSet(publish)
+  new PatternSet(subscribe)
+  const nowS = Math.floor((options.now ?? Date.now()) / 1000)
+  const claims: TokenClaims = { publish, subscribe, iat: nowS }
+  if (options.sub !== undefined) claims.sub = options.sub
+  if (options.ttlMs !== undefined) claims.exp = nowS + Math.ceil(options.ttlMs / 1000)
+  const body = base64url(Buffer.from(JSON.stringify(claims)))
+  const input = `${HEADER}.${body}`
+  return `${input}.${base64url(sign(secret, input))}`
+}
+
+/** What a verified token allows. */
+export class Grants {
+  constructor(
+    readonly subject: string,
+    readonly publish: PatternSet,
+    readonly subscribe: PatternSet,
+    /** Open mode: the server has no secret and allows everything. */
+    readonly open: boolean,
+  ) {}
+
+  static readonly OPEN = new Grants('anonymous', new PatternSet(['>']), new PatternSet(['>']), true)
+
+  canPublish(name: string): boolean {
+    return this.open || this.publish.matches(name)
+  }
+
+  canSubscribe(name: string): boolean {
+    return this.open || this.subscribe.matches(name)
+  }
+
+  /** ResolveGroups: allowed when the holder could publish to or subscribe to the name. */
+  canResolve(name: string): boolean {
+    return this.open || this.publish.matches(name) || this.subscribe.matches(name)
+  }
+}
+
+/**
+ * Verifies a token against the secret and returns its grants; throws AuthError
+ * (BAD_TOKEN, BAD_SIGNATURE, TOKEN_EXPIRED, BAD_CLAIMS, BAD_PATTERN) otherwise.
+ */
+export function verifyToken(secret: string, token: string, now: number = Date.now()): Grants {
+  if (typeof token !== 'string' || token.length === 0) throw new AuthError('BAD_TOKEN', 'no token: this server requires one (Hello.token)')
+  if (token.length > 16384) throw new AuthError('BAD_TOKEN', `token too long: size=${token.length}, max=16384`)
+  const parts = token.split('.')
+  if (parts.length !== 3) throw new AuthError('BAD_TOKEN', `malformed token: parts=${parts.length}, expected=3`)
+  const [h, b, s] = parts as [string, string, string]
+  let header: unknown
+  let claims: unknown
+  try {
+    header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8'))
+    claims = JSON.parse(Buffer.from(b, 'base64url').toString('utf8'))
+  } catch {
+    throw new AuthError('BAD_TOKEN', 'malformed token: header or claims are not base64url JSON')
+  }
+  if (typeof header !== 'object' || header === null || (header as { alg?: unknown }).alg !== 'HS256') {
+    throw new AuthError('BAD_TOKEN', `unsupported token: alg=${String((header as { alg?: unknown } | null)?.alg)}, expected=HS256`)
+  }
+  const expected = sign(secret, `${h}.${b}`)
+  const given = Buffer.from(s, 'base64url')
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new AuthError('BAD_SIGNATURE', 'bad token signature: it was not signed with this server\'s secret')
+  }
+  if (typeof claims !== 'object' || claims === null) throw new AuthError('BAD_CLAIMS', 'bad token claims: not an object')
+  const c = claims as Record<string, unknown>
+  const exp = c.exp
+  if (exp !== undefined && (typeof exp !== 'number' || !Number.isFinite(exp))) throw new AuthError('BAD_CLAIMS', `bad token claims: exp=${String(exp)}`)
+  if (typeof exp === 'number' && exp * 1000 <= now) {
+    throw new AuthError('TOKEN_EXPIRED', `token expired: exp=${new Date(exp * 1000).toISOString()}, now=${new Date(now).toISOString()}`)
+  }
+  const publish = stringList(c.publish, 'publish')
+  const subscribe = stringList(c.subscribe, 'subscribe')
+  const sub = typeof c.sub === 'string' ? c.sub : 'token'
+  return new Grants(sub, new PatternSet(publish), new PatternSet(subscribe), false)
+}
+
+function stringList(v: unknown, name: string): string[] {
+  if (v === undefined) return []
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new AuthError('BAD_CLAIMS', `bad token claims: ${name} must be a list of strings`)
+  return v as string[]
+}
+
+/** Token check of a server: open mode (no secret) grants everything. */
+export class Authenticator {
+  constructor(private readonly secret: string | undefined) {}
+
+  get open(): boolean {
+    return this.secret === undefined || this.secret.length === 0
+  }
+
+  /** Grants for a token (ignored in open mode); throws AuthError. */
+  authenticate(token: string, now: number = Date.now()): Grants {
+    if (this.open) return Grants.OPEN
+    return verifyToken(this.secret!, token, now)
+  }
+}

@@ -1,0 +1,97 @@
+// Shared pieces of the `ordo` commands: argument parsing with clear errors,
+// durations, and the command interface the dispatcher (tools/cli.ts) calls.
+
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+
+/** A mistake of the user (bad option, missing argument): printed without a stack, exit code 2. */
+export class UsageError extends Error {
+  readonly code = 'USAGE'
+  constructor(message: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}
+
+/** A failure while running a command (cannot connect, server refused...): printed without a stack, exit code 1. */
+export class CommandError extends Error {
+  readonly code: string
+  constructor(code: string, message: string) {
+    super(message)
+    this.name = 'CommandError'
+    this.code = code
+  }
+}
+
+export interface Command {
+  readonly name: string
+  /** One line for `ordo --help`. */
+  readonly summary: string
+  /** Full text for `ordo <name> --help`. */
+  readonly help: string
+  /** Runs the command; resolves to the process exit code. */
+  run(argv: string[]): Promise<number>
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>
+
+/** The parsed values of an option spec (what parseArgs returns, named so declarations can be emitted). */
+export type OptionValues<O extends Options> = {
+  [K in keyof O]?: O[K] extends { type: 'string'; multiple: true }
+    ? string[]
+    : O[K] extends { type: 'string' }
+      ? string
+      : O[K] extends { multiple: true }
+        ? boolean[]
+        : boolean
+} & { help?: boolean }
+
+export interface Parsed<O extends Options> {
+  values: OptionValues<O>
+  positionals: string[]
+}
+
+/** parseArgs with `--help` built in and errors turned into UsageError naming the command. */
+export function parse<O extends Options>(command: string, argv: string[], options: O, allowPositionals = true): Parsed<O> {
+  try {
+    const r = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true })
+    return { values: r.values as OptionValues<O>, positionals: r.positionals }
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err)
+    throw new UsageError(`ordo ${command}: ${msg} (see: ordo ${command} --help)`)
+  }
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+
+/** Parses `500ms`, `30s`, `15m`, `1h`, `7d` (or a bare number of seconds) into milliseconds. */
+export function parseDuration(option: string, text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim())
+  if (m === null) throw new UsageError(`bad duration: ${option}=${JSON.stringify(text)} (examples: 500ms, 30s, 15m, 1h, 7d)`)
+  return Math.round(Number(m[1]) * UNITS[m[2] ?? 's']!)
+}
+
+/** Parses an integer option within [min, max]. */
+export function parseInteger(option: string, text: string | undefined, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  if (text === undefined) return fallback
+  if (!/^\d+$/.test(text.trim())) throw new UsageError(`bad number: ${option}=${JSON.stringify(text)} (an integer is expected)`)
+  const n = Number(text)
+  if (n < min || n > max) throw new UsageError(`out of range: ${option}=${n} (allowed ${min}..${max})`)
+  return n
+}
+
+/** Splits `a,b c` style group lists (commas and/or repeated arguments). */
+export function splitGroups(list: string): string[] {
+  return list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+}
+
+/** Default WebSocket URL of a local server, or ORDO_URL. */
+export function defaultUrl(): string {
+  return process.env.ORDO_URL ?? 'ws://127.0.0.1:7070/'
+}
+
+export function stderr(line: string): void {
+  process.stderr.write(line + '\n')
+}
