@@ -156,7 +156,8 @@ export class RingProducer implements Parker {
    */
   tryClaimMax(minLength: number, maxLength: number, type: number): number {
     if ((minLength >>> 0) !== minLength || minLength > this.maxPayloadLength) return this.badLength(minLength)
-    if ((maxLength >>> 0) !== maxLength || maxLength < minLength) {
+    // maxLength may be anything >= minLength (Infinity included): it is capped below.
+    if (!(maxLength >= minLength)) {
       throw new RingError(RingErrorCode.badLength, `bad claim range: minLength=${minLength}, maxLength=${maxLength}`)
     }
     if ((type | 0) !== type || type < 0) throw this.badType(type)

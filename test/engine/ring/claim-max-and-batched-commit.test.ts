@@ -14,6 +14,9 @@ test('tryClaimMax on an empty ring grants up to maxLength, capped by maxPayloadL
   ring.abandon()
   assert.equal(ring.tryClaimMax(8, 100_000, 3), 8)
   assert.equal(ring.claimedLength, ring.maxPayloadLength)
+  ring.abandon()
+  assert.equal(ring.tryClaimMax(0, Number.POSITIVE_INFINITY, 3), 8)
+  assert.equal(ring.claimedLength, ring.maxPayloadLength)
 })
 
 test('an encoder writes a variable batch into the granted space, shrinks, commits; the consumer sees exactly it', () => {

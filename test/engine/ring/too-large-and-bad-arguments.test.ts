@@ -40,5 +40,6 @@ test('bad lengths and types throw RingError with a code', () => {
   assert.throws(() => ring.tryClaim(8, -1), (e: unknown) => e instanceof RingError && e.code === 'RING_BAD_RECORD_TYPE')
   assert.throws(() => ring.tryClaim(8, 2 ** 31), (e: unknown) => e instanceof RingError && e.code === 'RING_BAD_RECORD_TYPE')
   assert.throws(() => ring.tryClaimMax(16, 8, 0), (e: unknown) => e instanceof RingError && e.code === 'RING_BAD_LENGTH')
+  assert.throws(() => ring.tryClaimMax(16, Number.NaN, 0), (e: unknown) => e instanceof RingError && e.code === 'RING_BAD_LENGTH')
   assert.throws(() => ring.tryClaim(8, 0.5), /type=0.5/)
 })
