@@ -18,6 +18,7 @@ export { SpmcRing } from './spmc-ring.js'
 export { RingProducer, DEFAULT_CLAIM_TIMEOUT_MS } from './ring-producer.js'
 export { RingConsumer, detachConsumer, type RecordHandler } from './ring-consumer.js'
 export { Doorbell, DOORBELL_BYTES } from './doorbell.js'
+export { committedUnreleasedBytes } from './ring-occupancy.js'
 export { TOO_LARGE, BACK_PRESSURED, CLOSED, EMPTY, RingResult } from './ring-sentinels.js'
 export { RingError, RingErrorCode } from './ring-errors.js'
 export {

@@ -13,6 +13,7 @@ import type { IdleStrategy } from '../idle/idle-strategy.js'
 import { RingConsumer, detachConsumer } from './ring-consumer.js'
 import { createRingBuffer, openRingViews, type RingViews } from './ring-layout.js'
 import { RingProducer } from './ring-producer.js'
+import { committedUnreleasedBytes } from './ring-occupancy.js'
 
 export class SpmcRing {
   readonly buffer: SharedArrayBuffer
@@ -88,6 +89,11 @@ export class SpmcRing {
   }
   close(): void {
     this.producer.close()
+  }
+
+  /** Committed bytes not yet released by the slowest attached consumer; any thread may ask. */
+  usedBytes(): number {
+    return committedUnreleasedBytes(this.views.meta, this.consumerCount)
   }
 
   get closed(): boolean {

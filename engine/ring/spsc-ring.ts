@@ -13,6 +13,7 @@ import type { IdleStrategy } from '../idle/idle-strategy.js'
 import { RingConsumer, type RecordHandler } from './ring-consumer.js'
 import { createRingBuffer, openRingViews } from './ring-layout.js'
 import { RingProducer } from './ring-producer.js'
+import { committedUnreleasedBytes } from './ring-occupancy.js'
 
 export class SpscRing {
   readonly buffer: SharedArrayBuffer
@@ -24,9 +25,11 @@ export class SpscRing {
   readonly u32: Uint32Array
   readonly capacity: number
   readonly maxPayloadLength: number
+  private readonly meta: Int32Array
 
   private constructor(sab: SharedArrayBuffer) {
     const views = openRingViews(sab)
+    this.meta = views.meta
     this.buffer = sab
     this.producer = new RingProducer(views)
     this.consumer = new RingConsumer(views, 0)
@@ -94,6 +97,11 @@ export class SpscRing {
   /** Closes the ring (from either side): consumers drain, then see CLOSED; claim() returns CLOSED. */
   close(): void {
     this.producer.close()
+  }
+
+  /** Committed bytes not yet released by the slowest attached consumer; any thread may ask. */
+  usedBytes(): number {
+    return committedUnreleasedBytes(this.meta, 1)
   }
 
   get closed(): boolean {

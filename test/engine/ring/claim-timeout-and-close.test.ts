@@ -8,7 +8,7 @@ import { SpscRing } from '../../../engine/ring/spsc-ring.js'
 import { BACK_PRESSURED, CLOSED } from '../../../engine/ring/ring-sentinels.js'
 import { NoOpIdleStrategy } from '../../../engine/idle/no-op-idle-strategy.js'
 import { startWorker } from './helpers/run-worker.js'
-import { settle } from './helpers/main-thread.js'
+import { waitUntil } from './helpers/main-thread.js'
 import type { ProducerData, ProducerResult } from './workers/pattern-producer.worker.js'
 import type { ConsumerData, ConsumerResult } from './workers/pattern-consumer.worker.js'
 
@@ -43,7 +43,7 @@ test('workers: closing from the consumer side releases a producer parked on a fu
     closeAtEnd: false,
     parkMs: 10_000,
   } satisfies ProducerData, 30_000)
-  await settle(() => ring.available())
+  await waitUntil(() => ring.available() > ring.capacity - 56, 'the ring to fill up')
   const t0 = performance.now()
   ring.consumer.close()
   const p = await producer.result

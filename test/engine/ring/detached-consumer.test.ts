@@ -8,7 +8,7 @@ import assert from 'node:assert/strict'
 import { SpmcRing } from '../../../engine/ring/spmc-ring.js'
 import { BACK_PRESSURED, CLOSED } from '../../../engine/ring/ring-sentinels.js'
 import { startWorker } from './helpers/run-worker.js'
-import { drainPattern, settle } from './helpers/main-thread.js'
+import { drainPattern, waitUntil } from './helpers/main-thread.js'
 import type { ProducerData, ProducerResult } from './workers/pattern-producer.worker.js'
 
 test('same thread: detaching the consumer that never reads frees the producer', () => {
@@ -51,15 +51,14 @@ test('workers: a producer parked behind a dead consumer wakes when it is detache
     closeAtEnd: false,
     parkMs: 10_000,
   } satisfies ProducerData, 30_000)
-  // Consumer 0 reads what it can; consumer 1 (never opened) holds the ring full.
-  let received = 0
-  const drained = settle(() => {
-    received += live.poll(() => {})
-    return received
-  })
-  const before = await drained
+  // Consumer 0 reads what it can; consumer 1 (never opened, cursor 0) holds the ring full.
+  let before = 0
+  await waitUntil(() => {
+    before += live.poll(() => {})
+    return ring.usedBytes() > ring.capacity - 56
+  }, 'the producer to fill the ring up to consumer 1')
+  before += live.poll(() => {})
   assert.ok(before < count, `producer must be stalled by consumer 1: received=${before}`)
-  assert.equal(live.available(), 0)
   const t0 = performance.now()
   ring.detach(1)
   // The rest arrives (checked record by record) now that only consumer 0 counts.

@@ -6,7 +6,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { SpscRing } from '../../../engine/ring/spsc-ring.js'
 import { startWorker } from './helpers/run-worker.js'
-import { drainPattern, settle } from './helpers/main-thread.js'
+import { drainPattern, sleep, waitUntil } from './helpers/main-thread.js'
 import type { ProducerData, ProducerResult } from './workers/pattern-producer.worker.js'
 
 test('producer parks on a full ring and wakes on release', async () => {
@@ -23,10 +23,11 @@ test('producer parks on a full ring and wakes on release', async () => {
     closeAtEnd: false,
     parkMs: 10_000,
   } satisfies ProducerData, 30_000)
-  // Nobody consumes: the producer fills the ring and stops.
-  const stalledAt = await settle(() => ring.available())
-  assert.ok(stalledAt <= ring.capacity, `never more than the capacity committed: ${stalledAt}`)
-  assert.ok(stalledAt > ring.capacity - 64, `the ring filled up: ${stalledAt}`)
+  // Nobody consumes: the producer fills the ring (no room for its next record: records
+  // are at most 56 bytes) and must then stay stopped.
+  await waitUntil(() => ring.available() > ring.capacity - 56, 'the ring to fill up')
+  await sleep(100)
+  assert.ok(ring.available() <= ring.capacity, `never more than the capacity committed: ${ring.available()}`)
   const t0 = performance.now()
   assert.equal(await drainPattern(ring.consumer, count, 40), count)
   const p = await producer.result

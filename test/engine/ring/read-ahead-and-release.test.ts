@@ -27,7 +27,9 @@ test('records read but not released keep the producer back-pressured until relea
   assert.deepEqual(positions, [64, 128, 192, 256])
   assert.equal(ring.consumer.releasedPosition, 0)
   assert.equal(ring.tryClaim(0, 1), BACK_PRESSURED, 'read-ahead alone frees nothing')
+  assert.equal(ring.usedBytes(), 256)
   ring.release(positions[1]!)
+  assert.equal(ring.usedBytes(), 128)
   // Exactly two records' worth is free now.
   assert.ok(ring.tryClaim(56, 2) >= 0)
   assert.ok(ring.tryClaim(56, 2) >= 0)

@@ -26,21 +26,11 @@ export async function drainPattern(consumer: RingConsumer, count: number, maxBod
   return expected - first
 }
 
-/**
- * Resolves once `read()` (e.g. available()) is non-zero (the other thread has started) and
- * then stops changing for `quietMs`; returns its last value.
- */
-export async function settle(read: () => number, quietMs = 100, maxMs = 10_000): Promise<number> {
-  let last = read()
-  let since = performance.now()
-  const start = since
-  for (;;) {
-    await sleep(10)
-    const v = read()
-    if (v === 0 || v !== last) {
-      last = v
-      since = performance.now()
-    } else if (performance.now() - since >= quietMs) return v
-    if (performance.now() - start > maxMs) throw new Error(`value kept changing for ${maxMs} ms`)
+/** Resolves when cond() holds (checked every 5 ms); rejects after maxMs. */
+export async function waitUntil(cond: () => boolean, what: string, maxMs = 10_000): Promise<void> {
+  const start = performance.now()
+  while (!cond()) {
+    if (performance.now() - start > maxMs) throw new Error(`timed out waiting for: ${what}`)
+    await sleep(5)
   }
 }
