@@ -2,7 +2,7 @@
 // by fixed offsets: no vtable walk. These are the engine's per-message
 // operations on ingress ring records, the sequenced ring and journal batches.
 // Positions are indexes into `bytes`; values are Numbers (u64 < 2^53).
-import { readU64, TWO_POW_32, viewOf } from './byte-view.js'
+import { TWO_POW_32, viewOf } from './byte-view.js'
 import {
   BLOB_FIXED_BYTES,
   GROUPS_UOFFSET_POS,
@@ -65,20 +65,29 @@ export function canonicalBlobLength(bytes: Uint8Array, pos: number, end: number,
   return length
 }
 
+// The u64 reads and writes below are spelled out instead of calling
+// readU64/writeU64: a helper that TurboFan leaves out-of-line would box the
+// double it returns or takes (an allocation per message); DataView methods
+// themselves are always compiled inline.
+
 export function blobGsn(bytes: Uint8Array, pos: number): number {
-  return readU64(viewOf(bytes), pos + GSN_POS)
+  const v = viewOf(bytes)
+  return v.getUint32(pos + GSN_POS, true) + v.getUint32(pos + GSN_POS + 4, true) * TWO_POW_32
 }
 
 export function blobPublisher(bytes: Uint8Array, pos: number): number {
-  return readU64(viewOf(bytes), pos + PUBLISHER_POS)
+  const v = viewOf(bytes)
+  return v.getUint32(pos + PUBLISHER_POS, true) + v.getUint32(pos + PUBLISHER_POS + 4, true) * TWO_POW_32
 }
 
 export function blobPseq(bytes: Uint8Array, pos: number): number {
-  return readU64(viewOf(bytes), pos + PSEQ_POS)
+  const v = viewOf(bytes)
+  return v.getUint32(pos + PSEQ_POS, true) + v.getUint32(pos + PSEQ_POS + 4, true) * TWO_POW_32
 }
 
 export function blobTime(bytes: Uint8Array, pos: number): number {
-  return readU64(viewOf(bytes), pos + TIME_POS)
+  const v = viewOf(bytes)
+  return v.getUint32(pos + TIME_POS, true) + v.getUint32(pos + TIME_POS + 4, true) * TWO_POW_32
 }
 
 export function blobGroupCount(bytes: Uint8Array, pos: number): number {
@@ -91,7 +100,9 @@ export function blobGroup(bytes: Uint8Array, pos: number, i: number): number {
 }
 
 export function blobGseq(bytes: Uint8Array, pos: number, i: number): number {
-  return readU64(viewOf(bytes), pos + GSEQS_POS + 8 * i)
+  const v = viewOf(bytes)
+  const p = pos + GSEQS_POS + 8 * i
+  return v.getUint32(p, true) + v.getUint32(p + 4, true) * TWO_POW_32
 }
 
 /** Index in `bytes` of the first payload byte. */

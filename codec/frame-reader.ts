@@ -7,7 +7,7 @@
 // The bytes must have passed verifyFrame / verifyBlobs: nothing here re-checks
 // bounds. Values are Numbers (u64 < 2^53, which the verifier enforces).
 import { BodyType } from './body-type.js'
-import { readU64, viewOf, writeU64 } from './byte-view.js'
+import { readU64, TWO_POW_32, viewOf } from './byte-view.js'
 import {
   BLOB_FIXED_BYTES,
   GSEQS_UOFFSET,
@@ -20,6 +20,7 @@ import {
 } from './message-layout.js'
 import { BAD_ARGUMENT, MISSING_FIELD, NOT_MESSAGE_FRAME } from './results.js'
 import { fieldPos, indirect, vectorAt } from './table-read.js'
+import type { Verdict } from './verdict.js'
 
 const EMPTY = new Uint8Array(0)
 
@@ -59,6 +60,8 @@ export class MessageCursor {
   private index = -1
   private blobMode = false
   private nextBlob = 0
+  /** Every message is known canonical (verdict hint, or blob mode). */
+  private trusted = false
 
   /** Body type of the frame (Publish or Deliver; 0 in blob mode). */
   bodyType = 0
@@ -74,6 +77,16 @@ export class MessageCursor {
   /** Start and length of the current message's canonical blob (-1 / 0 when not canonical). */
   blobStart = -1
   blobLength = 0
+  // The u64 fields of the current message are read in next() and kept in
+  // plain fields rather than served by getters: a getter that TurboFan does not
+  // inline would return its double boxed in a fresh heap number (gsn, time and
+  // publisher ids are above 2^31), an allocation per read. Treat as read-only;
+  // they are a snapshot taken by next() (cursor.stamp updates them, other
+  // writes to the bytes show at the next next()).
+  gsn = 0
+  publisher = 0
+  pseq = 0
+  time = 0
   groupCount = 0
   /** Index in the byte array of the first payload byte. */
   payloadOffset = 0
@@ -89,11 +102,21 @@ export class MessageCursor {
   /**
    * Positions the cursor before the first message of the verified Publish or
    * Deliver frame at bytes[offset, offset + length). Returns the message count,
-   * or NOT_MESSAGE_FRAME for other bodies.
+   * or NOT_MESSAGE_FRAME for other bodies. Pass the Verdict that verifyFrame
+   * just filled for this frame to skip the per-message layout checks when the
+   * verifier found every message canonical (bytes unchanged since, stamps and
+   * patches aside).
    */
-  reset(bytes: Uint8Array, offset: number, length: number): number {
+  reset(bytes: Uint8Array, offset: number, length: number, verdict?: Verdict): number {
     this.bind(bytes, offset, offset + length)
     this.blobMode = false
+    this.trusted =
+      verdict !== undefined &&
+      verdict.allCanonical &&
+      verdict.code === 0 &&
+      verdict.frame === bytes &&
+      verdict.frameOffset === offset &&
+      verdict.frameLength === length
     const v = this.view
     const frame = indirect(v, offset)
     const typePos = fieldPos(v, frame, 0)
@@ -123,6 +146,7 @@ export class MessageCursor {
   resetBlobs(bytes: Uint8Array, pos: number, end: number): number {
     this.bind(bytes, pos, end)
     this.blobMode = true
+    this.trusted = true
     this.bodyType = 0
     this.subscription = 0
     this.durableGsn = 0
@@ -161,26 +185,14 @@ export class MessageCursor {
       return true
     }
     const tablePos = indirect(this.view, this.vecPos + 4 + 4 * this.index)
+    if (this.trusted) {
+      this.setCanonical(tablePos, this.blobLengthAt(tablePos - TABLE_POS))
+      return true
+    }
     const length = canonicalLengthAt(this.view, tablePos, this.base, this.end)
     if (length > 0) this.setCanonical(tablePos, length)
     else this.setGeneral(tablePos)
     return true
-  }
-
-  get gsn(): number {
-    return this.gsnPos === 0 ? 0 : readU64(this.view, this.gsnPos)
-  }
-
-  get publisher(): number {
-    return this.publisherPos === 0 ? 0 : readU64(this.view, this.publisherPos)
-  }
-
-  get pseq(): number {
-    return this.pseqPos === 0 ? 0 : readU64(this.view, this.pseqPos)
-  }
-
-  get time(): number {
-    return this.timePos === 0 ? 0 : readU64(this.view, this.timePos)
   }
 
   group(i: number): number {
@@ -189,7 +201,9 @@ export class MessageCursor {
 
   /** gseq of group i (0 when the message carries no gseqs). */
   gseq(i: number): number {
-    return this.gseqsPos === 0 ? 0 : readU64(this.view, this.gseqsPos + 8 * i)
+    if (this.gseqsPos === 0) return 0
+    const p = this.gseqsPos + 8 * i
+    return this.view.getUint32(p, true) + this.view.getUint32(p + 4, true) * TWO_POW_32
   }
 
   /** The byte array the cursor reads. */
@@ -205,8 +219,13 @@ export class MessageCursor {
   /** Stamps gsn and time of the current message in place; 0 or MISSING_FIELD. */
   stamp(gsn: number, time: number): number {
     if (this.gsnPos === 0 || this.timePos === 0) return MISSING_FIELD
-    writeU64(this.view, this.gsnPos, gsn)
-    writeU64(this.view, this.timePos, time)
+    const v = this.view
+    v.setUint32(this.gsnPos, gsn >>> 0, true)
+    v.setUint32(this.gsnPos + 4, Math.floor(gsn / TWO_POW_32), true)
+    v.setUint32(this.timePos, time >>> 0, true)
+    v.setUint32(this.timePos + 4, Math.floor(time / TWO_POW_32), true)
+    this.gsn = gsn
+    this.time = time
     return 0
   }
 
@@ -214,7 +233,9 @@ export class MessageCursor {
   stampGseq(i: number, gseq: number): number {
     if (this.gseqsPos === 0) return MISSING_FIELD
     if (!(i >= 0 && i < this.groupCount)) return BAD_ARGUMENT
-    writeU64(this.view, this.gseqsPos + 8 * i, gseq)
+    const p = this.gseqsPos + 8 * i
+    this.view.setUint32(p, gseq >>> 0, true)
+    this.view.setUint32(p + 4, Math.floor(gseq / TWO_POW_32), true)
     return 0
   }
 
@@ -228,6 +249,7 @@ export class MessageCursor {
     this.index = -1
     this.tablePos = -1
     this.isCanonical = false
+    this.gsn = this.publisher = this.pseq = this.time = 0
   }
 
   private blobLengthAt(blob: number): number {
@@ -251,6 +273,7 @@ export class MessageCursor {
     this.groupsPos = blob + 84 + 8 * n
     this.payloadLength = this.view.getUint32(blob + 84 + 12 * n, true)
     this.payloadOffset = blob + 88 + 12 * n
+    this.readScalars()
   }
 
   private setGeneral(tablePos: number): void {
@@ -271,6 +294,21 @@ export class MessageCursor {
     const payload = vectorAt(v, tablePos, 6)
     this.payloadLength = payload === 0 ? 0 : v.getUint32(payload, true)
     this.payloadOffset = payload === 0 ? 0 : payload + 4
+    this.readScalars()
+  }
+
+  // u64 reads spelled out: a readU64 call left out-of-line would return its
+  // double boxed (an allocation per message); DataView calls are always inlined.
+  private readScalars(): void {
+    const v = this.view
+    const g = this.gsnPos
+    const pu = this.publisherPos
+    const ps = this.pseqPos
+    const t = this.timePos
+    this.gsn = g === 0 ? 0 : v.getUint32(g, true) + v.getUint32(g + 4, true) * TWO_POW_32
+    this.publisher = pu === 0 ? 0 : v.getUint32(pu, true) + v.getUint32(pu + 4, true) * TWO_POW_32
+    this.pseq = ps === 0 ? 0 : v.getUint32(ps, true) + v.getUint32(ps + 4, true) * TWO_POW_32
+    this.time = t === 0 ? 0 : v.getUint32(t, true) + v.getUint32(t + 4, true) * TWO_POW_32
   }
 }
 
@@ -284,8 +322,10 @@ export function stampMessage(bytes: Uint8Array, tablePos: number, gsn: number, t
   const gsnPos = fieldPos(v, tablePos, 0)
   const timePos = fieldPos(v, tablePos, 5)
   if (gsnPos === 0 || timePos === 0) return MISSING_FIELD
-  writeU64(v, gsnPos, gsn)
-  writeU64(v, timePos, time)
+  v.setUint32(gsnPos, gsn >>> 0, true)
+  v.setUint32(gsnPos + 4, Math.floor(gsn / TWO_POW_32), true)
+  v.setUint32(timePos, time >>> 0, true)
+  v.setUint32(timePos + 4, Math.floor(time / TWO_POW_32), true)
   return 0
 }
 
@@ -295,6 +335,8 @@ export function stampGseq(bytes: Uint8Array, tablePos: number, i: number, gseq: 
   const vec = vectorAt(v, tablePos, 4)
   if (vec === 0) return MISSING_FIELD
   if (!(i >= 0 && i < v.getUint32(vec, true))) return BAD_ARGUMENT
-  writeU64(v, vec + 4 + 8 * i, gseq)
+  const p = vec + 4 + 8 * i
+  v.setUint32(p, gseq >>> 0, true)
+  v.setUint32(p + 4, Math.floor(gseq / TWO_POW_32), true)
   return 0
 }

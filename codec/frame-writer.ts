@@ -2,7 +2,7 @@
 // One FrameWriter is bound to a target buffer and reused for frame after frame;
 // adding a message writes its canonical blob in place and fills one reserved
 // messages-vector slot, with no allocation per message.
-import { copyBytes, viewOf, writeU64 } from './byte-view.js'
+import { copyBytes, TWO_POW_32, viewOf, writeU64 } from './byte-view.js'
 import { BodyType } from './body-type.js'
 import {
   BODY_VTABLE_POS,
@@ -36,8 +36,8 @@ import {
   PUBLISH_VTABLE_SIZE,
   ROOT_UOFFSET,
 } from './frame-layout.js'
-import { TABLE_POS } from './message-layout.js'
-import { writeMessageWithView } from './message-writer.js'
+import { PSEQ_POS, PUBLISHER_POS, TABLE_POS } from './message-layout.js'
+import { writeMessageBody } from './message-writer.js'
 import { BAD_ARGUMENT, FULL, MISALIGNED, NO_SPACE, WRONG_STATE } from './results.js'
 
 const EMPTY = new Uint8Array(0)
@@ -139,8 +139,16 @@ export class FrameWriter {
     if (!this.open) return WRONG_STATE
     if (this.messageCount === this.maxMessages) return FULL
     const pos = this.writePos
-    const length = writeMessageWithView(this.bytes, this.view, pos, publisher, pseq, groups, groupCount, payload, payloadOffset, payloadLength)
+    const length = writeMessageBody(this.bytes, this.view, pos, groups, groupCount, payload, payloadOffset, payloadLength)
     if (length < 0) return length
+    // Written here, spelled out, rather than by writeMessageBody or writeU64:
+    // passing a double (ids are above 2^31) to a call that TurboFan leaves
+    // out-of-line boxes it, an allocation per message.
+    const v = this.view
+    v.setUint32(pos + PUBLISHER_POS, publisher >>> 0, true)
+    v.setUint32(pos + PUBLISHER_POS + 4, Math.floor(publisher / TWO_POW_32), true)
+    v.setUint32(pos + PSEQ_POS, pseq >>> 0, true)
+    v.setUint32(pos + PSEQ_POS + 4, Math.floor(pseq / TWO_POW_32), true)
     this.commitSlot(pos, length)
     return 0
   }

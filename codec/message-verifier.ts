@@ -49,20 +49,25 @@ function verifyCanonicalFast(tablePos: number, depth: number, forPublish: boolea
   if (n > st.limits.maxGroups || blob + 88 + 12 * n > end) return 1
   if (v.getUint32(blob + 28, true) !== 52 + 8 * n || v.getUint32(blob + 68, true) !== 16 + 12 * n || v.getUint32(blob + 80 + 8 * n, true) !== n) return 1
   const payloadLength = v.getUint32(blob + 84 + 12 * n, true)
-  if (payloadLength > st.limits.maxPayload || blob + 88 + 12 * n + payloadLength > end) return 1
-  // Structure is canonical and in bounds: only value rules remain.
-  if (
-    checkU53(blob + 32, 'gsn') < 0 ||
-    checkU53(blob + 40, 'publisher') < 0 ||
-    checkU53(blob + 48, 'pseq') < 0 ||
-    checkU53(blob + 56, 'time') < 0
-  ) {
-    return -1
-  }
-  for (let i = 0; i < n; i++) if (checkU53(blob + 80 + 8 * i, 'gseqs') < 0) return -1
+  // The whole blob, tail padding included, must lie in the range for the
+  // message to count as canonical (MessageCursor then copies it as is).
+  if (payloadLength > st.limits.maxPayload || blob + ((88 + 12 * n + payloadLength + 7) & ~7) > end) return 1
+  // Structure is canonical and in bounds: only value rules remain. The high
+  // words of all u64s are OR-ed so the common case is one branch.
+  let hi = v.getUint32(blob + 36, true) | v.getUint32(blob + 44, true) | v.getUint32(blob + 52, true) | v.getUint32(blob + 60, true)
+  for (let i = 0; i < n; i++) hi |= v.getUint32(blob + 84 + 8 * i, true)
+  if ((hi >>> 0) > 0x1fffff) return reportU53(blob, n)
   st.maxAlign = 8
-  if (forPublish) return checkGroupSet(blob + 84 + 8 * n, n, tablePos)
+  if (forPublish && checkGroupSet(blob + 84 + 8 * n, n, tablePos) < 0) return -1
+  st.canonicalCount++
   return 0
+}
+
+/** Names the first u64 >= 2^53 of a canonical blob (failure path only). */
+function reportU53(blob: number, n: number): number {
+  if (checkU53(blob + 32, 'gsn') < 0 || checkU53(blob + 40, 'publisher') < 0 || checkU53(blob + 48, 'pseq') < 0 || checkU53(blob + 56, 'time') < 0) return -1
+  for (let i = 0; i < n; i++) if (checkU53(blob + 80 + 8 * i, 'gseqs') < 0) return -1
+  return -1
 }
 
 function verifyGeneral(tablePos: number, depth: number, forPublish: boolean): number {

@@ -47,16 +47,30 @@ export function writeMessage(
   payloadOffset: number,
   payloadLength: number,
 ): number {
-  return writeMessageWithView(dst, viewOf(dst), pos, publisher, pseq, groups, groupCount, payload, payloadOffset, payloadLength)
+  const v = viewOf(dst)
+  const length = writeMessageBody(dst, v, pos, groups, groupCount, payload, payloadOffset, payloadLength)
+  // The u64 fields are written here, spelled out, in this small (inlinable)
+  // function, not in writeMessageBody or writeU64: a double passed to a call
+  // that TurboFan leaves out-of-line is boxed into a heap number (allocated),
+  // and publisher ids are above 2^31.
+  if (length > 0) {
+    v.setUint32(pos + PUBLISHER_POS, publisher >>> 0, true)
+    v.setUint32(pos + PUBLISHER_POS + 4, Math.floor(publisher / TWO_POW_32), true)
+    v.setUint32(pos + PSEQ_POS, pseq >>> 0, true)
+    v.setUint32(pos + PSEQ_POS + 4, Math.floor(pseq / TWO_POW_32), true)
+  }
+  return length
 }
 
-/** writeMessage for callers that already hold the DataView of `dst` (FrameWriter). */
-export function writeMessageWithView(
+/**
+ * Everything of writeMessage except publisher and pseq (left for the caller to
+ * write at PUBLISHER_POS / PSEQ_POS): checks, skeleton, zero stamps, groups,
+ * payload. Returns the blob length or a negative sentinel.
+ */
+export function writeMessageBody(
   dst: Uint8Array,
   v: DataView,
   pos: number,
-  publisher: number,
-  pseq: number,
   groups: ArrayLike<number>,
   groupCount: number,
   payload: Uint8Array,
@@ -70,10 +84,6 @@ export function writeMessageWithView(
   const length = (BLOB_FIXED_BYTES + 12 * n + payloadLength + 7) & ~7
   if (pos < 0 || pos + length > dst.length) return NO_SPACE
   writeSkeleton(v, pos, n, payloadLength, length)
-  v.setUint32(pos + PUBLISHER_POS, publisher >>> 0, true)
-  v.setUint32(pos + PUBLISHER_POS + 4, Math.floor(publisher / TWO_POW_32), true)
-  v.setUint32(pos + PSEQ_POS, pseq >>> 0, true)
-  v.setUint32(pos + PSEQ_POS + 4, Math.floor(pseq / TWO_POW_32), true)
   v.setUint32(pos + GSN_POS, 0, true)
   v.setUint32(pos + GSN_POS + 4, 0, true)
   v.setUint32(pos + TIME_POS, 0, true)

@@ -16,6 +16,15 @@ export class Verdict {
   position = -1
   /** Human-readable description, set only on failure. */
   reason = ''
+  /**
+   * The frame verifyFrame last accepted with this verdict, and whether all its
+   * messages are canonical blobs: MessageCursor.reset(bytes, offset, length,
+   * verdict) then skips its own per-message layout checks. Cleared on failure.
+   */
+  frame: Uint8Array | null = null
+  frameOffset = 0
+  frameLength = 0
+  allCanonical = false
 
   get ok(): boolean {
     return this.code === 0
@@ -35,6 +44,10 @@ export class Verdict {
     this.messageCount = 0
     this.position = -1
     this.reason = ''
+    this.frame = null
+    this.frameOffset = 0
+    this.frameLength = 0
+    this.allCanonical = false
   }
 
   toString(): string {

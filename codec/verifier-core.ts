@@ -29,6 +29,8 @@ class VerifyState {
   maxAlign = 1
   /** Length of the vector checked last by vector(). */
   vecLen = 0
+  /** Messages that took the canonical fast path (whole blob inside the range). */
+  canonicalCount = 0
 }
 
 export const st = new VerifyState()
@@ -42,6 +44,7 @@ export function beginVerify(bytes: Uint8Array, view: DataView, base: number, end
   st.verdict = verdict
   st.maxAlign = 1
   st.vecLen = 0
+  st.canonicalCount = 0
   verdict.reset()
 }
 

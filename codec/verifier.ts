@@ -96,6 +96,10 @@ export function verifyFrame(
     return verdict.code
   }
   if (verifyFrameTable() < 0 || checkLengthAlignment() < 0) return verdict.code
+  verdict.frame = bytes
+  verdict.frameOffset = offset
+  verdict.frameLength = length
+  verdict.allCanonical = st.canonicalCount === verdict.messageCount
   return 0
 }
 
