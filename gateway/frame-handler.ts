@@ -1,0 +1,214 @@
+// Every binary frame a client sends: verify, then dispatch on the body type.
+// Publish goes to gateway/publish-path.ts; the control frames are decoded into
+// objects here (they are rare) and answered.
+
+import { BodyType, bodyTypeName, decodeFrame, VerifyCode, verifyCodeName, verifyFrame } from '../codec/index.js'
+import { GroupAccessCache, GroupAccess } from './auth/group-access.js'
+import { AuthError } from './auth/auth-errors.js'
+import type { Connection } from './connection.js'
+import { groupNameProblem } from './group-names.js'
+import { ErrorCode } from './protocol-errors.js'
+import { handlePublish } from './publish-path.js'
+import { SubscriptionSink } from './subscription-sink.js'
+import { groupsFrame, heartbeatFrame, subscribedFrame, welcomeFrame } from './wire/control-frames.js'
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+
+export function handleFrame(conn: Connection, message: ArrayBuffer, isBinary: boolean): void {
+  const ctx = conn.ctx
+  const length = message.byteLength
+  ctx.counters.framesIn++
+  ctx.counters.bytesIn += length
+  if (!isBinary) {
+    conn.fail(ErrorCode.TEXT_FRAME, 'text frames are not part of the protocol: send binary FlatBuffers frames (codec/ordo.fbs)', 0)
+    return
+  }
+  if (length > ctx.limits.maxFrameBytes) {
+    conn.fail(ErrorCode.FRAME_TOO_LARGE, `frame too large: size=${length}, max=${ctx.limits.maxFrameBytes}`, 0)
+    return
+  }
+  const bytes = new Uint8Array(message)
+  const v = ctx.verdict
+  const code = verifyFrame(bytes, 0, length, ctx.verifierLimits, v)
+  if (code !== 0) {
+    refuseUnverified(conn, code, v.bodyType, v.reason)
+    return
+  }
+  const type = v.bodyType
+  if (!conn.helloDone && type !== BodyType.Hello) {
+    conn.fail(ErrorCode.HELLO_REQUIRED, `a connection opens with Hello: got ${bodyTypeName(type)} first`, 0)
+    return
+  }
+  switch (type) {
+    case BodyType.Publish:
+      handlePublish(conn, bytes, length)
+      return
+    case BodyType.Hello:
+      handleHello(conn, bytes)
+      return
+    case BodyType.ResolveGroups:
+      handleResolve(conn, bytes)
+      return
+    case BodyType.Subscribe:
+      handleSubscribe(conn, bytes)
+      return
+    case BodyType.Unsubscribe:
+      handleUnsubscribe(conn, bytes)
+      return
+    case BodyType.Ack:
+      handleAck(conn, bytes)
+      return
+    case BodyType.Heartbeat:
+      conn.send(heartbeatFrame(ctx.engine.durableGsn))
+      return
+    default:
+      conn.sendError(ErrorCode.UNEXPECTED_FRAME, `unexpected frame from a client: body=${bodyTypeName(type)} (server-to-client only)`, 0)
+  }
+}
+
+/** Maps a verifier refusal to the wire error; limits on groups stay open, broken frames close. */
+function refuseUnverified(conn: Connection, code: number, bodyType: number, reason: string): void {
+  switch (code) {
+    case VerifyCode.FRAME_TOO_LARGE:
+      conn.fail(ErrorCode.FRAME_TOO_LARGE, reason, 0)
+      return
+    case VerifyCode.TOO_MANY_GROUPS:
+      conn.sendError(ErrorCode.TOO_MANY_GROUPS, `frame refused, nothing in it was sequenced: ${reason}`, 0)
+      return
+    case VerifyCode.NO_GROUPS:
+    case VerifyCode.DUPLICATE_GROUP:
+      conn.sendError(ErrorCode.EMPTY_GROUPS, `frame refused, nothing in it was sequenced: ${reason}`, 0)
+      return
+    case VerifyCode.NAME_TOO_LONG:
+      conn.sendError(ErrorCode.BAD_GROUP_NAME, reason, 0)
+      return
+    default:
+      conn.fail(ErrorCode.BAD_FRAME, `bad frame: code=${verifyCodeName(code)}, body=${bodyTypeName(bodyType)}, ${reason}`, 0)
+  }
+}
+
+function decode(conn: Connection, bytes: Uint8Array) {
+  return decodeFrame(bytes, conn.ctx.verifierLimits)
+}
+
+function handleHello(conn: Connection, bytes: Uint8Array): void {
+  const ctx = conn.ctx
+  const f = decode(conn, bytes)
+  if (f.type !== 'Hello') return
+  if (conn.helloDone) {
+    conn.sendError(ErrorCode.UNEXPECTED_FRAME, 'second Hello on one connection: open a new connection instead', 0)
+    return
+  }
+  try {
+    conn.grants = ctx.auth.authenticate(f.token)
+  } catch (err) {
+    conn.fail(ErrorCode.BAD_TOKEN, err instanceof AuthError ? err.message : `bad token: ${String(err)}`, 0)
+    return
+  }
+  if (f.publisher > MAX_SAFE) {
+    conn.fail(ErrorCode.BAD_PUBLISHER, `publisher id too large: publisher=${f.publisher}, max=${MAX_SAFE}`, 0)
+    return
+  }
+  conn.publisher = f.publisher === 0n ? ctx.engine.newPublisherId() : Number(f.publisher)
+  conn.access = new GroupAccessCache(conn.grants, (id) => ctx.engine.groupName(id))
+  conn.helloDone = true
+  conn.send(welcomeFrame(conn.publisher, ctx.limits.maxPayload, ctx.limits.maxGroups, ctx.engine.durableGsn))
+}
+
+function handleResolve(conn: Connection, bytes: Uint8Array): void {
+  const f = decode(conn, bytes)
+  if (f.type !== 'ResolveGroups') return
+  const grants = conn.grants!
+  for (const name of f.names) {
+    const problem = groupNameProblem(name)
+    if (problem !== '') {
+      conn.sendError(ErrorCode.BAD_GROUP_NAME, problem, 0)
+      return
+    }
+    if (!grants.canResolve(name)) {
+      conn.sendError(ErrorCode.FORBIDDEN_GROUP, `forbidden group: group=${name}, the token allows neither publishing nor subscribing to it`, 0)
+      return
+    }
+  }
+  let ids: number[]
+  try {
+    ids = conn.ctx.engine.resolveGroupIds(f.names, f.create)
+  } catch (err) {
+    conn.sendError(ErrorCode.BAD_GROUP_NAME, err instanceof Error ? err.message : String(err), 0)
+    return
+  }
+  // Unknown names (create = false) answer id 0: group ids count from 1.
+  conn.send(groupsFrame(f.names, ids.map((id) => (id < 0 ? 0 : id))))
+}
+
+function handleSubscribe(conn: Connection, bytes: Uint8Array): void {
+  const ctx = conn.ctx
+  const f = decode(conn, bytes)
+  if (f.type !== 'Subscribe') return
+  const id = f.id
+  const subs = (conn.subs ??= new Map())
+  if (subs.has(id)) {
+    conn.sendError(ErrorCode.DUPLICATE_SUBSCRIPTION_ID, `subscription id already in use on this connection: id=${id}`, id)
+    return
+  }
+  if (subs.size >= ctx.limits.maxSubscriptionsPerConnection) {
+    conn.sendError(ErrorCode.TOO_MANY_SUBSCRIPTIONS, `too many subscriptions: id=${id}, max=${ctx.limits.maxSubscriptionsPerConnection}`, id)
+    return
+  }
+  if (f.groups.length === 0 || new Set(f.groups).size !== f.groups.length) {
+    conn.sendError(ErrorCode.EMPTY_GROUPS, `subscription needs distinct groups: id=${id}, groups=${f.groups.length}`, id)
+    return
+  }
+  for (const g of f.groups) {
+    const bits = conn.access!.get(g)
+    if ((bits & GroupAccess.EXISTS) === 0) {
+      conn.sendError(ErrorCode.UNKNOWN_GROUP, `unknown group: subscription=${id}, group_id=${g} (resolve names with ResolveGroups)`, id)
+      return
+    }
+    if ((bits & GroupAccess.SUBSCRIBE) === 0) {
+      conn.sendError(ErrorCode.FORBIDDEN_GROUP, `forbidden group: subscription=${id}, group=${ctx.engine.groupName(g)}, token does not allow subscribing to it`, id)
+      return
+    }
+  }
+  const fromGsn = f.fromGsn > MAX_SAFE ? Number.MAX_SAFE_INTEGER : Number(f.fromGsn)
+  const sink = new SubscriptionSink(conn, id)
+  subs.set(id, sink)
+  try {
+    sink.raw = ctx.engine.subscribeFrames(f.groups, { id, fromGsn, tentative: f.tentative }, sink)
+  } catch (err) {
+    subs.delete(id)
+    sink.closed = true
+    conn.sendError(ErrorCode.INTERNAL, `subscribe failed: id=${id}, ${err instanceof Error ? err.message : String(err)}`, id)
+    return
+  }
+  if (!sink.announced && !sink.closed) {
+    sink.announced = true
+    conn.send(subscribedFrame(id, sink.raw.nextGsn))
+  }
+}
+
+function handleUnsubscribe(conn: Connection, bytes: Uint8Array): void {
+  const f = decode(conn, bytes)
+  if (f.type !== 'Unsubscribe') return
+  const sink = conn.subs?.get(f.id)
+  if (sink === undefined) {
+    conn.sendError(ErrorCode.UNKNOWN_SUBSCRIPTION, `unknown subscription: id=${f.id}`, f.id)
+    return
+  }
+  conn.subs!.delete(f.id)
+  if (sink.paused) conn.pausedCount--
+  sink.paused = false
+  sink.close()
+}
+
+function handleAck(conn: Connection, bytes: Uint8Array): void {
+  const f = decode(conn, bytes)
+  if (f.type !== 'Ack') return
+  const sink = conn.subs?.get(f.subscription)
+  if (sink === undefined) {
+    conn.sendError(ErrorCode.UNKNOWN_SUBSCRIPTION, `ack for an unknown subscription: id=${f.subscription}`, f.subscription)
+    return
+  }
+  const gsn = Number(f.gsn)
+  if (gsn > sink.lastAckedGsn) sink.lastAckedGsn = gsn
+}

@@ -1,0 +1,109 @@
+// One subscription of a connection: receives Deliver frames from the engine
+// (FrameSink) and sends them, unless the connection's send buffer is over its
+// high mark: then it declines the frame, which makes the engine hold the
+// subscription back (G6: publishers, the sequencer and other subscribers go on);
+// the connection resumes it once the buffer drains below its low mark, and the
+// engine catches it up from the journal. A connection that stays stalled past
+// the timeout is closed with SLOW_CONSUMER naming the gsn to resume from
+// (gateway/connection.ts, gateway/housekeeping.ts).
+
+import { BodyType, writerFrameKind } from '../codec/index.js'
+import { DELIVER_COUNT_POS } from '../codec/frame-layout.js'
+import { viewOf } from '../codec/byte-view.js'
+import type { FrameSink, RawSubscription } from '../engine/engine-port.js'
+import type { Connection } from './connection.js'
+import { subscribedFrame } from './wire/control-frames.js'
+
+export class SubscriptionSink implements FrameSink {
+  raw: RawSubscription | null = null
+  paused = false
+  /** Subscribed was sent (it must precede the first Deliver). */
+  announced = false
+  closed = false
+  /** Highest gsn the client acknowledged with an Ack frame (lag metrics). */
+  lastAckedGsn = 0
+  /** Last gsn sent to the socket. */
+  sentThrough = 0
+
+  constructor(
+    readonly conn: Connection,
+    readonly id: number,
+  ) {}
+
+  /** Where this subscription would resume. */
+  get nextGsn(): number {
+    return this.raw !== null ? this.raw.nextGsn : this.sentThrough + 1
+  }
+
+  announce(nextGsn: number): void {
+    if (this.announced) return
+    this.announced = true
+    this.conn.send(subscribedFrame(this.id, nextGsn))
+  }
+
+  onFrame(bytes: Uint8Array, offset: number, length: number, lastGsn: number): boolean {
+    const conn = this.conn
+    // A closing connection drops what is still on the way; the engine closes the subscription next.
+    if (conn.closed || this.closed) return true
+    const ctx = conn.ctx
+    if (!this.announced) this.announce(firstGsn(ctx.cursor, bytes, offset, length))
+    if (conn.ws.getBufferedAmount() > ctx.limits.sendBufferHighBytes) {
+      if (!this.paused) {
+        this.paused = true
+        conn.pausedCount++
+        ctx.counters.slowConsumerPauses++
+      }
+      if (conn.stalledSince === 0) conn.stalledSince = Date.now()
+      return false
+    }
+    // subarray: one small view per frame (a frame carries many messages).
+    if (!conn.send(bytes.subarray(offset, offset + length))) return true
+    ctx.counters.messagesOut += messageCount(bytes, offset, length, ctx.cursor)
+    this.sentThrough = lastGsn
+    return true
+  }
+
+  onLive(_nextGsn: number): void {}
+
+  onError(code: number, message: string, ref: number): void {
+    const conn = this.conn
+    if (conn.subs?.get(this.id) === this) conn.subs.delete(this.id)
+    if (this.paused) {
+      this.paused = false
+      conn.pausedCount--
+    }
+    this.close()
+    conn.sendError(code, `subscription ${this.id}: ${message}`, ref)
+  }
+
+  /** Resumes a paused subscription (catch-up from the journal, then live). */
+  resume(): void {
+    if (!this.paused) return
+    this.paused = false
+    this.conn.pausedCount--
+    this.conn.ctx.counters.slowConsumerResumes++
+    this.raw?.resume()
+  }
+
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    this.raw?.close()
+  }
+}
+
+interface Cursor {
+  reset(bytes: Uint8Array, offset: number, length: number): number
+  next(): boolean
+  readonly gsn: number
+}
+
+function firstGsn(cursor: Cursor, bytes: Uint8Array, offset: number, length: number): number {
+  if (cursor.reset(bytes, offset, length) <= 0 || !cursor.next()) return 0
+  return cursor.gsn
+}
+
+function messageCount(bytes: Uint8Array, offset: number, length: number, cursor: Cursor): number {
+  if (writerFrameKind(bytes, offset, length) === BodyType.Deliver) return viewOf(bytes).getUint32(offset + DELIVER_COUNT_POS, true)
+  return Math.max(0, cursor.reset(bytes, offset, length))
+}

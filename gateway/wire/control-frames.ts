@@ -1,0 +1,27 @@
+// Control frames the server sends (Welcome, Groups, Subscribed, Heartbeat,
+// Error). They are rare next to Publish/Deliver, so they are built with codec's
+// Builder-based helpers; only the numbers cross into bigint here.
+
+import { encodeError, encodeGroups, encodeHeartbeat, encodeSubscribed, encodeWelcome } from '../../codec/index.js'
+
+export function errorFrame(code: number, message: string, ref: number): Uint8Array {
+  // Error.message is bounded by the verifier's string limit on the client side.
+  const text = message.length > 4096 ? message.slice(0, 4093) + '...' : message
+  return encodeError({ code, message: text, ref: BigInt(ref) })
+}
+
+export function welcomeFrame(publisher: number, maxPayload: number, maxGroups: number, durableGsn: number): Uint8Array {
+  return encodeWelcome({ publisher: BigInt(publisher), maxPayload, maxGroups, durableGsn: BigInt(durableGsn) })
+}
+
+export function groupsFrame(names: string[], ids: number[]): Uint8Array {
+  return encodeGroups({ names, ids })
+}
+
+export function subscribedFrame(id: number, nextGsn: number): Uint8Array {
+  return encodeSubscribed({ id, nextGsn: BigInt(nextGsn) })
+}
+
+export function heartbeatFrame(durableGsn: number): Uint8Array {
+  return encodeHeartbeat({ durableGsn: BigInt(durableGsn) })
+}
