@@ -1,0 +1,103 @@
+// The view a subscription handler gets of one Deliver frame: the same shape as
+// the engine's embedded DeliverBatch (engine/types.ts), a cursor over the
+// frame's messages with no copy and no object per message. Messages at or below
+// the subscription's last delivered gsn (a resume that overlaps) are skipped,
+// so a handler sees each gsn once. Valid only during the handler call.
+
+import { MessageCursor } from '../../codec/index.js'
+import type { DeliverBatch } from '../../engine/types.js'
+
+export class ClientDeliverBatch implements DeliverBatch {
+  private readonly cursor = new MessageCursor()
+  private bytes: Uint8Array = new Uint8Array(0)
+  private offset = 0
+  private length = 0
+  private skipThrough = 0
+  subscription = 0
+  count = 0
+  durableGsn = 0
+
+  /** Points the batch at a verified Deliver frame; `count` messages have gsn > skipThrough. */
+  reset(bytes: Uint8Array, offset: number, length: number, skipThrough: number, count: number): void {
+    this.bytes = bytes
+    this.offset = offset
+    this.length = length
+    this.skipThrough = skipThrough
+    this.count = count
+    this.cursor.reset(bytes, offset, length)
+    this.subscription = this.cursor.subscription
+    this.durableGsn = this.cursor.durableGsn
+  }
+
+  get frame(): Uint8Array {
+    return this.bytes
+  }
+
+  get frameOffset(): number {
+    return this.offset
+  }
+
+  get frameLength(): number {
+    return this.length
+  }
+
+  next(): boolean {
+    while (this.cursor.next()) {
+      if (this.cursor.gsn > this.skipThrough) return true
+    }
+    return false
+  }
+
+  get gsn(): number {
+    return this.cursor.gsn
+  }
+
+  get publisher(): number {
+    return this.cursor.publisher
+  }
+
+  get pseq(): number {
+    return this.cursor.pseq
+  }
+
+  get time(): number {
+    return this.cursor.time
+  }
+
+  get groupCount(): number {
+    return this.cursor.groupCount
+  }
+
+  group(i: number): number {
+    return this.cursor.group(i)
+  }
+
+  gseq(i: number): number {
+    return this.cursor.gseq(i)
+  }
+
+  payload(): Uint8Array {
+    return this.cursor.payload()
+  }
+
+  get payloadOffset(): number {
+    return this.cursor.payloadOffset
+  }
+
+  get payloadLength(): number {
+    return this.cursor.payloadLength
+  }
+}
+
+/** Counts the messages of a verified Deliver frame above skipThrough and finds the last gsn. */
+export function scanDeliver(cursor: MessageCursor, bytes: Uint8Array, offset: number, length: number, skipThrough: number): { fresh: number; lastGsn: number } {
+  cursor.reset(bytes, offset, length)
+  let fresh = 0
+  let last = 0
+  while (cursor.next()) {
+    const g = cursor.gsn
+    if (g > skipThrough) fresh++
+    if (g > last) last = g
+  }
+  return { fresh, lastGsn: last }
+}

@@ -1,0 +1,116 @@
+// Group names to ids, cached for the client's life (ids are never reused, so a
+// cached id never goes stale, across reconnects too). Names asked for in the
+// same tick go out as one ResolveGroups; the server answers requests in order
+// (Groups, or an Error with ref 0), so pending requests are a FIFO. Requests
+// not answered when the connection drops are sent again on the next one.
+
+import { encodeResolveGroups } from '../../codec/index.js'
+import { groupNameProblem } from '../group-names.js'
+import { ErrorCode } from '../protocol-errors.js'
+import { ClientErrorCode, OrdoError } from './errors.js'
+
+export interface Link {
+  readonly open: boolean
+  send(frame: Uint8Array): boolean
+}
+
+interface Request {
+  names: string[]
+  sent: boolean
+  waiters: { names: string[]; resolve: (ids: number[]) => void; reject: (e: Error) => void }[]
+}
+
+export class GroupResolver {
+  private readonly ids = new Map<string, number>()
+  private readonly names = new Map<number, string>()
+  private readonly pending: Request[] = []
+  private batch: Request | null = null
+
+  constructor(private readonly link: Link) {}
+
+  /** Cached id of a name, or undefined. */
+  idOf(name: string): number | undefined {
+    return this.ids.get(name)
+  }
+
+  nameOf(id: number): string | undefined {
+    return this.names.get(id)
+  }
+
+  /** Ids for names (created when missing); rejects with OrdoError BAD_GROUP_NAME / FORBIDDEN_GROUP. */
+  resolve(names: readonly string[]): Promise<number[]> {
+    for (const n of names) {
+      const problem = groupNameProblem(n)
+      if (problem !== '') return Promise.reject(new OrdoError(ErrorCode.BAD_GROUP_NAME, problem))
+    }
+    const missing = names.filter((n) => !this.ids.has(n))
+    if (missing.length === 0) return Promise.resolve(names.map((n) => this.ids.get(n)!))
+    return new Promise((resolve, reject) => {
+      let b = this.batch
+      if (b === null) {
+        b = this.batch = { names: [], sent: false, waiters: [] }
+        this.pending.push(b)
+        queueMicrotask(() => this.flushBatch())
+      }
+      for (const n of missing) if (!b.names.includes(n)) b.names.push(n)
+      b.waiters.push({ names: [...names], resolve, reject })
+    })
+  }
+
+  private flushBatch(): void {
+    this.batch = null
+    this.sendUnsent()
+  }
+
+  /** Sends requests not yet on this connection (after a reconnect: all pending). */
+  sendUnsent(): void {
+    if (!this.link.open) return
+    for (const r of this.pending) {
+      if (r.sent || r === this.batch) continue
+      r.sent = this.link.send(encodeResolveGroups({ names: r.names, create: true }))
+    }
+  }
+
+  /** The connection dropped: every pending request is resent on the next one. */
+  connectionLost(): void {
+    for (const r of this.pending) r.sent = false
+  }
+
+  /** A Groups frame: answers the oldest pending request. */
+  onGroups(names: string[], ids: number[]): void {
+    for (let i = 0; i < names.length; i++) {
+      if (ids[i]! > 0) {
+        this.ids.set(names[i]!, ids[i]!)
+        this.names.set(ids[i]!, names[i]!)
+      }
+    }
+    const r = this.pending.findIndex((p) => p.sent)
+    if (r < 0) return
+    const req = this.pending.splice(r, 1)[0]!
+    for (const w of req.waiters) {
+      const out = w.names.map((n) => this.ids.get(n))
+      if (out.some((id) => id === undefined)) w.reject(new OrdoError(ErrorCode.UNKNOWN_GROUP, `group not created: names=${w.names.join(',')}`))
+      else w.resolve(out as number[])
+    }
+  }
+
+  /** An Error with ref 0 about names: refuses the oldest pending request. Returns whether one was pending. */
+  onRefused(err: OrdoError): boolean {
+    const r = this.pending.findIndex((p) => p.sent)
+    if (r < 0) return false
+    const req = this.pending.splice(r, 1)[0]!
+    for (const w of req.waiters) w.reject(err)
+    return true
+  }
+
+  failAll(err: Error): void {
+    for (const r of this.pending.splice(0)) for (const w of r.waiters) w.reject(err)
+    this.batch = null
+  }
+
+  get pendingCount(): number {
+    return this.pending.length
+  }
+}
+
+export const closedError = (): OrdoError => new OrdoError(ClientErrorCode.CLOSED, 'client closed')

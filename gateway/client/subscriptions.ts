@@ -1,0 +1,191 @@
+// The subscribing side of a client. Each subscription remembers the last gsn
+// it handed to its handler; after any disconnect (network, SLOW_CONSUMER,
+// GOING_AWAY) it subscribes again from that gsn + 1, so its stream continues
+// with no gap and no repeat (G3), whatever happened in between. A subscription
+// "from now" that got nothing yet resumes from the next_gsn of its first
+// Subscribed, so what was published while it was away is not skipped.
+
+import { encodeAck, encodeSubscribe, encodeUnsubscribe, type MessageCursor } from '../../codec/index.js'
+import type { DeliverBatch } from '../../engine/types.js'
+import { ClientDeliverBatch, scanDeliver } from './deliver-batch.js'
+import { ClientErrorCode, OrdoError } from './errors.js'
+import type { GroupResolver, Link } from './group-resolver.js'
+
+export interface ClientSubscribeOptions {
+  /** 0n or omitted: from now; n: from gsn n (replay, then live). */
+  fromGsn?: bigint
+  /** Deliver before durable. Default false. */
+  tentative?: boolean
+  /** Errors that end this subscription (e.g. RETAINED_AWAY); default: the client's onError. */
+  onError?: (err: OrdoError) => void
+}
+
+export type ClientDeliverHandler = (batch: DeliverBatch) => void
+
+/** How often a subscription tells the server how far it got (Ack frames, for lag metrics). */
+const ACK_EVERY_MS = 200
+
+export class ClientSubscription {
+  /** Last gsn handed to the handler (0: none yet). */
+  lastGsn = 0
+  /** next_gsn of the first Subscribed (where "from now" began). */
+  firstNextGsn = 0
+  state: 'resolving' | 'pending' | 'active' | 'closed' = 'resolving'
+  groupIds: number[] = []
+  lastAckAt = 0
+  ackedGsn = 0
+  settle: { resolve: (s: ClientSubscription) => void; reject: (e: Error) => void } | null = null
+
+  constructor(
+    private readonly set: SubscriptionSet,
+    readonly id: number,
+    readonly groups: readonly string[],
+    readonly fromGsn: number,
+    readonly tentative: boolean,
+    readonly handler: ClientDeliverHandler,
+    readonly onError: ((err: OrdoError) => void) | undefined,
+  ) {}
+
+  /** Where the stream continues: the next gsn this subscription will hand to its handler. */
+  get nextGsn(): bigint {
+    return BigInt(this.resumeFrom())
+  }
+
+  /** from_gsn for the next Subscribe. */
+  resumeFrom(): number {
+    if (this.lastGsn > 0) return this.lastGsn + 1
+    if (this.firstNextGsn > 0) return this.firstNextGsn
+    return this.fromGsn
+  }
+
+  /** Stops the subscription (tells the server when connected). */
+  close(): void {
+    this.set.remove(this)
+  }
+}
+
+export class SubscriptionSet {
+  private readonly subs = new Map<number, ClientSubscription>()
+  private nextId = 1
+  private readonly batch = new ClientDeliverBatch()
+
+  constructor(
+    private readonly link: Link,
+    private readonly resolver: GroupResolver,
+    private readonly cursor: MessageCursor,
+    private readonly reportError: (err: OrdoError) => void,
+  ) {}
+
+  get size(): number {
+    return this.subs.size
+  }
+
+  get(id: number): ClientSubscription | undefined {
+    return this.subs.get(id)
+  }
+
+  isPending(id: number): boolean {
+    const s = this.subs.get(id)
+    return s !== undefined && (s.state === 'pending' || s.state === 'resolving')
+  }
+
+  add(groups: readonly string[], opts: ClientSubscribeOptions, handler: ClientDeliverHandler): Promise<ClientSubscription> {
+    if (typeof handler !== 'function') return Promise.reject(new OrdoError(ClientErrorCode.BAD_ARGUMENT, 'subscribe needs a handler function'))
+    const from = opts.fromGsn ?? 0n
+    if (typeof from !== 'bigint' || from < 0n || from > BigInt(Number.MAX_SAFE_INTEGER)) {
+      return Promise.reject(new OrdoError(ClientErrorCode.BAD_ARGUMENT, `fromGsn must be a bigint in 0..2^53-1: fromGsn=${String(from)}`))
+    }
+    const s = new ClientSubscription(this, this.nextId++, [...groups], Number(from), opts.tentative ?? false, handler, opts.onError)
+    this.subs.set(s.id, s)
+    return new Promise((resolve, reject) => {
+      s.settle = { resolve, reject }
+      this.resolver.resolve(groups).then(
+        (ids) => {
+          if (s.state === 'closed') return
+          s.groupIds = ids
+          s.state = 'pending'
+          this.sendSubscribe(s)
+        },
+        (e: Error) => this.fail(s, e instanceof OrdoError ? e : new OrdoError(ClientErrorCode.BAD_ARGUMENT, e.message)),
+      )
+    })
+  }
+
+  private sendSubscribe(s: ClientSubscription): void {
+    if (!this.link.open || s.state === 'closed' || s.state === 'resolving') return
+    s.state = 'pending'
+    this.link.send(encodeSubscribe({ id: s.id, groups: s.groupIds, fromGsn: BigInt(s.resumeFrom()), tentative: s.tentative }))
+  }
+
+  /** After a reconnect: subscribe everything again from where it got to. */
+  resubscribeAll(): void {
+    for (const s of this.subs.values()) this.sendSubscribe(s)
+  }
+
+  onSubscribed(id: number, nextGsn: number): void {
+    const s = this.subs.get(id)
+    if (s === undefined || s.state === 'closed') return
+    if (s.firstNextGsn === 0) s.firstNextGsn = nextGsn
+    s.state = 'active'
+    const settle = s.settle
+    s.settle = null
+    settle?.resolve(s)
+  }
+
+  onDeliver(bytes: Uint8Array, offset: number, length: number, subscription: number): void {
+    const s = this.subs.get(subscription)
+    if (s === undefined || s.state === 'closed') return
+    const { fresh, lastGsn } = scanDeliver(this.cursor, bytes, offset, length, s.lastGsn)
+    if (fresh > 0) {
+      this.batch.reset(bytes, offset, length, s.lastGsn, fresh)
+      try {
+        s.handler(this.batch)
+      } catch (err) {
+        this.reportError(new OrdoError(ClientErrorCode.BAD_ARGUMENT, `subscription handler threw: ${err instanceof Error ? err.message : String(err)}`, BigInt(s.id), { cause: err }))
+      }
+      if (lastGsn > s.lastGsn) s.lastGsn = lastGsn
+    }
+    const now = Date.now()
+    if (now - s.lastAckAt >= ACK_EVERY_MS && s.lastGsn > s.ackedGsn && this.link.open) {
+      s.lastAckAt = now
+      s.ackedGsn = s.lastGsn
+      this.link.send(encodeAck({ subscription: s.id, gsn: BigInt(s.lastGsn) }))
+    }
+  }
+
+  /** The server refused or ended subscription id. */
+  onRefused(id: number, err: OrdoError): boolean {
+    const s = this.subs.get(id)
+    if (s === undefined) return false
+    this.fail(s, err)
+    return true
+  }
+
+  private fail(s: ClientSubscription, err: OrdoError): void {
+    this.subs.delete(s.id)
+    s.state = 'closed'
+    const settle = s.settle
+    s.settle = null
+    if (settle !== null) settle.reject(err)
+    else (s.onError ?? this.reportError)(err)
+  }
+
+  remove(s: ClientSubscription): void {
+    if (s.state === 'closed') return
+    const wasSent = s.state === 'pending' || s.state === 'active'
+    s.state = 'closed'
+    this.subs.delete(s.id)
+    if (wasSent && this.link.open) this.link.send(encodeUnsubscribe({ id: s.id }))
+    s.settle?.reject(new OrdoError(ClientErrorCode.CLOSED, `subscription closed: id=${s.id}`))
+    s.settle = null
+  }
+
+  failAll(err: Error): void {
+    for (const s of this.subs.values()) {
+      s.state = 'closed'
+      s.settle?.reject(err)
+      s.settle = null
+    }
+    this.subs.clear()
+  }
+}

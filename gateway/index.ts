@@ -1,0 +1,11 @@
+// Public surface of the gateway (package export `ordo/gateway`): the server,
+// its limits, tokens, and the wire error table. The client library is
+// `ordo/client` (gateway/client/index.ts).
+
+export { GatewayServer, type GatewayOptions, type CloseOptions } from './server.js'
+export { DEFAULT_GATEWAY_LIMITS, gatewayLimits, type GatewayLimits } from './limits.js'
+export { mintToken, verifyToken, Authenticator, Grants, type TokenClaims, type MintOptions } from './auth/token.js'
+export { AuthError, type AuthErrorCode } from './auth/auth-errors.js'
+export { GroupPattern, PatternSet } from './auth/group-pattern.js'
+export { ErrorCode, ERROR_CODES, CloseCode, closeCodeFor, errorCodeName, errorCodeInfo, RefKind, type ErrorCodeInfo, type ErrorCodeName } from './protocol-errors.js'
+export { isValidGroupName, groupNameProblem } from './group-names.js'
