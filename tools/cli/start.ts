@@ -1,19 +1,137 @@
-// `ordo start`: placeholder until its implementation lands (the gateway server and client library come next).
+// `ordo start`: opens the engine on a data directory and serves the gateway on
+// one port, in the foreground, until SIGTERM or SIGINT (graceful: in-flight
+// publishes answered, journal synced, clients told GOING_AWAY).
 
-import { CommandError, parse, type Command } from './common.js'
+import { resolve } from 'node:path'
+import type { EnginePort } from '../../engine/engine-port.js'
+import type { Durability, EngineOptions } from '../../engine/types.js'
+import { GatewayServer } from '../../gateway/server.js'
+import { CommandError, parse, parseInteger, UsageError, type Command } from './common.js'
 
-const help = `Usage: ordo start (not implemented yet in this build)`
+const help = `Usage: ordo start [options]
+
+Starts the engine and the gateway in the foreground: WebSocket at ws://HOST:PORT/,
+and GET /health, GET /metrics, POST /publish on the same port. Prints where it
+listens and its data directory; /health answers 200 once ready. SIGTERM or
+SIGINT stop it gracefully; after kill -9 it restarts on the same directory and
+port, and every acknowledged message is still there.
+
+Options:
+  --port PORT            port (default 7070; 0 picks a free one)
+  --host HOST            interface (default 127.0.0.1; 0.0.0.0 for all)
+  --data DIR             data directory (default ./data)
+  --durability MODE      fsync (default: ack after fsync, group commit),
+                         async (ack after write, fsync every few ms),
+                         memory (no journal; tests and benchmarks only)
+  --secret SECRET        token secret (default: env ORDO_SECRET); without one the
+                         server runs open: every client may publish and subscribe to all groups
+  --max-payload BYTES    largest message payload (default 1048576)
+  --max-connections N    most WebSocket connections (default 100000)
+  --quiet                no log lines except errors`
+
+/** What the CLI needs of the engine: the gateway port plus lifecycle. */
+export interface RunningEngine extends EnginePort {
+  close(): Promise<void>
+}
+
+export async function openEngine(options: EngineOptions): Promise<RunningEngine> {
+  // Loaded by path at run time so this command builds before the engine module lands.
+  const path = '../../engine/engine.js'
+  let mod: { Engine?: { open(o: EngineOptions): Promise<RunningEngine> } }
+  try {
+    mod = (await import(path)) as typeof mod
+  } catch (err) {
+    throw new CommandError('NO_ENGINE', `the engine module is missing from this build (${err instanceof Error ? err.message : String(err)})`)
+  }
+  if (mod.Engine === undefined) throw new CommandError('NO_ENGINE', 'engine/engine.js does not export Engine')
+  return mod.Engine.open(options)
+}
+
+const DURABILITIES: readonly string[] = ['fsync', 'async', 'memory']
 
 export const startCommand: Command = {
   name: 'start',
-  summary: '',
+  summary: 'start the engine and the gateway (WebSocket + HTTP on one port, default 7070, data in ./data)',
   help,
   async run(argv) {
-    const { values } = parse('start', argv, {})
+    const { values } = parse(
+      'start',
+      argv,
+      {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        durability: { type: 'string' },
+        secret: { type: 'string' },
+        'max-payload': { type: 'string' },
+        'max-connections': { type: 'string' },
+        quiet: { type: 'boolean' },
+      },
+      false,
+    )
     if (values.help) {
       process.stdout.write(help + '\n')
       return 0
     }
-    throw new CommandError('NOT_IMPLEMENTED', 'ordo start is not implemented yet in this build')
+    const port = parseInteger('--port', values.port, 7070, 0, 65535)
+    const host = values.host ?? '127.0.0.1'
+    const dataDir = resolve(values.data ?? './data')
+    const durability = values.durability ?? 'fsync'
+    if (!DURABILITIES.includes(durability)) throw new UsageError(`ordo start: bad --durability ${JSON.stringify(durability)}: one of fsync, async, memory`)
+    const secret = values.secret ?? process.env.ORDO_SECRET
+    const maxPayload = parseInteger('--max-payload', values['max-payload'], 1024 * 1024, 0, 64 * 1024 * 1024)
+    const maxConnections = parseInteger('--max-connections', values['max-connections'], 100_000, 1)
+    const quiet = values.quiet === true
+    const log = (line: string) => {
+      if (!quiet) process.stdout.write(`ordo: ${line}\n`)
+    }
+
+    let engine: RunningEngine
+    try {
+      engine = await openEngine({ dataDir, durability: durability as Durability, maxPayload })
+    } catch (err) {
+      if (err instanceof CommandError) throw err
+      const code = (err as { code?: string }).code ?? 'ENGINE_OPEN_FAILED'
+      throw new CommandError(code, `cannot open the engine on ${dataDir}: ${err instanceof Error ? err.message : String(err)}`)
+    }
+    log(durability === 'memory' ? 'engine: memory mode, NOTHING is written to disk (tests and benchmarks only)' : `engine: data=${dataDir}, durability=${durability}, durable_gsn=${engine.durableGsn}`)
+    let server: GatewayServer
+    try {
+      server = await GatewayServer.start(engine, { host, port, secret, limits: { maxPayload, maxConnections }, log })
+    } catch (err) {
+      await engine.close().catch(() => {})
+      throw new CommandError('LISTEN_FAILED', err instanceof Error ? err.message : String(err))
+    }
+    log(`listening on ${server.url} (HTTP: /health /metrics /publish on the same port)`)
+    log(server.authOpen ? 'auth: OPEN MODE (no secret): every client may publish and subscribe to every group; set --secret or ORDO_SECRET to require tokens' : 'auth: tokens required (HMAC-SHA256; mint them with ordo token)')
+    log('ready')
+
+    await new Promise<void>((done) => {
+      let stopping = false
+      const stop = (signal: string) => {
+        if (stopping) {
+          process.stderr.write(`ordo: ${signal} again: exiting without a clean shutdown\n`)
+          process.exit(130)
+        }
+        stopping = true
+        log(`${signal}: shutting down (answering in-flight publishes, syncing the journal)`)
+        server
+          .close({ closeEngine: () => engine.close() })
+          .then(() => {
+            log(`stopped; durable_gsn=${engine.durableGsn}`)
+            done()
+          })
+          .catch((err: unknown) => {
+            process.stderr.write(`ordo: shutdown failed: ${err instanceof Error ? err.message : String(err)}\n`)
+            process.exitCode = 1
+            done()
+          })
+      }
+      process.on('SIGTERM', () => stop('SIGTERM'))
+      process.on('SIGINT', () => stop('SIGINT'))
+    })
+    // Everything is closed; do not let a stray handle keep a stopped server's process alive.
+    setTimeout(() => process.exit(), 2000).unref()
+    return 0
   },
 }
