@@ -1,0 +1,139 @@
+// The server in its own process: `node dist/tools/cli.js start --port P --data DIR`,
+// ready once it printed "ready" and GET /health answers 200. Stops with SIGTERM
+// (graceful) or kill -9, and restarts on the same port and directory.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const cli = fileURLToPath(new URL('../../../tools/cli.js', import.meta.url))
+const fakeServer = fileURLToPath(new URL('../procs/memory-server.js', import.meta.url))
+
+export interface ServerProcessOptions {
+  dataDir?: string
+  /** 0: a free port chosen by the server (kept on restart). */
+  port?: number
+  secret?: string
+  durability?: 'fsync' | 'async' | 'memory'
+  extraArgs?: string[]
+  /** Use the in-memory EnginePort fake instead of the real engine (gateway-only tests). */
+  fake?: boolean
+}
+
+export class ServerProcess {
+  proc: ChildProcess | null = null
+  port: number
+  readonly output: string[] = []
+  private exitWaiters: ((code: number | null) => void)[] = []
+  private exited = true
+  private lastExit: number | null = null
+
+  constructor(
+    readonly dataDir: string,
+    private readonly o: ServerProcessOptions,
+    private readonly ownsDir: boolean,
+  ) {
+    this.port = o.port ?? 0
+  }
+
+  get wsUrl(): string {
+    return `ws://127.0.0.1:${this.port}/`
+  }
+
+  get httpUrl(): string {
+    return `http://127.0.0.1:${this.port}`
+  }
+
+  get pid(): number {
+    return this.proc?.pid ?? -1
+  }
+
+  async start(): Promise<void> {
+    const args = this.o.fake
+      ? [fakeServer, String(this.port), this.o.secret ?? '']
+      : [cli, 'start', '--port', String(this.port), '--data', this.dataDir, '--durability', this.o.durability ?? 'fsync', ...(this.o.extraArgs ?? [])]
+    const env = { ...process.env, ORDO_SECRET: this.o.secret ?? '' }
+    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env })
+    this.proc = proc
+    this.exited = false
+    proc.on('exit', (code, signal) => {
+      this.exited = true
+      this.lastExit = code ?? (signal === 'SIGKILL' ? 137 : -1)
+      const w = this.exitWaiters
+      this.exitWaiters = []
+      for (const f of w) f(this.lastExit)
+    })
+    const ready = new Promise<void>((resolve, reject) => {
+      let buf = ''
+      const onData = (d: Buffer) => {
+        buf += d.toString()
+        let nl: number
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl)
+          buf = buf.slice(nl + 1)
+          this.output.push(line)
+          const m = /listening on ws:\/\/[^:]+:(\d+)\//.exec(line)
+          if (m !== null) this.port = Number(m[1])
+          if (/ready$/.test(line)) resolve()
+        }
+      }
+      proc.stdout!.on('data', onData)
+      proc.stderr!.on('data', (d: Buffer) => this.output.push(...d.toString().trimEnd().split('\n').map((l) => `stderr: ${l}`)))
+      proc.once('exit', (code) => reject(new Error(`server exited before ready (code ${code}):\n${this.output.join('\n')}`)))
+      setTimeout(() => reject(new Error(`server not ready within 30 s:\n${this.output.join('\n')}`)), 30_000).unref()
+    })
+    await ready
+    const h = await fetch(`${this.httpUrl}/health`)
+    if (h.status !== 200) throw new Error(`/health answered ${h.status} after ready`)
+  }
+
+  private waitExit(timeoutMs: number): Promise<number | null> {
+    if (this.exited) return Promise.resolve(this.lastExit)
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`server did not exit within ${timeoutMs} ms:\n${this.output.slice(-20).join('\n')}`)), timeoutMs)
+      this.exitWaiters.push((c) => {
+        clearTimeout(t)
+        resolve(c)
+      })
+    })
+  }
+
+  /** SIGTERM and wait for the exit code. */
+  async stop(timeoutMs = 20_000): Promise<number | null> {
+    if (this.exited) return this.lastExit
+    this.proc!.kill('SIGTERM')
+    return this.waitExit(timeoutMs)
+  }
+
+  async kill9(): Promise<void> {
+    if (this.exited) return
+    this.proc!.kill('SIGKILL')
+    await this.waitExit(10_000)
+  }
+
+  /** Starts again on the same port and data directory. */
+  async restart(): Promise<void> {
+    if (!this.exited) await this.stop()
+    await this.start()
+  }
+
+  cleanup(): void {
+    if (!this.exited) this.proc?.kill('SIGKILL')
+    if (this.ownsDir) rmSync(this.dataDir, { recursive: true, force: true })
+  }
+}
+
+export async function startServerProcess(o: ServerProcessOptions = {}): Promise<ServerProcess & { stop(): Promise<number | null> }> {
+  const ownsDir = o.dataDir === undefined
+  const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'ordo-gw-'))
+  const s = new ServerProcess(dataDir, o, ownsDir)
+  await s.start()
+  const stop = s.stop.bind(s)
+  s.stop = async (timeoutMs?: number) => {
+    const code = await stop(timeoutMs)
+    s.cleanup()
+    return code
+  }
+  return s
+}
