@@ -82,30 +82,46 @@ class Reply {
   }
 }
 
+type Handler = (res: uWS.HttpResponse, req: uWS.HttpRequest) => void
+
 export function installHttpRoutes(app: uWS.TemplatedApp, deps: HttpDeps): void {
   const { ctx } = deps
+  /** A bug in a route costs one response (500), never the server. */
+  const guard =
+    (h: Handler): Handler =>
+    (res, req) => {
+      try {
+        h(res, req)
+      } catch (err) {
+        ctx.log(`internal error in an HTTP route: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
+        try {
+          res.cork(() => res.writeStatus('500 Internal Server Error').end(JSON.stringify({ error: { code: ErrorCode.INTERNAL, name: 'INTERNAL', message: String(err) } })))
+        } catch {
+          /* the response was already ended or aborted */
+        }
+      }
+    }
   const explicit = new Map<number, HttpPublisher>()
   let own: HttpPublisher | null = null
   const retired = new Set<HttpPublisher>()
 
-  app.get('/health', (res) => {
+  app.get('/health', guard((res) => {
     const r = new Reply(res)
     const h = deps.health()
     if (h === null) r.json(503, { status: 'unavailable' })
     else r.json(200, { status: 'ok', ...h })
-  })
+  }))
 
-  app.get('/metrics', (res) => {
+  app.get('/metrics', guard((res) => {
     new Reply(res).send(200, deps.metrics(), 'text/plain; version=0.0.4; charset=utf-8')
-  })
+  }))
 
-  app.post('/publish', (res, req) => {
+  app.post('/publish', guard((res, req) => {
     const r = new Reply(res)
     const authorization = req.getHeader('authorization')
     const contentType = req.getHeader('content-type')
     if (ctx.draining) {
       r.error(ctx, ErrorCode.GOING_AWAY, 'server is shutting down: retry against the restarted server')
-      res.onData(() => {})
       return
     }
     let grants: Grants
@@ -113,7 +129,6 @@ export function installHttpRoutes(app: uWS.TemplatedApp, deps: HttpDeps): void {
       grants = ctx.auth.authenticate(authorization.startsWith('Bearer ') ? authorization.slice(7).trim() : '')
     } catch (err) {
       r.error(ctx, ErrorCode.BAD_TOKEN, err instanceof AuthError ? err.message : String(err))
-      res.onData(() => {})
       return
     }
     readBody(res, ctx.limits.maxFrameBytes, (body) => {
@@ -130,12 +145,12 @@ export function installHttpRoutes(app: uWS.TemplatedApp, deps: HttpDeps): void {
         r.error(ctx, ErrorCode.INTERNAL, `publish failed: ${err instanceof Error ? err.message : String(err)}`)
       }
     })
-  })
+  }))
 
-  app.any('/*', (res, req) => {
+  app.any('/*', guard((res, req) => {
     const r = new Reply(res)
     r.error(ctx, ErrorCode.BAD_REQUEST, `no such endpoint: ${req.getMethod().toUpperCase()} ${req.getUrl()} (WebSocket at /, GET /health, GET /metrics, POST /publish)`, 404)
-  })
+  }))
 
   function publisherFor(id: number | null, r: Reply): HttpPublisher | null {
     if (id === null) {

@@ -168,7 +168,14 @@ export class GatewayServer {
       },
       message: (ws, message, isBinary) => {
         const conn = ws.getUserData().conn
-        if (conn !== null && !conn.closed) handleFrame(conn, message, isBinary)
+        if (conn === null || conn.closed) return
+        try {
+          handleFrame(conn, message, isBinary)
+        } catch (err) {
+          // A bug must cost one connection, never the server (G7).
+          this.ctx.log(`internal error on connection ${conn.generation}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
+          conn.fail(ErrorCode.INTERNAL, `internal error: ${err instanceof Error ? err.message : String(err)}`, 0)
+        }
       },
       drain: (ws) => {
         const conn = ws.getUserData().conn
