@@ -6,7 +6,7 @@ import { resolve } from 'node:path'
 import type { EnginePort } from '../../engine/engine-port.js'
 import type { Durability, EngineOptions } from '../../engine/types.js'
 import { GatewayServer } from '../../gateway/server.js'
-import { CommandError, parse, parseInteger, UsageError, type Command } from './common.js'
+import { CommandError, parse, parseDuration, parseInteger, UsageError, type Command } from './common.js'
 
 const help = `Usage: ordo start [options]
 
@@ -27,6 +27,10 @@ Options:
                          server runs open: every client may publish and subscribe to all groups
   --max-payload BYTES    largest message payload (default 1048576)
   --max-connections N    most WebSocket connections (default 100000)
+  --send-buffer-high BYTES      slow consumer: a connection's subscriptions pause above
+                                this much unsent data (default 1048576) and catch up later
+  --slow-consumer-timeout DUR   slow consumer: a connection paused this long is closed with
+                                SLOW_CONSUMER naming the gsn to resume from (default 30s)
   --quiet                no log lines except errors`
 
 /** What the CLI needs of the engine: the gateway port plus lifecycle. */
@@ -65,6 +69,8 @@ export const startCommand: Command = {
         secret: { type: 'string' },
         'max-payload': { type: 'string' },
         'max-connections': { type: 'string' },
+        'send-buffer-high': { type: 'string' },
+        'slow-consumer-timeout': { type: 'string' },
         quiet: { type: 'boolean' },
       },
       false,
@@ -81,6 +87,8 @@ export const startCommand: Command = {
     const secret = values.secret ?? process.env.ORDO_SECRET
     const maxPayload = parseInteger('--max-payload', values['max-payload'], 1024 * 1024, 0, 64 * 1024 * 1024)
     const maxConnections = parseInteger('--max-connections', values['max-connections'], 100_000, 1)
+    const sendBufferHighBytes = parseInteger('--send-buffer-high', values['send-buffer-high'], 1024 * 1024, 1024)
+    const slowConsumerTimeoutMs = values['slow-consumer-timeout'] === undefined ? 30_000 : parseDuration('--slow-consumer-timeout', values['slow-consumer-timeout'])
     const quiet = values.quiet === true
     const log = (line: string) => {
       if (!quiet) process.stdout.write(`ordo: ${line}\n`)
@@ -97,7 +105,7 @@ export const startCommand: Command = {
     log(durability === 'memory' ? 'engine: memory mode, NOTHING is written to disk (tests and benchmarks only)' : `engine: data=${dataDir}, durability=${durability}, durable_gsn=${engine.durableGsn}`)
     let server: GatewayServer
     try {
-      server = await GatewayServer.start(engine, { host, port, secret, limits: { maxPayload, maxConnections }, log })
+      server = await GatewayServer.start(engine, { host, port, secret, limits: { maxPayload, maxConnections, sendBufferHighBytes, sendBufferLowBytes: Math.floor(sendBufferHighBytes / 4), slowConsumerTimeoutMs }, log })
     } catch (err) {
       await engine.close().catch(() => {})
       throw new CommandError('LISTEN_FAILED', err instanceof Error ? err.message : String(err))

@@ -17,6 +17,9 @@ export interface ServerProcessOptions {
   secret?: string
   durability?: 'fsync' | 'async' | 'memory'
   extraArgs?: string[]
+  /** Slow-consumer limits (passed as --send-buffer-high / --slow-consumer-timeout). */
+  sendBufferHighBytes?: number
+  slowConsumerTimeoutMs?: number
   /** Use the in-memory EnginePort fake instead of the real engine (gateway-only tests). */
   fake?: boolean
 }
@@ -50,9 +53,21 @@ export class ServerProcess {
   }
 
   async start(): Promise<void> {
-    const args = this.o.fake
-      ? [fakeServer, String(this.port), this.o.secret ?? '']
-      : [cli, 'start', '--port', String(this.port), '--data', this.dataDir, '--durability', this.o.durability ?? 'fsync', ...(this.o.extraArgs ?? [])]
+    const o = this.o
+    const limits: Record<string, number> = {}
+    const flags: string[] = []
+    if (o.sendBufferHighBytes !== undefined) {
+      limits.sendBufferHighBytes = o.sendBufferHighBytes
+      limits.sendBufferLowBytes = Math.floor(o.sendBufferHighBytes / 4)
+      flags.push('--send-buffer-high', String(o.sendBufferHighBytes))
+    }
+    if (o.slowConsumerTimeoutMs !== undefined) {
+      limits.slowConsumerTimeoutMs = o.slowConsumerTimeoutMs
+      flags.push('--slow-consumer-timeout', `${o.slowConsumerTimeoutMs}ms`)
+    }
+    const args = o.fake
+      ? [fakeServer, String(this.port), o.secret ?? '', JSON.stringify(limits)]
+      : [cli, 'start', '--port', String(this.port), '--data', this.dataDir, '--durability', o.durability ?? 'fsync', ...flags, ...(o.extraArgs ?? [])]
     const env = { ...process.env, ORDO_SECRET: this.o.secret ?? '' }
     const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env })
     this.proc = proc
