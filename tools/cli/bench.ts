@@ -1,19 +1,36 @@
-// `ordo bench`: placeholder until its implementation lands (the gateway server and client library come next).
+// `ordo bench`: runs the gateway benchmark (bench/gateway-bench.ts): a server
+// process and a load-generator process, four figures, progress on stderr.
 
-import { CommandError, parse, type Command } from './common.js'
+import { parse, type Command } from './common.js'
 
-const help = `Usage: ordo bench (not implemented yet in this build)`
+const help = `Usage: ordo bench [--json] [--runs N] [--seconds S] [--only fsync,fanout,latency,idle]
+
+Runs the WebSocket load generator against a gateway it starts (ordo start in
+its own process, data in a temporary directory), with 100-byte payloads:
+  fsync    1 publisher -> 1 subscriber, fsync durability: messages/s delivered
+  fanout   1 publisher -> 100 subscribers of one group: messages/s delivered in total
+  latency  publish -> deliver latency at 50 000 msg/s, async durability (p50/p99/p99.9)
+  idle     10 000 idle connections: server memory per connection
+Takes about a minute and a half; progress goes to stderr.
+
+Options:
+  --json        end with one JSON line: ws_fsync_msgs_per_s, fanout100_msgs_per_s,
+                ws_async_p50_us, ws_async_p99_us, idle_conn_bytes
+  --runs N      runs of the throughput figures (median reported; default 3)
+  --seconds S   measuring time per run (default 5)
+  --only LIST   run only these figures`
 
 export const benchCommand: Command = {
   name: 'bench',
-  summary: '',
+  summary: 'run the WebSocket load generator against a gateway it starts (figures of issue 4)',
   help,
   async run(argv) {
-    const { values } = parse('bench', argv, {})
+    const { values } = parse('bench', argv, { json: { type: 'boolean' }, runs: { type: 'string' }, seconds: { type: 'string' }, only: { type: 'string' } }, false)
     if (values.help) {
       process.stdout.write(help + '\n')
       return 0
     }
-    throw new CommandError('NOT_IMPLEMENTED', 'ordo bench is not implemented yet in this build')
+    const { main } = (await import('../../bench/gateway-bench.js')) as { main(argv: string[]): Promise<number> }
+    return main(argv)
   },
 }

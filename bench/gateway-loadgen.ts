@@ -1,0 +1,156 @@
+// The gateway benchmark's load generator: a separate process from the server,
+// speaking the wire protocol over `ws` connections. One scenario per run,
+// chosen by argv; prints one JSON line with the result.
+//
+//   throughput <url> <subs> <seconds>   1 publisher -> <subs> subscribers of one group
+//   latency <url> <rate> <seconds>      publish->deliver latency at a fixed rate
+//   idle <url> <conns>                  open idle connections, print "idle-ready", wait for "done"
+
+import { createInterface } from 'node:readline'
+import { performance } from 'node:perf_hooks'
+import { Worker } from 'node:worker_threads'
+import * as hdr from 'hdr-histogram-js'
+import { MessageCursor } from '../codec/index.js'
+import { PublishPump } from './gateway-publish-pump.js'
+import { RawConn } from './gateway-raw-conn.js'
+
+const [mode, url, a, b] = process.argv.slice(2)
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+async function throughput(url: string, subs: number, seconds: number) {
+  const group = `bench.tp.${process.pid}.${Date.now()}`
+  const pubConn = await RawConn.open(url)
+  const publisher = await pubConn.hello()
+  const [gid] = await pubConn.resolve([group])
+  const delivered = new Float64Array(subs)
+  let frames = 0
+  let gapErrors = 0
+  const conns: RawConn[] = []
+  const cursor = new MessageCursor()
+  for (let i = 0; i < subs; i++) {
+    const c = await RawConn.open(url)
+    await c.hello()
+    await c.subscribe(1, [gid!], 0)
+    let last = 0
+    c.onDeliver =
+      subs === 1
+        ? (frame, count) => {
+            // Self-check on the single subscriber: gsns dense (one group, one publisher).
+            cursor.reset(frame, 0, frame.length)
+            while (cursor.next()) {
+              if (last !== 0 && cursor.gsn !== last + 1) gapErrors++
+              last = cursor.gsn
+            }
+            delivered[i]! += count
+            frames++
+          }
+        : (_frame, count) => {
+            delivered[i]! += count
+            frames++
+          }
+    conns.push(c)
+  }
+  const pump = new PublishPump(pubConn, publisher, [gid!], 256, 100, 131072)
+  const total = () => delivered.reduce((x, y) => x + y, 0)
+  pump.start()
+  await sleep(1000)
+  const d0 = total()
+  const a0 = pump.acked
+  const f0 = frames
+  const t0 = performance.now()
+  await sleep(seconds * 1000)
+  const d1 = total()
+  const a1 = pump.acked
+  const f1 = frames
+  const t1 = performance.now()
+  pump.stop()
+  const deadline = Date.now() + 60_000
+  while ((pump.inFlight > 0 || total() < pump.acked * subs) && Date.now() < deadline) await sleep(10)
+  const complete = delivered.every((d) => d === pump.acked)
+  for (const c of [pubConn, ...conns]) c.close()
+  const s = (t1 - t0) / 1000
+  return {
+    mode: 'throughput',
+    subs,
+    delivered_per_s: (d1 - d0) / s,
+    acked_per_s: (a1 - a0) / s,
+    messages_per_frame: (d1 - d0) / Math.max(1, f1 - f0),
+    acked_total: pump.acked,
+    complete,
+    gap_errors: gapErrors,
+  }
+}
+
+async function latency(url: string, rate: number, seconds: number) {
+  const group = `bench.lat.${process.pid}.${Date.now()}`
+  const sub = await RawConn.open(url)
+  await sub.hello()
+  const [gid] = await sub.resolve([group])
+  await sub.subscribe(1, [gid!], 0)
+  const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 })
+  const cursor = new MessageCursor()
+  let received = 0
+  let warmupUntil = 0
+  sub.onDeliver = (frame) => {
+    const now = performance.timeOrigin + performance.now()
+    const view = new DataView(frame.buffer, frame.byteOffset, frame.length)
+    cursor.reset(frame, 0, frame.length)
+    while (cursor.next()) {
+      received++
+      const due = view.getFloat64(cursor.payloadOffset, true)
+      if (due < warmupUntil) continue
+      h.recordValue(Math.max(1, Math.round((now - due) * 1000)))
+    }
+  }
+  const worker = new Worker(new URL('./gateway-latency-publisher.worker.js', import.meta.url), { workerData: { url, group, rate, seconds: seconds + 1 } })
+  const done = new Promise<{ sent: number; acked: number }>((resolve, reject) => {
+    worker.on('message', (m: { ready?: boolean; done?: boolean; sent: number; acked: number }) => {
+      if (m.ready) warmupUntil = performance.timeOrigin + performance.now() + 1000
+      if (m.done) resolve(m)
+    })
+    worker.on('error', reject)
+  })
+  const r = await done
+  const deadline = Date.now() + 10_000
+  while (received < r.sent && Date.now() < deadline) await sleep(5)
+  sub.close()
+  await worker.terminate()
+  return {
+    mode: 'latency',
+    rate,
+    sent: r.sent,
+    acked: r.acked,
+    received,
+    measured: h.totalCount,
+    p50_us: h.getValueAtPercentile(50),
+    p99_us: h.getValueAtPercentile(99),
+    p999_us: h.getValueAtPercentile(99.9),
+    max_us: h.maxValue,
+  }
+}
+
+async function idle(url: string, count: number) {
+  const conns: RawConn[] = []
+  for (let i = 0; i < count; i += 250) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(250, count - i) }, async () => {
+        const c = await RawConn.open(url)
+        await c.hello()
+        return c
+      }),
+    )
+    conns.push(...batch)
+    if (i % 2000 === 0) process.stderr.write(`loadgen: ${conns.length}/${count} idle connections\n`)
+  }
+  process.stdout.write(`idle-ready ${conns.length}\n`)
+  for await (const line of createInterface({ input: process.stdin })) if (line.trim() === 'done') break
+  for (const c of conns) c.close()
+  return { mode: 'idle', conns: conns.length }
+}
+
+let result: unknown
+if (mode === 'throughput') result = await throughput(url!, Number(a), Number(b))
+else if (mode === 'latency') result = await latency(url!, Number(a), Number(b))
+else if (mode === 'idle') result = await idle(url!, Number(a))
+else throw new Error(`unknown mode ${mode}: throughput | latency | idle`)
+process.stdout.write(JSON.stringify(result) + '\n', () => process.exit(0))

@@ -1,0 +1,56 @@
+// Starts `ordo start` in its own process for the gateway benchmark and reads
+// its resident memory from /proc (Linux).
+
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const cli = fileURLToPath(new URL('../tools/cli.js', import.meta.url))
+
+export class BenchServer {
+  private constructor(
+    readonly proc: ChildProcess,
+    readonly url: string,
+    readonly dataDir: string,
+  ) {}
+
+  static async start(durability: 'fsync' | 'async' | 'memory', extraArgs: string[] = []): Promise<BenchServer> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ordo-bench-'))
+    const proc = spawn(process.execPath, [cli, 'start', '--port', '0', '--data', dataDir, '--durability', durability, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = ''
+      let found = ''
+      proc.stdout!.on('data', (d: Buffer) => {
+        out += d.toString()
+        const m = /listening on (ws:\/\/\S+)/.exec(out)
+        if (m !== null) found = m[1]!
+        if (found !== '' && /ready\n/.test(out)) resolve(found)
+      })
+      proc.stderr!.on('data', (d: Buffer) => {
+        out += d.toString()
+      })
+      proc.once('exit', (code) => reject(new Error(`server exited (${code}):\n${out}`)))
+      setTimeout(() => reject(new Error(`server not ready in 30 s:\n${out}`)), 30_000).unref()
+    })
+    return new BenchServer(proc, url, dataDir)
+  }
+
+  /** Resident set size of the server process, bytes. */
+  rss(): number {
+    const status = readFileSync(`/proc/${this.proc.pid}/status`, 'utf8')
+    const m = /VmRSS:\s+(\d+) kB/.exec(status)
+    return m === null ? 0 : Number(m[1]) * 1024
+  }
+
+  async stop(): Promise<void> {
+    if (this.proc.exitCode === null) {
+      const exited = new Promise((r) => this.proc.once('exit', r))
+      this.proc.kill('SIGTERM')
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))])
+      if (this.proc.exitCode === null) this.proc.kill('SIGKILL')
+    }
+    rmSync(this.dataDir, { recursive: true, force: true })
+  }
+}
