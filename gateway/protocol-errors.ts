@@ -64,7 +64,7 @@ export const ERROR_CODES: readonly ErrorCodeInfo[] = Object.freeze([
   info('FORBIDDEN_GROUP', 'pseq', false, 'the token does not allow publishing to / subscribing to / resolving this group (ref: pseq, subscription id, or 0 for ResolveGroups)'),
   info('UNKNOWN_GROUP', 'pseq', false, 'a group id that the server never assigned (ref: pseq or subscription id)'),
   info('PAYLOAD_TOO_LARGE', 'pseq', false, 'a payload above the server\'s max_payload (Welcome.max_payload)'),
-  info('TOO_MANY_GROUPS', 'pseq', false, 'a message with more groups than Welcome.max_groups'),
+  info('TOO_MANY_GROUPS', 'pseq', false, 'a message with more groups than Welcome.max_groups (ref 0 when the frame broke the protocol\'s limit of 16 and was refused whole)'),
   info('FRAME_TOO_LARGE', 'none', true, 'a WebSocket frame above the server\'s frame limit'),
   info('TOO_MANY_SUBSCRIPTIONS', 'subscription', false, 'the connection already holds the maximum number of subscriptions'),
   info('TOO_MANY_CONNECTIONS', 'none', true, 'the server holds the maximum number of connections'),
@@ -82,7 +82,7 @@ export const ERROR_CODES: readonly ErrorCodeInfo[] = Object.freeze([
   info('BAD_PUBLISHER', 'pseq', false, 'Message.publisher differs from the connection\'s publisher id, or another connection took the publisher id over'),
   info('OVERLOADED', 'pseq', true, 'the server\'s ingress stayed full for too long; the frame was not taken'),
   info('BAD_REQUEST', 'none', false, 'an HTTP request the server cannot use (POST /publish body, unknown path)'),
-  info('EMPTY_GROUPS', 'pseq', false, 'a message or subscription with no groups, or naming one group twice'),
+  info('EMPTY_GROUPS', 'pseq', false, 'a message or subscription with no groups, or naming one group twice (ref: pseq, subscription id, or 0 when the frame was refused whole)'),
 ])
 
 const BY_CODE: (ErrorCodeInfo | undefined)[] = []
