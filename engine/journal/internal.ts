@@ -1,0 +1,15 @@
+// Internals for tests, benchmarks and tools (not part of the public API; may change).
+
+export * from './segment-descriptor.js'
+export * from './index-descriptor.js'
+export { encodeSegmentHeader, checkSegmentHeader, HeaderProblem } from './segment-header.js'
+export { SegmentIndex, IndexState, loadSegmentIndex, writeSegmentIndex } from './segment-index.js'
+export { RecordCursor, ScanStatus, scanStatusReason } from './record-cursor.js'
+export { IndexPolicy } from './index-policy.js'
+export { recoverJournal } from './recovery.js'
+export type { ClosedSegment, RecoveredJournal } from './recovery.js'
+export { planRetention } from './retention.js'
+export { listSegments, segmentContaining, segmentPath } from './segment-directory.js'
+export { crc32cJs, crc32cRange } from './crc32c-range.js'
+export { writeFully, readFully, fsyncDir } from './file-io.js'
+export { LOCK_FILE_NAME } from './dir-lock.js'

@@ -1,0 +1,572 @@
+// The journal writer: appends sequenced batches to segment files, group-commits them with
+// fsync, rolls segments, keeps the sparse index, applies retention. Driven synchronously
+// by the journal stage's worker thread, which owns it (no other thread touches a Journal;
+// readers on other threads open the files themselves, see journal-reader.ts).
+//
+// On-disk format (version 1; constants and offset functions in segment-descriptor.ts and
+// index-descriptor.ts):
+//
+//   <dir>/00000000000000000001.seg   segment: header, then records back to back
+//   <dir>/00000000000000000001.idx   its sparse index (a cache, rebuilt when bad)
+//   <dir>/00000000000000052001.seg   next segment, named by its first gsn ...
+//   <dir>/journal.lock               pid of the writer
+//
+//   segment file
+//   0                       32                                        size
+//   +-----------------------+----------+----------+-----+----------+
+//   | header                | record   | record   | ... | record   |
+//   +-----------------------+----------+----------+-----+----------+
+//
+//   segment header (32 bytes)
+//   0        4        8        12       16                24       28       32
+//   +--------+--------+--------+--------+--------+--------+--------+--------+
+//   | 'ORDS' | version| 32     | flags  | first gsn (u64)  | reserved| crc32c |
+//   +--------+--------+--------+--------+--------+--------+--------+--------+
+//                                                    crc32c over [0, 28)
+//   record (8-aligned, align8(24 + length) bytes)
+//   0        4        8                 16       20       24
+//   +--------+--------+--------+--------+--------+--------+-------------------+-----+
+//   | length | crc32c | first gsn (u64)  | count  | 'ORDR' | batch bytes       | pad |
+//   +--------+--------+--------+--------+--------+--------+-------------------+-----+
+//            crc32c over [0, 4) ++ [8, 24 + length); pad is zeros
+//
+//   index file: 32-byte header ('ORDI', version, 24, flags, segment first gsn, crc32c),
+//   then 24-byte entries | gsn (u64) | file offset (u64) | kind | crc32c |, kind 1 = point
+//   (record at offset starts at gsn), kind 2 = seal (segment ends at offset, next gsn).
+//
+// Durability: append() only copies into the write buffer; write() hands it to the OS;
+// sync() = write() + fdatasync. The stage calls append many times and sync once (group
+// commit) and publishes syncedGsn as the durable watermark. A new segment's header is
+// fsynced and so is the directory (so the file itself survives power loss); a segment is
+// fsynced before the writer rolls past it.
+//
+// After an I/O error the journal is failed: the error is thrown, watermarks stop, every
+// later call throws JournalFailedError, and the active segment is cut back to its last
+// fsync, so the files hold exactly what syncedGsn promised. Reopening runs recovery.
+
+import path from 'node:path'
+import { crc32c as nativeCrc32c } from '@node-rs/crc32'
+import { crc32cJs, crc32cRange } from './crc32c-range.js'
+import { acquireDirLock, releaseDirLock } from './dir-lock.js'
+import {
+  JournalArgumentError,
+  JournalClosedError,
+  JournalError,
+  JournalFailedError,
+  JournalGsnGapError,
+  JournalIoError,
+  errnoOf,
+} from './errors.js'
+import { type FileIo, fsyncDir, nodeFileIo, writeFully } from './file-io.js'
+import {
+  DEFAULT_INDEX_EVERY_BYTES,
+  DEFAULT_INDEX_EVERY_RECORDS,
+  INDEX_ENTRY_BYTES,
+  INDEX_HEADER_BYTES,
+  IndexEntryKind,
+  indexEntryOffset,
+} from './index-descriptor.js'
+import { IndexPolicy } from './index-policy.js'
+import { type ClosedSegment, type RecoveryReport, recoverJournal } from './recovery.js'
+import { type RetentionPolicy, type RetentionReport, planRetention } from './retention.js'
+import {
+  MAX_RECORD_BATCH_BYTES,
+  RECORD_CRC_BODY_START,
+  RECORD_CRC_LENGTH_END,
+  RECORD_HEADER_BYTES,
+  RECORD_MAGIC,
+  RecordHeader,
+  SEGMENT_HEADER_BYTES,
+  indexFileName,
+  recordBytes,
+  segmentFileName,
+  writeU64,
+} from './segment-descriptor.js'
+import { encodeSegmentHeader } from './segment-header.js'
+import { SegmentIndex, encodeIndexEntry, encodeIndexHeader, writeSegmentIndex } from './segment-index.js'
+
+export type { RecoveryReport } from './recovery.js'
+
+/** 'memory' means no journal at all: the engine does not open one. */
+export type JournalDurability = 'fsync' | 'async'
+
+export interface JournalOptions {
+  /** Directory of segment files; created if missing. */
+  dir: string
+  /** A segment rolls once it would exceed this many bytes. Default 256 MiB. */
+  segmentBytes?: number
+  /** A point entry in the sparse index at least every this many bytes. Default 1 MiB. */
+  indexEveryBytes?: number
+  /** ... and at least every this many records. Default 1024. */
+  indexEveryRecords?: number
+  /** Write buffer; records larger than half of it are written straight from the caller's
+   *  bytes. Default 8 MiB. */
+  writeBufferBytes?: number
+  /** Used by applyRetention(). Default: keep everything. */
+  retention?: RetentionPolicy
+  /** File operations (fault injection in tests). Default: node:fs. */
+  io?: FileIo
+}
+
+export const DEFAULT_SEGMENT_BYTES = 256 * 1024 * 1024
+export const DEFAULT_WRITE_BUFFER_BYTES = 8 * 1024 * 1024
+/** Batches shorter than this are copied and checksummed in JS (no view at all). */
+const SMALL_BATCH_BYTES = 256
+/** Index entries encoded per idx write. */
+const INDEX_SCRATCH_ENTRIES = 256
+
+export class Journal {
+  readonly dir: string
+  /** What recovery found and cut when this journal was opened. */
+  readonly recovery: RecoveryReport
+  private readonly io: FileIo
+  private readonly segmentBytes: number
+  private readonly retention: RetentionPolicy
+  private readonly lockKey: string
+
+  private readonly buffer: Uint8Array
+  private readonly view: DataView
+  /** Bytes of records waiting in `buffer` (they follow `activeBytes` in the file). */
+  private bufUsed = 0
+
+  private readonly closedSegments: ClosedSegment[]
+  private activeFirstGsn = 0
+  private activeFd = -1
+  /** Bytes of the active segment file handed to the OS. */
+  private activeBytes = 0
+  /** Bytes of the active segment file known to be on stable storage. */
+  private activeSyncedBytes = 0
+  private activeIndex: SegmentIndex
+  private readonly policy: IndexPolicy
+  private idxFd = -1
+  /** Index entries of the active segment already in its .idx file; -1 = file broken, rewrite at roll. */
+  private idxWritten = 0
+  private readonly idxScratch: Uint8Array
+  private readonly idxView: DataView
+
+  private _nextGsn: number
+  private _writtenGsn: number
+  private _syncedGsn: number
+  private failure: JournalError | null = null
+  private isClosed = false
+
+  private constructor(opts: JournalOptions, io: FileIo, lockKey: string) {
+    this.dir = opts.dir
+    this.io = io
+    this.lockKey = lockKey
+    this.segmentBytes = positiveInt(opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES, 'segmentBytes')
+    this.retention = opts.retention ?? {}
+    const bufBytes = positiveInt(opts.writeBufferBytes ?? DEFAULT_WRITE_BUFFER_BYTES, 'writeBufferBytes')
+    this.buffer = new Uint8Array(Math.max(bufBytes, 4096))
+    this.view = new DataView(this.buffer.buffer)
+    this.idxScratch = new Uint8Array(INDEX_SCRATCH_ENTRIES * INDEX_ENTRY_BYTES)
+    this.idxView = new DataView(this.idxScratch.buffer)
+    this.policy = new IndexPolicy(
+      positiveInt(opts.indexEveryBytes ?? DEFAULT_INDEX_EVERY_BYTES, 'indexEveryBytes'),
+      positiveInt(opts.indexEveryRecords ?? DEFAULT_INDEX_EVERY_RECORDS, 'indexEveryRecords'),
+    )
+    const rec = recoverJournal(io, this.dir, {
+      indexEveryBytes: this.policy.everyBytes,
+      indexEveryRecords: this.policy.everyRecords,
+    })
+    this.recovery = rec.report
+    this.closedSegments = rec.closed
+    this._nextGsn = rec.nextGsn
+    this._writtenGsn = rec.nextGsn - 1
+    this._syncedGsn = rec.nextGsn - 1
+    this.activeIndex = new SegmentIndex()
+    if (rec.active !== null) {
+      const a = rec.active
+      this.activeFirstGsn = a.firstGsn
+      this.activeBytes = a.bytes
+      this.activeSyncedBytes = a.bytes
+      this.activeIndex = a.index
+      this.policy.restart(a.lastEntryOffset)
+      this.policy.records = a.recordsSinceEntry
+      const file = this.segmentFile(a.firstGsn)
+      try {
+        this.activeFd = io.openSync(file, 'r+')
+        this.idxFd = io.openSync(path.join(this.dir, indexFileName(a.firstGsn)), 'r+')
+      } catch (err) {
+        this.closeFds()
+        throw new JournalIoError('open', file, err)
+      }
+      this.idxWritten = a.index.count
+    }
+  }
+
+  /** Opens (creating if needed) the journal in opts.dir and runs recovery. */
+  static open(opts: JournalOptions): Journal {
+    const io = opts.io ?? nodeFileIo
+    try {
+      io.mkdirSync(opts.dir, { recursive: true })
+    } catch (err) {
+      throw new JournalIoError('mkdir', opts.dir, err)
+    }
+    const key = acquireDirLock(io, opts.dir)
+    try {
+      return new Journal(opts, io, key)
+    } catch (err) {
+      releaseDirLock(io, opts.dir, key)
+      throw err
+    }
+  }
+
+  /** Gsn the next append must start with (last gsn + 1). */
+  get nextGsn(): number {
+    return this._nextGsn
+  }
+  /** Oldest retained gsn (equals nextGsn while the journal is empty). */
+  get firstGsn(): number {
+    if (this.closedSegments.length > 0) return this.closedSegments[0]!.firstGsn
+    return this.activeFd >= 0 ? this.activeFirstGsn : this._nextGsn
+  }
+  /** Highest gsn handed to the OS (survives a process crash, not a power loss). */
+  get writtenGsn(): number {
+    return this._writtenGsn
+  }
+  /** Highest gsn on stable storage: the durable watermark. */
+  get syncedGsn(): number {
+    return this._syncedGsn
+  }
+  /** Segment files, the active one included. */
+  get segmentCount(): number {
+    return this.closedSegments.length + (this.activeFd >= 0 ? 1 : 0)
+  }
+  /** Bytes of all segments, buffered bytes included. */
+  get totalBytes(): number {
+    let total = this.activeBytes + this.bufUsed
+    for (const s of this.closedSegments) total += s.bytes
+    return total
+  }
+  /** The I/O error that failed this journal, or null. */
+  get failedWith(): JournalError | null {
+    return this.failure
+  }
+
+  /**
+   * Appends one batch: `count` messages with gsns firstGsn .. firstGsn + count - 1, as
+   * batch[offset, offset + length). firstGsn must equal nextGsn. Copies into the write
+   * buffer (no allocation); a record larger than half the buffer is written at once from
+   * the caller's bytes. The caller may reuse `batch` as soon as this returns.
+   */
+  append(batch: Uint8Array, offset: number, length: number, firstGsn: number, count: number): void {
+    this.checkUsable()
+    if (firstGsn !== this._nextGsn) throw new JournalGsnGapError(this._nextGsn, firstGsn)
+    if (!(count >= 1 && count <= 0xffff_ffff && Number.isInteger(count))) {
+      throw new JournalArgumentError(`bad message count: count=${count}, firstGsn=${firstGsn}`)
+    }
+    if (!(offset >= 0 && length >= 0 && offset + length <= batch.length) || length > MAX_RECORD_BATCH_BYTES) {
+      throw new JournalArgumentError(
+        `bad batch range: offset=${offset}, length=${length}, bufferLength=${batch.length}, max=${MAX_RECORD_BATCH_BYTES}`,
+      )
+    }
+    const size = recordBytes(length)
+    if (this.activeFd < 0) {
+      this.createSegment(firstGsn)
+    } else {
+      const used = this.activeBytes + this.bufUsed
+      if (used > SEGMENT_HEADER_BYTES && used + size > this.segmentBytes) this.roll(firstGsn)
+    }
+    const recordOffset = this.activeBytes + this.bufUsed
+    if (size > this.buffer.length >>> 1) {
+      this.appendDirect(batch, offset, length, firstGsn, count, size)
+    } else {
+      if (this.bufUsed + size > this.buffer.length) this.write()
+      const p = this.bufUsed
+      const b = this.buffer
+      const body = p + RECORD_HEADER_BYTES
+      this.encodeRecordHeader(p, length, firstGsn, count)
+      let crc = crc32cJs(b, p, p + RECORD_CRC_LENGTH_END, 0)
+      crc = crc32cJs(b, p + RECORD_CRC_BODY_START, body, crc)
+      if (length < SMALL_BATCH_BYTES) {
+        for (let i = 0; i < length; i++) b[body + i] = batch[offset + i]!
+        crc = crc32cJs(b, body, body + length, crc)
+      } else {
+        // One view per batch (never per message): Node 20 has no allocation-free way to
+        // copy or checksum a sub-range (Buffer#copy makes the same view internally), so
+        // the one view serves both the copy and the native CRC. None for a whole array.
+        const src = offset === 0 && length === batch.length ? batch : batch.subarray(offset, offset + length)
+        b.set(src, body)
+        crc = nativeCrc32c(src, crc)
+      }
+      b.fill(0, body + length, p + size)
+      this.view.setUint32(p + RecordHeader.crc, crc, true)
+      this.bufUsed = p + size
+    }
+    if (this.policy.observe(recordOffset)) this.activeIndex.push(firstGsn, recordOffset)
+    this._nextGsn = firstGsn + count
+  }
+
+  /** Hands buffered records to the OS; writtenGsn moves to the last appended gsn. */
+  write(): void {
+    this.checkUsable()
+    if (this.bufUsed > 0) {
+      try {
+        writeFully(this.io, this.activeFd, this.buffer, 0, this.bufUsed, this.activeBytes)
+      } catch (err) {
+        this.fail('write', err)
+      }
+      this.activeBytes += this.bufUsed
+      this.bufUsed = 0
+    }
+    this._writtenGsn = this._nextGsn - 1
+    if (this.idxWritten >= 0 && this.idxWritten < this.activeIndex.count) this.flushIndexEntries()
+  }
+
+  /** write() + fdatasync: syncedGsn (the durable watermark) moves to the last appended gsn. */
+  sync(): void {
+    this.write()
+    if (this._syncedGsn === this._writtenGsn) return
+    try {
+      this.io.fdatasyncSync(this.activeFd)
+    } catch (err) {
+      this.fail('fsync', err)
+    }
+    this.activeSyncedBytes = this.activeBytes
+    this._syncedGsn = this._writtenGsn
+  }
+
+  /**
+   * Deletes whole old segments over the size/age limits of opts.retention, oldest first,
+   * never the active one and never one holding a gsn >= floorGsn (pass Infinity for no
+   * floor). `now` is a Date.now()-style clock reading.
+   */
+  applyRetention(now: number, floorGsn: number): RetentionReport {
+    this.checkUsable()
+    const plan = planRetention(this.closedSegments, this.activeBytes + this.bufUsed, this.retention, now, floorGsn)
+    let deleted = 0
+    let deletedBytes = 0
+    try {
+      for (; deleted < plan.count; deleted++) {
+        const seg = this.closedSegments[deleted]!
+        // Segment first, index second: an orphan index is removed at the next open, while
+        // an orphan segment would need a rebuild scan.
+        unlinkIfPresent(this.io, this.segmentFile(seg.firstGsn))
+        unlinkIfPresent(this.io, path.join(this.dir, indexFileName(seg.firstGsn)))
+        deletedBytes += seg.bytes
+      }
+    } catch (err) {
+      throw new JournalIoError('unlink', this.dir, err, `deletedSegments=${deleted}`)
+    } finally {
+      if (deleted > 0) {
+        this.closedSegments.splice(0, deleted)
+        try {
+          fsyncDir(this.io, this.dir)
+        } catch {
+          // The deletions happened; losing them to a power cut only brings old data back.
+        }
+      }
+    }
+    return {
+      deletedSegments: deleted,
+      deletedBytes,
+      firstGsn: this.firstGsn,
+      retainedBytes: this.totalBytes,
+      stoppedBy: plan.stoppedBy,
+    }
+  }
+
+  /** sync() and close the files. Safe to call twice; after a failure it only closes. */
+  close(): void {
+    if (this.isClosed) return
+    try {
+      if (this.failure === null) this.sync()
+    } finally {
+      this.isClosed = true
+      this.closeFds()
+      releaseDirLock(this.io, this.dir, this.lockKey)
+    }
+  }
+
+  /**
+   * Closes the files WITHOUT writing the buffer or syncing: what a crash would leave, minus
+   * the page cache loss. For crash tests and tools.
+   */
+  abandon(): void {
+    if (this.isClosed) return
+    this.isClosed = true
+    this.bufUsed = 0
+    this.closeFds()
+    releaseDirLock(this.io, this.dir, this.lockKey)
+  }
+
+  private encodeRecordHeader(p: number, length: number, firstGsn: number, count: number): void {
+    const v = this.view
+    v.setUint32(p + RecordHeader.length, length, true)
+    writeU64(v, p + RecordHeader.firstGsnLo, firstGsn)
+    v.setUint32(p + RecordHeader.count, count, true)
+    v.setUint32(p + RecordHeader.magic, RECORD_MAGIC, true)
+  }
+
+  /** A record too large to copy: header from the (flushed) buffer, batch from the caller. */
+  private appendDirect(
+    batch: Uint8Array,
+    offset: number,
+    length: number,
+    firstGsn: number,
+    count: number,
+    size: number,
+  ): void {
+    this.write()
+    const b = this.buffer
+    this.encodeRecordHeader(0, length, firstGsn, count)
+    let crc = crc32cJs(b, 0, RECORD_CRC_LENGTH_END, 0)
+    // One view object for a batch this large is noise; see crc32c-range.ts.
+    crc = crc32cRange(batch, offset, offset + length, crc32cJs(b, RECORD_CRC_BODY_START, RECORD_HEADER_BYTES, crc))
+    this.view.setUint32(RecordHeader.crc, crc, true)
+    const pad = size - RECORD_HEADER_BYTES - length
+    b.fill(0, RECORD_HEADER_BYTES, RECORD_HEADER_BYTES + pad)
+    const at = this.activeBytes
+    try {
+      writeFully(this.io, this.activeFd, b, 0, RECORD_HEADER_BYTES, at)
+      writeFully(this.io, this.activeFd, batch, offset, length, at + RECORD_HEADER_BYTES)
+      if (pad > 0) writeFully(this.io, this.activeFd, b, RECORD_HEADER_BYTES, pad, at + RECORD_HEADER_BYTES + length)
+    } catch (err) {
+      this.fail('write', err)
+    }
+    this.activeBytes = at + size
+    this._writtenGsn = firstGsn + count - 1
+  }
+
+  /** Seals the active segment (after fsyncing it) and starts a new one at `firstGsn`. */
+  private roll(firstGsn: number): void {
+    this.sync()
+    this.activeIndex.seal(this._nextGsn, this.activeBytes)
+    if (this.idxWritten >= 0) this.flushIndexEntries()
+    if (this.idxWritten < 0) {
+      try {
+        writeSegmentIndex(this.io, this.dir, this.activeFirstGsn, this.activeIndex)
+      } catch {
+        // The index is a cache: the next open rebuilds it.
+      }
+    }
+    this.closedSegments.push({
+      firstGsn: this.activeFirstGsn,
+      endGsn: this._nextGsn,
+      bytes: this.activeBytes,
+      mtimeMs: Date.now(),
+    })
+    this.closeFds()
+    this.createSegment(firstGsn)
+  }
+
+  private createSegment(firstGsn: number): void {
+    const file = this.segmentFile(firstGsn)
+    const b = this.buffer
+    try {
+      this.activeFd = this.io.openSync(file, 'wx+')
+      this.activeFirstGsn = firstGsn
+      this.activeBytes = 0
+      this.activeSyncedBytes = 0
+      encodeSegmentHeader(b, this.view, firstGsn)
+      writeFully(this.io, this.activeFd, b, 0, SEGMENT_HEADER_BYTES, 0)
+      this.io.fdatasyncSync(this.activeFd)
+      fsyncDir(this.io, this.dir)
+    } catch (err) {
+      this.fail('create-segment', err)
+    }
+    this.activeBytes = SEGMENT_HEADER_BYTES
+    this.activeSyncedBytes = SEGMENT_HEADER_BYTES
+    this.activeIndex = new SegmentIndex()
+    this.policy.restart(SEGMENT_HEADER_BYTES)
+    this.idxWritten = 0
+    try {
+      this.idxFd = this.io.openSync(path.join(this.dir, indexFileName(firstGsn)), 'w+')
+      encodeIndexHeader(this.idxScratch, this.idxView, firstGsn)
+      writeFully(this.io, this.idxFd, this.idxScratch, 0, INDEX_HEADER_BYTES, 0)
+    } catch {
+      this.idxWritten = -1
+    }
+  }
+
+  /** Appends the active index's unwritten entries (and its seal) to the .idx file. */
+  private flushIndexEntries(): void {
+    const index = this.activeIndex
+    const total = index.count + (index.sealed ? 1 : 0)
+    try {
+      while (this.idxWritten < total) {
+        const from = this.idxWritten
+        const n = Math.min(total - from, INDEX_SCRATCH_ENTRIES)
+        for (let i = 0; i < n; i++) {
+          const e = from + i
+          const pos = i * INDEX_ENTRY_BYTES
+          if (e < index.count) {
+            encodeIndexEntry(this.idxScratch, this.idxView, pos, index.gsns[e]!, index.offsets[e]!, IndexEntryKind.point)
+          } else {
+            encodeIndexEntry(this.idxScratch, this.idxView, pos, index.sealEndGsn, index.sealEndOffset, IndexEntryKind.seal)
+          }
+        }
+        writeFully(this.io, this.idxFd, this.idxScratch, 0, n * INDEX_ENTRY_BYTES, indexEntryOffset(from))
+        this.idxWritten = from + n
+      }
+    } catch {
+      // The index is a cache; stop appending to it and rewrite it whole at the roll.
+      this.idxWritten = -1
+    }
+  }
+
+  /**
+   * Marks the journal failed, cuts the active segment back to its last fsync, throws the
+   * I/O error. The cut makes the files hold exactly what was reported durable: after a
+   * failed fsync Linux leaves the page cache state undefined, and bytes written but never
+   * synced were never promised to anyone in fsync mode (in async mode they were acked,
+   * and are lost as they would be on a power cut).
+   */
+  private fail(op: string, err: unknown): never {
+    const keepBytes = this.activeSyncedBytes
+    const file = this.activeFd >= 0 ? this.segmentFile(this.activeFirstGsn) : this.dir
+    const e = new JournalIoError(
+      op,
+      file,
+      err,
+      `errnoDetail=${errnoOf(err)}, writtenGsn=${this._writtenGsn}, syncedGsn=${this._syncedGsn}`,
+    )
+    this.failure = e
+    this.bufUsed = 0
+    if (this.activeFd >= 0) {
+      try {
+        this.io.ftruncateSync(this.activeFd, keepBytes)
+      } catch {
+        // Best effort: recovery cuts a bad tail on the next open anyway.
+      }
+    }
+    throw e
+  }
+
+  private checkUsable(): void {
+    if (this.isClosed) throw new JournalClosedError('journal')
+    if (this.failure !== null) throw new JournalFailedError(this.failure)
+  }
+
+  private closeFds(): void {
+    for (const fd of [this.activeFd, this.idxFd]) {
+      if (fd >= 0) {
+        try {
+          this.io.closeSync(fd)
+        } catch {
+          // Closing cannot make anything less durable than it already is.
+        }
+      }
+    }
+    this.activeFd = -1
+    this.idxFd = -1
+  }
+
+  private segmentFile(firstGsn: number): string {
+    return path.join(this.dir, segmentFileName(firstGsn))
+  }
+}
+
+function unlinkIfPresent(io: FileIo, file: string): void {
+  try {
+    io.unlinkSync(file)
+  } catch (err) {
+    if (errnoOf(err) !== 'ENOENT') throw err
+  }
+}
+
+function positiveInt(n: number, name: string): number {
+  if (!Number.isSafeInteger(n) || n <= 0) throw new JournalArgumentError(`bad option: ${name}=${n}`)
+  return n
+}
