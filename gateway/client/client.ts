@@ -31,6 +31,8 @@ export interface ConnectOptions {
   backoff?: BackoffOptions
   /** connect() fails if no Welcome arrives within this time, ms (retrying meanwhile). Default 15000. */
   connectTimeoutMs?: number
+  /** false: connect() fails at once when the first attempt cannot connect (command-line tools). Default true. */
+  retryFirstConnect?: boolean
   /** The connection is considered dead after this long without any frame, ms. Default 20000 (server heartbeats every 5 s). */
   livenessMs?: number
   /** In-flight publish window, messages. Default 16 384. */
@@ -260,6 +262,14 @@ export class Client implements Link {
       return
     }
     if (wasWelcomed) this.options.onState?.('disconnected')
+    if (this.connections === 0 && this.options.retryFirstConnect === false && this.firstWelcome !== null) {
+      const err = new OrdoError(ClientErrorCode.CONNECT_FAILED, `cannot connect to ${this.url} (close ${code}${reason === '' ? '' : ` ${reason}`})`)
+      this.fatal = err
+      this.firstWelcome.reject(err)
+      this.firstWelcome = null
+      this.options.onState?.('closed')
+      return
+    }
     const delay = this.backoff.next()
     if (wasWelcomed && code !== 1000) this.report(new OrdoError(ErrorCode.GOING_AWAY, `connection lost (close ${code} ${reason}); reconnecting in ${Math.round(delay)} ms`))
     this.reconnectTimer = setTimeout(() => this.openSocket(), delay)

@@ -61,11 +61,11 @@ export const publishCommand: Command = {
 
 export async function open(url: string, token: string | undefined): Promise<Client> {
   try {
-    return await connect(url, { token, connectTimeoutMs: 10_000, onError: (e) => stderr(`ordo: ${e.codeName}: ${e.message}`) })
+    return await connect(url, { token, connectTimeoutMs: 10_000, retryFirstConnect: false, onError: (e) => stderr(`ordo: ${e.codeName}: ${e.message}`) })
   } catch (err) {
     if (err instanceof OrdoError) {
-      const hint = err.codeName === 'CONNECT_FAILED' ? ' (is `ordo start` running? set --url or ORDO_URL)' : ''
-      throw new CommandError(err.codeName, `cannot connect to ${url}: ${err.message}${hint}`)
+      if (err.codeName === 'CONNECT_FAILED') throw new CommandError(err.codeName, `${err.message} (is \`ordo start\` running? set --url or ORDO_URL)`)
+      throw new CommandError(err.codeName, `connection to ${url} refused: ${err.codeName}: ${err.message}`)
     }
     throw err
   }

@@ -114,11 +114,18 @@ export class ServerProcess {
     })
   }
 
-  /** SIGTERM and wait for the exit code. */
-  async stop(timeoutMs = 20_000): Promise<number | null> {
+  /** SIGTERM and wait for the exit code; the data directory stays (restart() may follow). */
+  async sigterm(timeoutMs = 20_000): Promise<number | null> {
     if (this.exited) return this.lastExit
     this.proc!.kill('SIGTERM')
     return this.waitExit(timeoutMs)
+  }
+
+  /** SIGTERM, wait, and remove the data directory when this helper made it. */
+  async stop(timeoutMs = 20_000): Promise<number | null> {
+    const code = await this.sigterm(timeoutMs)
+    this.cleanup()
+    return code
   }
 
   async kill9(): Promise<void> {
@@ -129,7 +136,7 @@ export class ServerProcess {
 
   /** Starts again on the same port and data directory. */
   async restart(): Promise<void> {
-    if (!this.exited) await this.stop()
+    if (!this.exited) await this.sigterm()
     await this.start()
   }
 
@@ -139,16 +146,15 @@ export class ServerProcess {
   }
 }
 
-export async function startServerProcess(o: ServerProcessOptions = {}): Promise<ServerProcess & { stop(): Promise<number | null> }> {
+export async function startServerProcess(o: ServerProcessOptions = {}): Promise<ServerProcess> {
   const ownsDir = o.dataDir === undefined
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'ordo-gw-'))
   const s = new ServerProcess(dataDir, o, ownsDir)
-  await s.start()
-  const stop = s.stop.bind(s)
-  s.stop = async (timeoutMs?: number) => {
-    const code = await stop(timeoutMs)
+  try {
+    await s.start()
+  } catch (err) {
     s.cleanup()
-    return code
+    throw err
   }
   return s
 }
