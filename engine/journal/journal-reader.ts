@@ -148,7 +148,7 @@ export class JournalReader {
   }
 
   /** Finds and opens the segment containing `gsn`; false if the journal has no segment yet. */
-  private locate(gsn: number): boolean {
+  private locate(gsn: number, attempt = 0): boolean {
     const firsts = listSegments(this.io, this.dir)
     if (firsts.length === 0) return false
     if (gsn < firsts[0]!) throw new JournalRetainedError(gsn, firsts[0]!)
@@ -159,8 +159,9 @@ export class JournalReader {
     const offset = e >= 0 ? index.offsets[e]! : SEGMENT_HEADER_BYTES
     const startGsn = e >= 0 ? index.gsns[e]! : first
     if (!this.openSegment(first, offset, startGsn)) {
-      // Deleted by retention between the listing and the open: look again.
-      return this.locate(gsn)
+      // Deleted by retention between the listing and the open: look again (a few times;
+      // a name that keeps vanishing is reported as nothing-yet rather than spun on).
+      return attempt < 3 ? this.locate(gsn, attempt + 1) : false
     }
     this.indexStartOffset = e >= 0 ? offset : -1
     return true
