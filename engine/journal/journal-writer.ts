@@ -46,8 +46,6 @@
 // fsync, so the files hold exactly what syncedGsn promised. Reopening runs recovery.
 
 import path from 'node:path'
-import { crc32c as nativeCrc32c } from '@node-rs/crc32'
-import { crc32cJs, crc32cRange } from './crc32c-range.js'
 import { acquireDirLock, releaseDirLock } from './dir-lock.js'
 import {
   JournalArgumentError,
@@ -59,32 +57,22 @@ import {
   errnoOf,
 } from './errors.js'
 import { type FileIo, fsyncDir, nodeFileIo, writeFully } from './file-io.js'
-import {
-  DEFAULT_INDEX_EVERY_BYTES,
-  DEFAULT_INDEX_EVERY_RECORDS,
-  INDEX_ENTRY_BYTES,
-  INDEX_HEADER_BYTES,
-  IndexEntryKind,
-  indexEntryOffset,
-} from './index-descriptor.js'
+import { DEFAULT_INDEX_EVERY_BYTES, DEFAULT_INDEX_EVERY_RECORDS } from './index-descriptor.js'
+import { IndexFileWriter } from './index-file-writer.js'
 import { IndexPolicy } from './index-policy.js'
+import { encodeRecord, encodeRecordHeaderFor } from './record-encoder.js'
 import { type ClosedSegment, type RecoveryReport, recoverJournal } from './recovery.js'
 import { type RetentionPolicy, type RetentionReport, planRetention } from './retention.js'
 import {
   MAX_RECORD_BATCH_BYTES,
-  RECORD_CRC_BODY_START,
-  RECORD_CRC_LENGTH_END,
   RECORD_HEADER_BYTES,
-  RECORD_MAGIC,
-  RecordHeader,
   SEGMENT_HEADER_BYTES,
   indexFileName,
   recordBytes,
   segmentFileName,
-  writeU64,
 } from './segment-descriptor.js'
 import { encodeSegmentHeader } from './segment-header.js'
-import { SegmentIndex, encodeIndexEntry, encodeIndexHeader, writeSegmentIndex } from './segment-index.js'
+import { SegmentIndex } from './segment-index.js'
 
 export type { RecoveryReport } from './recovery.js'
 
@@ -116,10 +104,6 @@ export const DEFAULT_SEGMENT_BYTES = 256 * 1024 * 1024
  * ~650 MB/s, 8 MiB ~440 MB/s, because 4-8 MiB writes re-read the data from DRAM.
  */
 export const DEFAULT_WRITE_BUFFER_BYTES = 1024 * 1024
-/** Batches shorter than this are copied and checksummed in JS (no view at all). */
-const SMALL_BATCH_BYTES = 256
-/** Index entries encoded per idx write. */
-const INDEX_SCRATCH_ENTRIES = 256
 
 export class Journal {
   readonly dir: string
@@ -144,11 +128,7 @@ export class Journal {
   private activeSyncedBytes = 0
   private activeIndex: SegmentIndex
   private readonly policy: IndexPolicy
-  private idxFd = -1
-  /** Index entries of the active segment already in its .idx file; -1 = file broken, rewrite at roll. */
-  private idxWritten = 0
-  private readonly idxScratch: Uint8Array
-  private readonly idxView: DataView
+  private readonly indexFile: IndexFileWriter
 
   private _nextGsn: number
   private _writtenGsn: number
@@ -165,8 +145,7 @@ export class Journal {
     const bufBytes = positiveInt(opts.writeBufferBytes ?? DEFAULT_WRITE_BUFFER_BYTES, 'writeBufferBytes')
     this.buffer = new Uint8Array(Math.max(bufBytes, 4096))
     this.view = new DataView(this.buffer.buffer)
-    this.idxScratch = new Uint8Array(INDEX_SCRATCH_ENTRIES * INDEX_ENTRY_BYTES)
-    this.idxView = new DataView(this.idxScratch.buffer)
+    this.indexFile = new IndexFileWriter(io, this.dir)
     this.policy = new IndexPolicy(
       positiveInt(opts.indexEveryBytes ?? DEFAULT_INDEX_EVERY_BYTES, 'indexEveryBytes'),
       positiveInt(opts.indexEveryRecords ?? DEFAULT_INDEX_EVERY_RECORDS, 'indexEveryRecords'),
@@ -195,12 +174,7 @@ export class Journal {
       } catch (err) {
         throw new JournalIoError('open', file, err)
       }
-      this.idxWritten = a.index.count
-      try {
-        this.idxFd = io.openSync(path.join(this.dir, indexFileName(a.firstGsn)), 'r+')
-      } catch {
-        this.idxWritten = -1 // the index is a cache: rewritten whole at the roll
-      }
+      this.indexFile.resume(a.firstGsn, a.index.count)
     }
   }
 
@@ -282,26 +256,7 @@ export class Journal {
       this.appendDirect(batch, offset, length, firstGsn, count, size)
     } else {
       if (this.bufUsed + size > this.buffer.length) this.write()
-      const p = this.bufUsed
-      const b = this.buffer
-      const body = p + RECORD_HEADER_BYTES
-      this.encodeRecordHeader(p, length, firstGsn, count)
-      let crc = crc32cJs(b, p, p + RECORD_CRC_LENGTH_END, 0)
-      crc = crc32cJs(b, p + RECORD_CRC_BODY_START, body, crc)
-      if (length < SMALL_BATCH_BYTES) {
-        for (let i = 0; i < length; i++) b[body + i] = batch[offset + i]!
-        crc = crc32cJs(b, body, body + length, crc)
-      } else {
-        // One view per batch (never per message): Node 20 has no allocation-free way to
-        // copy or checksum a sub-range (Buffer#copy makes the same view internally), so
-        // the one view serves both the copy and the native CRC. None for a whole array.
-        const src = offset === 0 && length === batch.length ? batch : batch.subarray(offset, offset + length)
-        b.set(src, body)
-        crc = nativeCrc32c(src, crc)
-      }
-      b.fill(0, body + length, p + size)
-      this.view.setUint32(p + RecordHeader.crc, crc, true)
-      this.bufUsed = p + size
+      this.bufUsed += encodeRecord(this.buffer, this.view, this.bufUsed, batch, offset, length, firstGsn, count)
     }
     if (this.policy.observe(recordOffset)) this.activeIndex.push(firstGsn, recordOffset)
     this._nextGsn = firstGsn + count
@@ -320,7 +275,7 @@ export class Journal {
       this.bufUsed = 0
     }
     this._writtenGsn = this._nextGsn - 1
-    if (this.idxWritten >= 0 && this.idxWritten < this.activeIndex.count) this.flushIndexEntries()
+    if (this.indexFile.behind(this.activeIndex)) this.indexFile.flush(this.activeIndex)
   }
 
   /** write() + fdatasync: syncedGsn (the durable watermark) moves to the last appended gsn. */
@@ -400,14 +355,6 @@ export class Journal {
     releaseDirLock(this.io, this.dir, this.lockKey)
   }
 
-  private encodeRecordHeader(p: number, length: number, firstGsn: number, count: number): void {
-    const v = this.view
-    v.setUint32(p + RecordHeader.length, length, true)
-    writeU64(v, p + RecordHeader.firstGsnLo, firstGsn)
-    v.setUint32(p + RecordHeader.count, count, true)
-    v.setUint32(p + RecordHeader.magic, RECORD_MAGIC, true)
-  }
-
   /** A record too large to copy: header from the (flushed) buffer, batch from the caller. */
   private appendDirect(
     batch: Uint8Array,
@@ -419,13 +366,8 @@ export class Journal {
   ): void {
     this.write()
     const b = this.buffer
-    this.encodeRecordHeader(0, length, firstGsn, count)
-    let crc = crc32cJs(b, 0, RECORD_CRC_LENGTH_END, 0)
     // One view object for a batch this large is noise; see crc32c-range.ts.
-    crc = crc32cRange(batch, offset, offset + length, crc32cJs(b, RECORD_CRC_BODY_START, RECORD_HEADER_BYTES, crc))
-    this.view.setUint32(RecordHeader.crc, crc, true)
-    const pad = size - RECORD_HEADER_BYTES - length
-    b.fill(0, RECORD_HEADER_BYTES, RECORD_HEADER_BYTES + pad)
+    const pad = encodeRecordHeaderFor(b, this.view, 0, batch, offset, length, firstGsn, count)
     const at = this.activeBytes
     try {
       writeFully(this.io, this.activeFd, b, 0, RECORD_HEADER_BYTES, at)
@@ -442,14 +384,7 @@ export class Journal {
   private roll(firstGsn: number): void {
     this.sync()
     this.activeIndex.seal(this._nextGsn, this.activeBytes)
-    if (this.idxWritten >= 0) this.flushIndexEntries()
-    if (this.idxWritten < 0) {
-      try {
-        writeSegmentIndex(this.io, this.dir, this.activeFirstGsn, this.activeIndex)
-      } catch {
-        // The index is a cache: the next open rebuilds it.
-      }
-    }
+    this.indexFile.finish(this.activeIndex)
     this.closedSegments.push({
       firstGsn: this.activeFirstGsn,
       endGsn: this._nextGsn,
@@ -479,40 +414,7 @@ export class Journal {
     this.activeSyncedBytes = SEGMENT_HEADER_BYTES
     this.activeIndex = new SegmentIndex()
     this.policy.restart(SEGMENT_HEADER_BYTES)
-    this.idxWritten = 0
-    try {
-      this.idxFd = this.io.openSync(path.join(this.dir, indexFileName(firstGsn)), 'w+')
-      encodeIndexHeader(this.idxScratch, this.idxView, firstGsn)
-      writeFully(this.io, this.idxFd, this.idxScratch, 0, INDEX_HEADER_BYTES, 0)
-    } catch {
-      this.idxWritten = -1
-    }
-  }
-
-  /** Appends the active index's unwritten entries (and its seal) to the .idx file. */
-  private flushIndexEntries(): void {
-    const index = this.activeIndex
-    const total = index.count + (index.sealed ? 1 : 0)
-    try {
-      while (this.idxWritten < total) {
-        const from = this.idxWritten
-        const n = Math.min(total - from, INDEX_SCRATCH_ENTRIES)
-        for (let i = 0; i < n; i++) {
-          const e = from + i
-          const pos = i * INDEX_ENTRY_BYTES
-          if (e < index.count) {
-            encodeIndexEntry(this.idxScratch, this.idxView, pos, index.gsns[e]!, index.offsets[e]!, IndexEntryKind.point)
-          } else {
-            encodeIndexEntry(this.idxScratch, this.idxView, pos, index.sealEndGsn, index.sealEndOffset, IndexEntryKind.seal)
-          }
-        }
-        writeFully(this.io, this.idxFd, this.idxScratch, 0, n * INDEX_ENTRY_BYTES, indexEntryOffset(from))
-        this.idxWritten = from + n
-      }
-    } catch {
-      // The index is a cache; stop appending to it and rewrite it whole at the roll.
-      this.idxWritten = -1
-    }
+    this.indexFile.create(firstGsn)
   }
 
   /**
@@ -549,17 +451,15 @@ export class Journal {
   }
 
   private closeFds(): void {
-    for (const fd of [this.activeFd, this.idxFd]) {
-      if (fd >= 0) {
-        try {
-          this.io.closeSync(fd)
-        } catch {
-          // Closing cannot make anything less durable than it already is.
-        }
+    if (this.activeFd >= 0) {
+      try {
+        this.io.closeSync(this.activeFd)
+      } catch {
+        // Closing cannot make anything less durable than it already is.
       }
     }
     this.activeFd = -1
-    this.idxFd = -1
+    this.indexFile.close()
   }
 
   private segmentFile(firstGsn: number): string {
