@@ -23,6 +23,10 @@ import { RingError, RingErrorCode } from './ring-errors.js'
 /** Per-thread views over one ring buffer. */
 export interface RingViews {
   readonly buffer: SharedArrayBuffer
+  /** Byte offset of the ring (its header) inside buffer: rings may share one arena buffer. */
+  readonly byteOffset: number
+  /** Byte offset of the data region inside buffer (record index i is buffer byte dataOffset + i). */
+  readonly dataOffset: number
   /** Header words (Atomics only). */
   readonly meta: Int32Array
   /** Data region as bytes; record indices are offsets into it. */
@@ -40,20 +44,23 @@ export interface RingViews {
 
 /** Allocates and initialises a ring buffer (positions start at 0, nothing detached, open). */
 export function createRingBuffer(capacity: number, consumerCount: number): SharedArrayBuffer {
-  if (!isValidCapacity(capacity)) {
-    throw new RingError(
-      RingErrorCode.badCapacity,
-      `ring capacity must be a power of two in [${MIN_CAPACITY}, ${MAX_CAPACITY}]: capacity=${capacity}`,
-    )
+  const sab = new SharedArrayBuffer(ringBufferBytes(checkedCapacity(capacity), checkedConsumers(consumerCount)))
+  initRingRegion(sab, 0, capacity, consumerCount)
+  return sab
+}
+
+/**
+ * Initialises a ring inside a region of an existing buffer (byteOffset a multiple of 128,
+ * ringBufferBytes(capacity, consumerCount) bytes, zero-filled). Several rings in one arena
+ * buffer let a stage move bytes between them with copyWithin: no view per copy.
+ */
+export function initRingRegion(sab: SharedArrayBuffer, byteOffset: number, capacity: number, consumerCount: number): void {
+  checkedCapacity(capacity)
+  checkedConsumers(consumerCount)
+  if (byteOffset % 128 !== 0 || byteOffset < 0 || byteOffset + ringBufferBytes(capacity, consumerCount) > sab.byteLength) {
+    throw new RingError(RingErrorCode.badBuffer, `ring region outside buffer or misaligned: byteOffset=${byteOffset}, bytes=${ringBufferBytes(capacity, consumerCount)}, bufferBytes=${sab.byteLength}`)
   }
-  if (!Number.isInteger(consumerCount) || consumerCount < 1 || consumerCount > MAX_CONSUMERS) {
-    throw new RingError(
-      RingErrorCode.badConsumerIndex,
-      `consumer count out of range: consumerCount=${consumerCount}, min=1, max=${MAX_CONSUMERS}`,
-    )
-  }
-  const sab = new SharedArrayBuffer(ringBufferBytes(capacity, consumerCount))
-  const meta = new Int32Array(sab, 0, headerBytes(consumerCount) / 4)
+  const meta = new Int32Array(sab, byteOffset, headerBytes(consumerCount) / 4)
   // Plain stores are enough: the buffer reaches other threads only through postMessage,
   // which orders everything before it (the structured clone is a synchronisation point).
   meta[CAPACITY_INDEX] = capacity
@@ -62,18 +69,37 @@ export function createRingBuffer(capacity: number, consumerCount: number): Share
   meta[HEADER_BYTES_INDEX] = headerBytes(consumerCount)
   meta[VERSION_INDEX] = RING_VERSION
   meta[MAGIC_INDEX] = RING_MAGIC
-  return sab
+}
+
+function checkedCapacity(capacity: number): number {
+  if (!isValidCapacity(capacity)) {
+    throw new RingError(
+      RingErrorCode.badCapacity,
+      `ring capacity must be a power of two in [${MIN_CAPACITY}, ${MAX_CAPACITY}]: capacity=${capacity}`,
+    )
+  }
+  return capacity
+}
+
+function checkedConsumers(consumerCount: number): number {
+  if (!Number.isInteger(consumerCount) || consumerCount < 1 || consumerCount > MAX_CONSUMERS) {
+    throw new RingError(
+      RingErrorCode.badConsumerIndex,
+      `consumer count out of range: consumerCount=${consumerCount}, min=1, max=${MAX_CONSUMERS}`,
+    )
+  }
+  return consumerCount
 }
 
 /** Checks a buffer's header and builds this thread's views over it. */
-export function openRingViews(sab: SharedArrayBuffer): RingViews {
+export function openRingViews(sab: SharedArrayBuffer, byteOffset = 0): RingViews {
   if (!(sab instanceof SharedArrayBuffer)) {
     throw new RingError(RingErrorCode.badBuffer, `ring buffer must be a SharedArrayBuffer: got=${typeof sab}`)
   }
-  if (sab.byteLength < headerBytes(1) + MIN_CAPACITY) {
-    throw new RingError(RingErrorCode.badBuffer, `ring buffer too small: byteLength=${sab.byteLength}`)
+  if (byteOffset % 128 !== 0 || byteOffset < 0 || sab.byteLength < byteOffset + headerBytes(1) + MIN_CAPACITY) {
+    throw new RingError(RingErrorCode.badBuffer, `ring buffer too small or offset misaligned: byteLength=${sab.byteLength}, byteOffset=${byteOffset}`)
   }
-  const probe = new Int32Array(sab, 0, 8)
+  const probe = new Int32Array(sab, byteOffset, 8)
   const magic = probe[MAGIC_INDEX]! >>> 0
   const version = probe[VERSION_INDEX]!
   if (magic !== RING_MAGIC) {
@@ -90,7 +116,7 @@ export function openRingViews(sab: SharedArrayBuffer): RingViews {
     consumerCount < 1 ||
     consumerCount > MAX_CONSUMERS ||
     header !== headerBytes(consumerCount) ||
-    sab.byteLength !== ringBufferBytes(capacity, consumerCount)
+    sab.byteLength < byteOffset + ringBufferBytes(capacity, consumerCount)
   ) {
     throw new RingError(
       RingErrorCode.badBuffer,
@@ -99,11 +125,13 @@ export function openRingViews(sab: SharedArrayBuffer): RingViews {
   }
   return {
     buffer: sab,
-    meta: new Int32Array(sab, 0, header / 4),
-    bytes: new Uint8Array(sab, header, capacity),
-    view: new DataView(sab, header, capacity),
-    i32: new Int32Array(sab, header, capacity / 4),
-    u32: new Uint32Array(sab, header, capacity / 4),
+    byteOffset,
+    dataOffset: byteOffset + header,
+    meta: new Int32Array(sab, byteOffset, header / 4),
+    bytes: new Uint8Array(sab, byteOffset + header, capacity),
+    view: new DataView(sab, byteOffset + header, capacity),
+    i32: new Int32Array(sab, byteOffset + header, capacity / 4),
+    u32: new Uint32Array(sab, byteOffset + header, capacity / 4),
     capacity,
     consumerCount,
     maxPayloadLength: probe[MAX_PAYLOAD_INDEX]!,

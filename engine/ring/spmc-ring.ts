@@ -11,7 +11,7 @@
 
 import type { IdleStrategy } from '../idle/idle-strategy.js'
 import { RingConsumer, detachConsumer } from './ring-consumer.js'
-import { createRingBuffer, openRingViews, type RingViews } from './ring-layout.js'
+import { createRingBuffer, initRingRegion, openRingViews, type RingViews } from './ring-layout.js'
 import { RingProducer } from './ring-producer.js'
 import { committedUnreleasedBytes } from './ring-occupancy.js'
 
@@ -25,10 +25,13 @@ export class SpmcRing {
   readonly u32: Uint32Array
   readonly capacity: number
   readonly maxPayloadLength: number
+  /** Byte offset of the data region in buffer (arena-absolute index = dataOffset + record index). */
+  readonly dataOffset: number
   private readonly views: RingViews
 
   private constructor(views: RingViews) {
     this.views = views
+    this.dataOffset = views.dataOffset
     this.buffer = views.buffer
     this.producer = new RingProducer(views)
     this.consumerCount = views.consumerCount
@@ -51,6 +54,20 @@ export class SpmcRing {
   static attach(sab: SharedArrayBuffer, consumerIndex: number): RingConsumer
   static attach(sab: SharedArrayBuffer, consumerIndex?: number): SpmcRing | RingConsumer {
     const views = openRingViews(sab)
+    return consumerIndex === undefined ? new SpmcRing(views) : new RingConsumer(views, consumerIndex)
+  }
+
+  /** A new ring inside a zero-filled region of an arena buffer (see initRingRegion). */
+  static createIn(sab: SharedArrayBuffer, byteOffset: number, capacityBytes: number, consumerCount: number): SpmcRing {
+    initRingRegion(sab, byteOffset, capacityBytes, consumerCount)
+    return new SpmcRing(openRingViews(sab, byteOffset))
+  }
+
+  /** Opens the producer side (consumerIndex undefined) or a consumer of a ring inside an arena buffer. */
+  static attachIn(sab: SharedArrayBuffer, byteOffset: number): SpmcRing
+  static attachIn(sab: SharedArrayBuffer, byteOffset: number, consumerIndex: number): RingConsumer
+  static attachIn(sab: SharedArrayBuffer, byteOffset: number, consumerIndex?: number): SpmcRing | RingConsumer {
+    const views = openRingViews(sab, byteOffset)
     return consumerIndex === undefined ? new SpmcRing(views) : new RingConsumer(views, consumerIndex)
   }
 

@@ -11,7 +11,7 @@
 
 import type { IdleStrategy } from '../idle/idle-strategy.js'
 import { RingConsumer, type RecordHandler } from './ring-consumer.js'
-import { createRingBuffer, openRingViews } from './ring-layout.js'
+import { createRingBuffer, initRingRegion, openRingViews } from './ring-layout.js'
 import { RingProducer } from './ring-producer.js'
 import { committedUnreleasedBytes } from './ring-occupancy.js'
 
@@ -27,8 +27,12 @@ export class SpscRing {
   readonly maxPayloadLength: number
   private readonly meta: Int32Array
 
-  private constructor(sab: SharedArrayBuffer) {
-    const views = openRingViews(sab)
+  /** Byte offset of the data region in buffer (arena-absolute index = dataOffset + record index). */
+  readonly dataOffset: number
+
+  private constructor(sab: SharedArrayBuffer, byteOffset = 0) {
+    const views = openRingViews(sab, byteOffset)
+    this.dataOffset = views.dataOffset
     this.meta = views.meta
     this.buffer = sab
     this.producer = new RingProducer(views)
@@ -47,8 +51,14 @@ export class SpscRing {
   }
 
   /** Opens a ring created elsewhere (its .buffer, received through postMessage / workerData). */
-  static attach(sab: SharedArrayBuffer): SpscRing {
-    return new SpscRing(sab)
+  static attach(sab: SharedArrayBuffer, byteOffset = 0): SpscRing {
+    return new SpscRing(sab, byteOffset)
+  }
+
+  /** A new ring inside a zero-filled region of an arena buffer (see initRingRegion). */
+  static createIn(sab: SharedArrayBuffer, byteOffset: number, capacityBytes: number): SpscRing {
+    initRingRegion(sab, byteOffset, capacityBytes, 1)
+    return new SpscRing(sab, byteOffset)
   }
 
   // Producer side (see RingProducer).

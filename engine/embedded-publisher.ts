@@ -1,0 +1,69 @@
+// Publishes made through Engine.publish(): their promises, resolved by the dispatcher
+// once the message is durable (onAckBlob, which also reads the gseqs from the blob) or
+// rejected when the sequencer refuses it (onReject).
+
+import type { BlobAckListener } from './fanout/dispatcher.js'
+import type { PublishResult } from './types.js'
+import { blobGroupCount, blobGseq } from '../codec/blob.js'
+import { PublishRefusedError } from './errors.js'
+import { ErrorCode } from './error-codes.js'
+
+interface Pending {
+  resolve: (r: PublishResult) => void
+  reject: (e: Error) => void
+}
+
+const CODE_NAMES: Record<number, string> = {}
+for (const [k, v] of Object.entries(ErrorCode)) CODE_NAMES[v] = k
+
+export class EmbeddedPublisher implements BlobAckListener {
+  private readonly pending = new Map<number, Pending>()
+  nextPseq = 1
+
+  constructor(readonly publisher: number) {}
+
+  get inFlight(): number {
+    return this.pending.size
+  }
+
+  track(pseq: number): Promise<PublishResult> {
+    return new Promise<PublishResult>((resolve, reject) => {
+      this.pending.set(pseq, { resolve, reject })
+    })
+  }
+
+  onAckBlob(pseq: number, gsn: number, bytes: Uint8Array, blobPos: number): void {
+    const p = this.pending.get(pseq)
+    if (p === undefined) return
+    this.pending.delete(pseq)
+    const n = blobGroupCount(bytes, blobPos)
+    const gseqs: bigint[] = new Array(n)
+    for (let g = 0; g < n; g++) gseqs[g] = BigInt(blobGseq(bytes, blobPos, g))
+    p.resolve({ gsn: BigInt(gsn), gseqs })
+  }
+
+  onAck(pseq: number, gsn: number): void {
+    // A resend answered with its original gsn (gseqs are not carried by the notice).
+    const p = this.pending.get(pseq)
+    if (p === undefined) return
+    this.pending.delete(pseq)
+    p.resolve({ gsn: BigInt(gsn), gseqs: [] })
+  }
+
+  onReject(pseq: number, code: number, expected: number): void {
+    const p = this.pending.get(pseq)
+    if (p === undefined) return
+    this.pending.delete(pseq)
+    const name = CODE_NAMES[code] ?? `CODE_${code}`
+    const detail = code === ErrorCode.PSEQ_GAP ? `publisher=${this.publisher}, pseq=${pseq}, expected=${expected}` : `publisher=${this.publisher}, pseq=${pseq}`
+    p.reject(new PublishRefusedError(name, `publish refused by the sequencer (${name}): ${detail}`, BigInt(pseq)))
+  }
+
+  onAckFlush(): void {}
+
+  /** Reject everything still waiting (engine failed or closed before it was durable). */
+  failAll(err: Error): void {
+    for (const p of this.pending.values()) p.reject(err)
+    this.pending.clear()
+  }
+}

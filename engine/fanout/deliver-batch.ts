@@ -1,0 +1,57 @@
+// The DeliverBatch handed to embedded subscribers: a cursor over one Deliver frame.
+// One instance per subscription, reused for every delivery (valid during the call only).
+
+import { MessageCursor } from '../../codec/frame-reader.js'
+import type { DeliverBatch } from '../types.js'
+
+export class CursorDeliverBatch implements DeliverBatch {
+  subscription = 0
+  count = 0
+  durableGsn = 0
+  frame: Uint8Array = new Uint8Array(0)
+  frameOffset = 0
+  frameLength = 0
+  private readonly c = new MessageCursor()
+
+  reset(frame: Uint8Array, offset: number, length: number): void {
+    this.frame = frame
+    this.frameOffset = offset
+    this.frameLength = length
+    this.count = this.c.reset(frame, offset, length)
+    this.subscription = this.c.subscription
+    this.durableGsn = this.c.durableGsn
+  }
+  next(): boolean {
+    return this.c.next()
+  }
+  get gsn(): number {
+    return this.c.gsn
+  }
+  get publisher(): number {
+    return this.c.publisher
+  }
+  get pseq(): number {
+    return this.c.pseq
+  }
+  get time(): number {
+    return this.c.time
+  }
+  get groupCount(): number {
+    return this.c.groupCount
+  }
+  group(i: number): number {
+    return this.c.group(i)
+  }
+  gseq(i: number): number {
+    return this.c.gseq(i)
+  }
+  payload(): Uint8Array {
+    return this.c.payload()
+  }
+  get payloadOffset(): number {
+    return this.c.payloadOffset
+  }
+  get payloadLength(): number {
+    return this.c.payloadLength
+  }
+}

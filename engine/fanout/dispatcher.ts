@@ -1,0 +1,337 @@
+// The dispatcher: the main thread's consumer of the sequenced ring (fan-out).
+//
+//   sequenced ring ──peek──▶ durable? ──▶ acks to publishers (AckListener)
+//                                    └──▶ match groups ▶ Interest frames ▶ live Subs (FrameSink)
+//
+// It takes records in ring order and stops at the first batch above the durable
+// watermark (G5: nothing is shown before it is durable), so every gsn below
+// `nextGsn` has been dispatched, is durable, and can be read back from the journal:
+// that is what lets a subscription that catches up from the journal join the live
+// stream with no gap and no duplicate (it joins once its nextGsn >= ours; frames
+// are filtered by each subscription's nextGsn).
+// It runs a pass per event-loop turn while there is work (setImmediate, so sockets
+// are served between passes) and sleeps on the dispatch doorbell (Atomics.waitAsync)
+// when there is none; the journal stage rings it when the durable watermark moves.
+
+import type { RingConsumer } from '../ring/ring-consumer.js'
+import type { Doorbell } from '../ring/doorbell.js'
+import type { AckListener, FrameSink } from '../engine-port.js'
+import {
+  BATCH_COUNT, BATCH_FIRST_GSN_HI, BATCH_FIRST_GSN_LO, BATCH_HEADER, NE_CODE, NE_KIND, NE_PSEQ, NE_PUBLISHER,
+  NE_VALUE, NOTICE_COUNT, NOTICE_ENTRY, NOTICE_HEADER, NoticeKind, RecordType,
+} from '../sequencer/sequenced-record-descriptor.js'
+import { SLOT_DURABLE, readU64, slotIndex } from '../watermark-descriptor.js'
+import { blobGroup, blobGroupCount, blobPseq, blobPublisher, canonicalBlobLength } from '../../codec/blob.js'
+import { Interest } from './interest.js'
+import { Sub, type SubOwner } from './sub.js'
+import { patchDeliverSubscription } from '../../codec/frame-writer.js'
+import { ErrorCode } from '../error-codes.js'
+import type { CatchupRequest, CatchupResult } from '../catchup/catchup-task.js'
+
+const TWO_32 = 4294967296
+const RECORDS_PER_PASS = 512
+
+/** Optional richer ack for the embedded API (reads gseqs from the blob). */
+export interface BlobAckListener extends AckListener {
+  onAckBlob(pseq: number, gsn: number, bytes: Uint8Array, blobPos: number): void
+}
+
+export interface DispatcherOptions {
+  consumer: RingConsumer
+  wm: Int32Array
+  bell: Doorbell
+  /** Read a range from the journal off the main thread; null in memory mode. */
+  catchup: ((req: CatchupRequest) => Promise<CatchupResult>) | null
+  journalDir: string
+  nextGsn: number
+}
+
+export class Dispatcher implements SubOwner {
+  nextGsn: number
+  messages = 0
+  stopped = false
+  private readonly consumer: RingConsumer
+  private readonly bytes: Uint8Array
+  private readonly i32: Int32Array
+  private readonly wm: Int32Array
+  private readonly DUR = slotIndex(SLOT_DURABLE)
+  private readonly listeners = new Map<number, AckListener>()
+  private readonly touched: AckListener[] = []
+  private lastPublisher = -1
+  private lastListener: AckListener | undefined = undefined
+  private readonly interests = new Map<string, Interest>()
+  private byGroup: Interest[][] = []
+  private readonly active: Interest[] = []
+  private readonly subs = new Set<Sub>()
+  private scheduled = false
+  private waiting = false
+  private idleResolvers: (() => void)[] = []
+
+  constructor(private readonly o: DispatcherOptions) {
+    this.consumer = o.consumer
+    this.bytes = o.consumer.bytes
+    this.i32 = o.consumer.i32
+    this.wm = o.wm
+    this.nextGsn = o.nextGsn
+  }
+
+  // ---- publishers -------------------------------------------------------------------
+
+  registerPublisher(publisher: number, listener: AckListener): void {
+    this.listeners.set(publisher, listener)
+    this.lastPublisher = -1
+  }
+
+  unregisterPublisher(publisher: number): void {
+    this.listeners.delete(publisher)
+    this.lastPublisher = -1
+  }
+
+  // ---- subscriptions ----------------------------------------------------------------
+
+  subscribe(groupIds: readonly number[], id: number, fromGsn: number, sink: FrameSink): Sub {
+    const groups = [...new Set(groupIds)].sort((a, b) => a - b)
+    const key = groups.join(',')
+    let interest = this.interests.get(key)
+    if (interest === undefined) {
+      interest = new Interest(key, groups)
+      this.interests.set(key, interest)
+      for (const g of groups) {
+        while (this.byGroup.length <= g) this.byGroup.push([])
+        this.byGroup[g]!.push(interest)
+      }
+    }
+    const start = fromGsn <= 0 ? this.nextGsn : fromGsn
+    const s = new Sub(id, groups, interest, sink, this, start)
+    interest.subs.push(s)
+    this.subs.add(s)
+    // Defer: the caller gets its handle before the first delivery or error.
+    queueMicrotask(() => this.startCatchup(s))
+    return s
+  }
+
+  removeSub(s: Sub): void {
+    this.subs.delete(s)
+    const interest = s.interest
+    const k = interest.subs.indexOf(s)
+    if (k >= 0) interest.subs.splice(k, 1)
+    if (interest.subs.length === 0) {
+      this.interests.delete(interest.key)
+      for (const g of interest.groups) {
+        const list = this.byGroup[g]
+        if (list === undefined) continue
+        const j = list.indexOf(interest)
+        if (j >= 0) list.splice(j, 1)
+      }
+    }
+  }
+
+  get subscriptionCount(): number {
+    return this.subs.size
+  }
+
+  /** Live if caught up, else one catch-up read from the journal (repeats until caught up). */
+  startCatchup(s: Sub): void {
+    if (s.closed || s.paused || s.live || s.catchingUp) return
+    if (s.nextGsn >= this.nextGsn) {
+      s.live = true
+      s.sink.onLive?.(s.nextGsn)
+      return
+    }
+    const catchup = this.o.catchup
+    if (catchup === null) {
+      // memory mode keeps no history: what the dispatcher passed is gone
+      s.close()
+      s.sink.onError(ErrorCode.RETAINED_AWAY, `no journal in memory mode: gsn ${s.nextGsn} is gone, oldest available=${this.nextGsn}`, this.nextGsn)
+      return
+    }
+    s.catchingUp = true
+    const limit = this.nextGsn - 1 // dispatched, so durable and in the journal
+    catchup({ dir: this.o.journalDir, fromGsn: s.nextGsn, limitGsn: limit, groups: s.groups as number[], maxBytes: 4 * 1024 * 1024, maxMessagesPerFrame: 1024 }).then(
+      (r) => {
+        s.catchingUp = false
+        if (s.closed) return
+        if (r.retainedAway !== undefined) {
+          s.close()
+          s.sink.onError(ErrorCode.RETAINED_AWAY, r.retainedAway.message, r.retainedAway.oldestGsn)
+          return
+        }
+        const buf = new Uint8Array(r.buffer)
+        for (let k = 0; k < r.offsets.length; k++) {
+          if (r.lastGsns[k]! < s.nextGsn) continue
+          patchDeliverSubscription(buf, r.offsets[k]!, s.id)
+          if (!s.deliverFrame(buf, r.offsets[k]!, r.lengths[k]!, r.lastGsns[k]!)) return // paused: resume() goes on
+        }
+        if (r.scannedTo + 1 > s.nextGsn) s.nextGsn = r.scannedTo + 1
+        this.startCatchup(s)
+      },
+      (err: Error) => {
+        s.catchingUp = false
+        if (s.closed) return
+        s.close()
+        s.sink.onError(ErrorCode.INTERNAL, `catch-up read failed: ${err.message}`, s.nextGsn)
+      },
+    )
+  }
+
+  // ---- the loop -------------------------------------------------------------------
+
+  start(): void {
+    this.schedule()
+  }
+
+  stop(): void {
+    this.stopped = true
+  }
+
+  /** Resolves once the dispatcher has nothing left it may dispatch (used by close and tests). */
+  whenIdle(): Promise<void> {
+    return new Promise((resolve) => {
+      this.idleResolvers.push(resolve)
+      this.schedule()
+    })
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.stopped) return
+    this.scheduled = true
+    setImmediate(this.runBound)
+  }
+
+  private readonly runBound = (): void => this.run()
+
+  private run(): void {
+    this.scheduled = false
+    if (this.stopped) return
+    const n = this.pass()
+    if (n > 0) {
+      this.schedule()
+      return
+    }
+    if (this.idleResolvers.length > 0) {
+      const r = this.idleResolvers
+      this.idleResolvers = []
+      for (const f of r) f()
+    }
+    if (this.waiting) return
+    const seq = this.o.bell.prepare()
+    if (this.dispatchable()) {
+      this.o.bell.cancel()
+      this.schedule()
+      return
+    }
+    this.waiting = true
+    void this.o.bell.awaitAsync(seq, 200).then(() => {
+      this.waiting = false
+      this.schedule()
+    })
+  }
+
+  /** Whether the next record may be dispatched now. */
+  dispatchable(): boolean {
+    const at = this.consumer.peek()
+    if (at < 0) return false
+    if (this.consumer.recordType !== RecordType.batch) return true
+    const w = at >> 2
+    const count = this.i32[w + (BATCH_COUNT >> 2)]! >>> 0
+    if (count === 0) return true
+    const first = (this.i32[w + (BATCH_FIRST_GSN_HI >> 2)]! >>> 0) * TWO_32 + (this.i32[w + (BATCH_FIRST_GSN_LO >> 2)]! >>> 0)
+    return first + count - 1 <= readU64(this.wm, this.DUR)
+  }
+
+  /** One pass: take what is durable, ack publishers, build and send frames. Returns records taken. */
+  pass(): number {
+    const durable = readU64(this.wm, this.DUR)
+    const c = this.consumer
+    const i32 = this.i32
+    let n = 0
+    while (n < RECORDS_PER_PASS) {
+      const at = c.peek()
+      if (at < 0) break
+      if (c.recordType === RecordType.batch) {
+        const w = at >> 2
+        const count = i32[w + (BATCH_COUNT >> 2)]! >>> 0
+        if (count > 0) {
+          const first = (i32[w + (BATCH_FIRST_GSN_HI >> 2)]! >>> 0) * TWO_32 + (i32[w + (BATCH_FIRST_GSN_LO >> 2)]! >>> 0)
+          if (first + count - 1 > durable) break // not durable yet
+          this.batch(at + BATCH_HEADER, at + c.recordLength, first, count, durable)
+        }
+      } else if (c.recordType === RecordType.notice) {
+        this.notices(at)
+      }
+      c.advance()
+      n++
+    }
+    if (n > 0) {
+      const active = this.active
+      for (let k = 0; k < active.length; k++) active[k]!.flush(durable)
+      active.length = 0
+      const t = this.touched
+      for (let k = 0; k < t.length; k++) t[k]!.onAckFlush()
+      t.length = 0
+      c.releaseAll()
+    }
+    return n
+  }
+
+  private batch(pos: number, end: number, firstGsn: number, count: number, durable: number): void {
+    const bytes = this.bytes
+    let p = pos
+    for (let i = 0; i < count; i++) {
+      const len = canonicalBlobLength(bytes, p, end)
+      if (len < 0) throw new Error(`sequenced batch does not frame: firstGsn=${firstGsn}, index=${i}`)
+      const gsn = firstGsn + i
+      // Acks (a Map lookup only when the publisher changes).
+      const publisher = blobPublisher(bytes, p)
+      if (publisher !== this.lastPublisher) {
+        this.lastPublisher = publisher
+        this.lastListener = this.listeners.get(publisher)
+      }
+      const l = this.lastListener
+      if (l !== undefined) {
+        if ((l as BlobAckListener).onAckBlob !== undefined) (l as BlobAckListener).onAckBlob(blobPseq(bytes, p), gsn, bytes, p)
+        else l.onAck(blobPseq(bytes, p), gsn)
+        this.touch(l)
+      }
+      // Fan-out: each interest of each of the message's groups, once.
+      const groups = blobGroupCount(bytes, p)
+      for (let g = 0; g < groups; g++) {
+        const list = this.byGroup[blobGroup(bytes, p, g)]
+        if (list === undefined) continue
+        for (let k = 0; k < list.length; k++) {
+          const it = list[k]!
+          if (it.markGsn === gsn) continue
+          it.markGsn = gsn
+          if (it.firstGsn === 0 && it.lastGsn === 0) this.active.push(it)
+          it.add(bytes, p, len, gsn, durable)
+        }
+      }
+      p += len
+    }
+    this.nextGsn = firstGsn + count
+    this.messages += count
+  }
+
+  private notices(at: number): void {
+    const i32 = this.i32
+    const count = i32[(at + NOTICE_COUNT) >> 2]! >>> 0
+    for (let k = 0; k < count; k++) {
+      const e = (at + NOTICE_HEADER + k * NOTICE_ENTRY) >> 2
+      const publisher = (i32[e + (NE_PUBLISHER >> 2) + 1]! >>> 0) * TWO_32 + (i32[e + (NE_PUBLISHER >> 2)]! >>> 0)
+      const l = this.listeners.get(publisher)
+      if (l === undefined) continue
+      const pseq = (i32[e + (NE_PSEQ >> 2) + 1]! >>> 0) * TWO_32 + (i32[e + (NE_PSEQ >> 2)]! >>> 0)
+      const value = (i32[e + (NE_VALUE >> 2) + 1]! >>> 0) * TWO_32 + (i32[e + (NE_VALUE >> 2)]! >>> 0)
+      if (i32[e + (NE_KIND >> 2)] === NoticeKind.duplicate) l.onAck(pseq, value)
+      else l.onReject(pseq, i32[e + (NE_CODE >> 2)]!, value)
+      this.touch(l)
+    }
+  }
+
+  private touch(l: AckListener): void {
+    const t = this.touched
+    if (t.length === 0 || t[t.length - 1] !== l) {
+      if (t.indexOf(l) < 0) t.push(l)
+    }
+  }
+}

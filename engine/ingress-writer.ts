@@ -1,0 +1,131 @@
+// Producer side of one ingress ring: encodes messages straight into the ring's
+// claimed space (REFERENCE.md: copying into shared memory is the ring's cost, so
+// producers write there once, in final form). Messages accumulate in one open record
+// until flush() (or until the record is full) so the sequencer sees batches, and the
+// ring's tail is stored once per record, not per message.
+//
+// Record payload: [count u32][0 u32][canonical blob]… (sequenced-record-descriptor.ts).
+
+import { BACK_PRESSURED } from './engine-port.js'
+import { INGRESS_COUNT, INGRESS_HEADER, IngressType } from './sequencer/sequenced-record-descriptor.js'
+import { blobLength } from '../codec/message-layout.js'
+import { writeMessage } from '../codec/message-writer.js'
+import { copyCanonical } from '../codec/copy-canonical.js'
+import type { RingProducer } from './ring/ring-producer.js'
+import type { MessageCursor } from '../codec/frame-reader.js'
+
+export const TOO_LARGE = -1
+
+export class IngressWriter {
+  /** Messages written into records not yet committed. */
+  pending = 0
+  private recordAt = -1
+  private writeAt = 0
+  private recordEnd = 0
+  private count = 0
+  private readonly bytes: Uint8Array
+  private readonly i32: Int32Array
+
+  constructor(readonly producer: RingProducer, private readonly chunkBytes = 256 * 1024) {
+    this.bytes = producer.bytes
+    this.i32 = producer.i32
+  }
+
+  /** Encode one message. 0, BACK_PRESSURED (ring full: flush and retry later) or TOO_LARGE. */
+  offer(publisher: number, pseq: number, groups: ArrayLike<number>, groupCount: number, payload: Uint8Array, offset: number, length: number): number {
+    const need = blobLength(groupCount, length)
+    const at = this.room(need)
+    if (at < 0) return at
+    const n = writeMessage(this.bytes, at, publisher, pseq, groups, groupCount, payload, offset, length)
+    if (n < 0) return TOO_LARGE
+    this.writeAt = at + n
+    this.count++
+    this.pending++
+    return 0
+  }
+
+  /** Copy one verified message (any FlatBuffers layout) as a canonical blob. */
+  offerMessage(src: Uint8Array, tablePos: number, canonicalLength: number): number {
+    const at = this.room(canonicalLength)
+    if (at < 0) return at
+    const n = copyCanonical(src, tablePos, this.bytes, at)
+    if (n < 0) return TOO_LARGE
+    this.writeAt = at + n
+    this.count++
+    this.pending++
+    return 0
+  }
+
+  /**
+   * All messages of a verified Publish frame as one record, or nothing: BACK_PRESSURED
+   * when the ring has no room for all of them now. total = their canonical bytes.
+   */
+  offerFrame(src: Uint8Array, offset: number, length: number, cursor: MessageCursor, total: number): number {
+    this.close()
+    if (INGRESS_HEADER + total > this.producer.maxPayloadLength) return TOO_LARGE
+    const at = this.producer.tryClaim(INGRESS_HEADER + total, IngressType.blobs)
+    if (at < 0) {
+      if (this.pending > 0) {
+        this.producer.commit()
+        this.pending = 0
+      }
+      return at === TOO_LARGE ? TOO_LARGE : BACK_PRESSURED
+    }
+    cursor.reset(src, offset, length)
+    let w = at + INGRESS_HEADER
+    let count = 0
+    while (cursor.next()) {
+      const n = copyCanonical(src, cursor.tablePos, this.bytes, w)
+      if (n < 0) break // cannot happen: room was claimed for the canonical sizes
+      w += n
+      count++
+    }
+    this.i32[(at + INGRESS_COUNT) >> 2] = count
+    this.i32[(at + 4) >> 2] = 0
+    this.producer.shrinkLast(w - at)
+    this.pending += count
+    return count
+  }
+
+  /** Close the open record and publish everything written (wakes the sequencer if it sleeps). */
+  flush(): void {
+    this.close()
+    if (this.pending > 0) {
+      this.producer.commit()
+      this.pending = 0
+    }
+  }
+
+  /** Bytes that could ever be offered in one message. */
+  get maxMessageBytes(): number {
+    return this.producer.maxPayloadLength - INGRESS_HEADER
+  }
+
+  private room(need: number): number {
+    if (this.recordAt >= 0 && this.writeAt + need <= this.recordEnd) return this.writeAt
+    this.close()
+    if (INGRESS_HEADER + need > this.producer.maxPayloadLength) return TOO_LARGE
+    const at = this.producer.tryClaimMax(INGRESS_HEADER + need, Math.max(this.chunkBytes, INGRESS_HEADER + need), IngressType.blobs)
+    if (at < 0) {
+      // Publish what is written so the sequencer can drain the ring.
+      if (this.pending > 0) {
+        this.producer.commit()
+        this.pending = 0
+      }
+      return at === TOO_LARGE ? TOO_LARGE : BACK_PRESSURED
+    }
+    this.recordAt = at
+    this.writeAt = at + INGRESS_HEADER
+    this.recordEnd = at + this.producer.claimedLength
+    this.count = 0
+    return this.writeAt
+  }
+
+  private close(): void {
+    if (this.recordAt < 0) return
+    this.i32[(this.recordAt + INGRESS_COUNT) >> 2] = this.count
+    this.i32[(this.recordAt + 4) >> 2] = 0
+    this.producer.shrinkLast(this.writeAt - this.recordAt)
+    this.recordAt = -1
+  }
+}

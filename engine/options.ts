@@ -1,0 +1,88 @@
+// Engine options: defaults and validation (every bad value is refused with what was
+// wrong and what is allowed).
+
+import { resolve } from 'node:path'
+import type { Durability, EngineOptions } from './types.js'
+import { EngineOptionError } from './errors.js'
+
+export interface ResolvedOptions {
+  dataDir: string
+  durability: Durability
+  asyncFsyncIntervalMs: number
+  maxPayload: number
+  maxGroups: number
+  dedupeWindow: number
+  segmentBytes: number
+  retention: { maxBytes?: number; maxAgeMs?: number } | undefined
+  batchMaxMessages: number
+  batchMaxBytes: number
+  lingerUs: number
+  ingressRingBytes: number
+  sequencedRingBytes: number
+  ingressSlots: number
+}
+
+export const DEFAULTS = {
+  dataDir: './data',
+  durability: 'fsync' as Durability,
+  asyncFsyncIntervalMs: 20,
+  maxPayload: 1024 * 1024,
+  maxGroups: 16,
+  dedupeWindow: 100_000,
+  segmentBytes: 256 * 1024 * 1024,
+  batchMaxMessages: 4096,
+  batchMaxBytes: 512 * 1024,
+  lingerUs: 0,
+  ingressRingBytes: 16 * 1024 * 1024,
+  sequencedRingBytes: 64 * 1024 * 1024,
+  ingressSlots: 8,
+}
+
+function int(name: string, v: unknown, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new EngineOptionError(`bad option ${name}: value=${String(v)}, expected an integer in ${min}..${max}`)
+  }
+  return v
+}
+
+function pow2(name: string, v: number): number {
+  if ((v & (v - 1)) !== 0) throw new EngineOptionError(`bad option ${name}: value=${v}, expected a power of two`)
+  return v
+}
+
+export function normalizeOptions(o: EngineOptions & { ingressSlots?: number }): ResolvedOptions {
+  if (o === null || typeof o !== 'object') throw new EngineOptionError('options must be an object')
+  const durability = o.durability ?? DEFAULTS.durability
+  if (durability !== 'fsync' && durability !== 'async' && durability !== 'memory') {
+    throw new EngineOptionError(`bad option durability: value=${String(durability)}, expected fsync, async or memory`)
+  }
+  const maxPayload = int('maxPayload', o.maxPayload ?? DEFAULTS.maxPayload, 0, 64 * 1024 * 1024)
+  const ingressRingBytes = pow2('ingressRingBytes', int('ingressRingBytes', o.ingressRingBytes ?? DEFAULTS.ingressRingBytes, 64 * 1024, 2 ** 30))
+  const sequencedRingBytes = pow2('sequencedRingBytes', int('sequencedRingBytes', o.sequencedRingBytes ?? DEFAULTS.sequencedRingBytes, 64 * 1024, 2 ** 30))
+  // A message must fit one ingress record and one sequenced batch (half a ring each).
+  const biggest = maxPayload + 16 * 12 + 256
+  if (biggest > ingressRingBytes / 2 - 64 || biggest > sequencedRingBytes / 2 - 64) {
+    throw new EngineOptionError(`maxPayload does not fit the rings: maxPayload=${maxPayload}, ingressRingBytes=${ingressRingBytes}, sequencedRingBytes=${sequencedRingBytes}: rings must be more than twice the largest message`)
+  }
+  const retention = o.retention
+  if (retention !== undefined) {
+    if (retention.maxBytes !== undefined) int('retention.maxBytes', retention.maxBytes, 1, Number.MAX_SAFE_INTEGER)
+    if (retention.maxAgeMs !== undefined) int('retention.maxAgeMs', retention.maxAgeMs, 1, Number.MAX_SAFE_INTEGER)
+  }
+  return {
+    dataDir: resolve(o.dataDir ?? DEFAULTS.dataDir),
+    durability,
+    asyncFsyncIntervalMs: int('asyncFsyncIntervalMs', o.asyncFsyncIntervalMs ?? DEFAULTS.asyncFsyncIntervalMs, 1, 60_000),
+    maxPayload,
+    maxGroups: int('maxGroups', o.maxGroups ?? DEFAULTS.maxGroups, 1, 16),
+    dedupeWindow: int('dedupeWindow', o.dedupeWindow ?? DEFAULTS.dedupeWindow, 1, 100_000_000),
+    segmentBytes: int('segmentBytes', o.segmentBytes ?? DEFAULTS.segmentBytes, 64 * 1024, 2 ** 40),
+    retention,
+    batchMaxMessages: int('batchMaxMessages', o.batchMaxMessages ?? DEFAULTS.batchMaxMessages, 1, 1_000_000),
+    batchMaxBytes: int('batchMaxBytes', o.batchMaxBytes ?? DEFAULTS.batchMaxBytes, 4096, sequencedRingBytes / 2 - 64),
+    lingerUs: int('lingerUs', o.lingerUs ?? DEFAULTS.lingerUs, 0, 1_000_000),
+    ingressRingBytes,
+    sequencedRingBytes,
+    ingressSlots: int('ingressSlots', o.ingressSlots ?? DEFAULTS.ingressSlots, 1, 64),
+  }
+}

@@ -1,0 +1,333 @@
+// The sequencer step: one thread gives every message its place in the total order.
+//
+//   ingress rings (one per producer) ──poll──▶ verify ▶ dedupe ▶ copy blob ▶ stamp ──▶ sequenced ring
+//
+// For each message of each ingress record: check the canonical blob, classify its
+// (publisher, pseq) (fresh / duplicate / gap), check its groups, copy the blob into the
+// open batch of the sequenced ring (copyWithin inside the one arena SharedArrayBuffer:
+// no view, no allocation) and stamp gsn, time and one gseq per group in place.
+// A batch closes at the first ingress-record boundary past its size limits, or when
+// the ingress rings are momentarily empty ("smart batching": batches grow with load
+// and cost no latency when idle). A batch never closes inside an ingress record, so
+// room is checked once per record and a record is either taken whole or left in its
+// ring when the sequenced ring is full.
+//
+// Duplicates and refusals are answered through NOTICE records written right after
+// the batch that was open when they happened. So a duplicate's notice always follows
+// the batch holding its original (its gsn is already durable when a consumer reaches
+// the notice), but a publisher's answers are not in pseq order: consumers match
+// answers by pseq (notices are rare: resends after reconnects, broken clients).
+
+import {
+  BATCH_BYTES, BATCH_COUNT, BATCH_FIRST_GSN_HI, BATCH_FIRST_GSN_LO, BATCH_HEADER,
+  INGRESS_COUNT, INGRESS_HEADER, NE_CODE, NE_KIND, NE_PSEQ, NE_PUBLISHER, NE_VALUE,
+  NOTICE_COUNT, NOTICE_ENTRY, NOTICE_HEADER, NoticeKind, RecordType,
+} from './sequenced-record-descriptor.js'
+import { Dedupe, DedupeVerdict } from './dedupe.js'
+import { GseqTable } from './gseq-table.js'
+import {
+  blobGroup, blobGroupCount, blobPseq, blobPublisher, canonicalBlobLength, stampBlob, stampBlobGseq,
+} from '../../codec/blob.js'
+import { ErrorCode } from '../error-codes.js'
+
+const TWO_32 = 4294967296
+
+/** Consumer side of one ingress ring, as the sequencer uses it. */
+export interface IngressSource {
+  /** Absolute index (in the arena bytes) of the next record's payload, or -1 when empty. Sets length/type. */
+  peek(): number
+  readonly length: number
+  readonly type: number
+  /** Consume the record peek() returned (local; published by release()). */
+  advance(): void
+  /** Publish consumption to the producer (one atomic store). */
+  release(): void
+}
+
+/** Producer side of the sequenced ring. */
+export interface SequencedSink {
+  /** Absolute payload index for a record of `length` bytes, or a negative sentinel when full. */
+  tryClaim(length: number, type: number): number
+  /** Reduce the length of the last claimed, uncommitted record. */
+  shrinkLast(length: number): void
+  /** Publish every claimed record. */
+  commit(): void
+  /** Largest record that could ever be claimed. */
+  readonly maxRecord: number
+}
+
+export interface SequencerOptions {
+  bytes: Uint8Array // the arena: ingress rings and the sequenced ring share it
+  i32: Int32Array
+  ingress: IngressSource[]
+  out: SequencedSink
+  dedupe: Dedupe
+  gseqs: GseqTable
+  nextGsn: number
+  batchMaxMessages: number
+  batchMaxBytes: number
+  maxGroups: number
+  /** Highest group id in use (read per record: the registry grows while we run). */
+  maxGroupId: () => number
+  /** Microseconds since the Unix epoch. */
+  clockUs: () => number
+  /** Called after each commit with the last gsn sequenced. */
+  onCommit: (lastGsn: number, messages: number, batches: number) => void
+}
+
+export class Sequencer {
+  nextGsn: number
+  messages = 0
+  batches = 0
+  duplicates = 0
+  rejects = 0
+  /** Records refused as malformed (a producer bug, never a client's: the gateway verifies). */
+  malformed = 0
+
+  private readonly bytes: Uint8Array
+  private readonly i32: Int32Array
+  private readonly ingress: IngressSource[]
+  private readonly out: SequencedSink
+  private readonly dedupe: Dedupe
+  private readonly gseqs: GseqTable
+  private readonly o: SequencerOptions
+
+  // Open batch (absolute indexes into bytes), -1 when none.
+  private batchPos = -1
+  private batchEnd = 0
+  private writePos = 0
+  private batchCount = 0
+  private batchFirstGsn = 0
+  private batchTimeUs = 0
+  private uncommitted = 0 // batches closed but not yet committed
+  private committedMessages = 0
+  private committedBatches = 0
+  private maxGroupId = 0
+  private next = 0 // round robin start
+
+  // Pending notices, written as one record after the open batch closes.
+  private notices = new Float64Array(5 * 256) // kind, code, publisher, pseq, value
+  private noticeCount = 0
+
+  constructor(o: SequencerOptions) {
+    this.o = o
+    this.bytes = o.bytes
+    this.i32 = o.i32
+    this.ingress = o.ingress
+    this.out = o.out
+    this.dedupe = o.dedupe
+    this.gseqs = o.gseqs
+    this.nextGsn = o.nextGsn
+  }
+
+  /** One pass over every ingress ring. Returns the number of records taken (0: idle). */
+  doWork(): number {
+    let work = 0
+    const n = this.ingress.length
+    let blocked = false
+    for (let k = 0; k < n && !blocked; k++) {
+      const src = this.ingress[(this.next + k) % n]!
+      let taken = 0
+      for (;;) {
+        const pos = src.peek()
+        if (pos < 0) break
+        if (!this.take(pos, src.length)) {
+          blocked = true // sequenced ring full: leave the record where it is
+          break
+        }
+        src.advance()
+        taken++
+        if (taken >= 64) break // fairness between producers
+      }
+      if (taken > 0) {
+        src.release()
+        work += taken
+      }
+    }
+    this.next = (this.next + 1) % (n === 0 ? 1 : n)
+    // Smart batching: nothing more to read right now, so close and publish.
+    if (work === 0 || blocked) this.flush()
+    return work
+  }
+
+  /** Close the open batch, write pending notices, and commit. */
+  flush(): void {
+    this.closeBatch()
+    if (this.noticeCount > 0) this.writeNotices()
+    if (this.uncommitted > 0) this.commitClosed()
+  }
+
+  private commitClosed(): void {
+    this.out.commit()
+    this.uncommitted = 0
+    this.o.onCommit(this.nextGsn - 1, this.committedMessages, this.committedBatches)
+    this.committedMessages = 0
+    this.committedBatches = 0
+  }
+
+  /** Sequence one ingress record. false: no room in the sequenced ring (nothing consumed). */
+  private take(pos: number, length: number): boolean {
+    const bytes = this.bytes
+    const end = pos + length
+    const count = this.u32(pos + INGRESS_COUNT)
+    // Worst case the whole record's blobs land in the batch.
+    if (!this.ensureRoom(length - INGRESS_HEADER, count)) return false
+    this.maxGroupId = this.o.maxGroupId()
+    let p = pos + INGRESS_HEADER
+    for (let i = 0; i < count; i++) {
+      const len = canonicalBlobLength(bytes, p, end)
+      if (len < 0) {
+        this.malformed++
+        break // the rest of the record cannot be framed: drop it (producer bug)
+      }
+      this.one(p, len)
+      p += len
+    }
+    return true
+  }
+
+  private one(p: number, len: number): void {
+    const bytes = this.bytes
+    const publisher = blobPublisher(bytes, p)
+    const pseq = blobPseq(bytes, p)
+    const dd = this.dedupe
+    const s = dd.state(publisher)
+    const verdict = dd.check(s, pseq)
+    if (verdict !== DedupeVerdict.fresh) {
+      if (verdict === DedupeVerdict.duplicate) {
+        this.duplicates++
+        this.notice(NoticeKind.duplicate, 0, publisher, pseq, dd.value)
+      } else if (verdict === DedupeVerdict.gap) {
+        this.rejects++
+        this.notice(NoticeKind.reject, ErrorCode.PSEQ_GAP, publisher, pseq, dd.value)
+      } else {
+        this.rejects++
+        this.notice(NoticeKind.reject, ErrorCode.DUPLICATE_OUTSIDE_WINDOW, publisher, pseq, s.lastPseq)
+      }
+      return
+    }
+    const groups = blobGroupCount(bytes, p)
+    const maxId = this.maxGroupId
+    let bad = groups === 0 || groups > this.o.maxGroups
+    for (let g = 0; g < groups && !bad; g++) {
+      const id = blobGroup(bytes, p, g)
+      if (id < 1 || id > maxId) bad = true
+    }
+    if (bad) {
+      this.rejects++
+      this.notice(NoticeKind.reject, groups === 0 || groups > this.o.maxGroups ? ErrorCode.TOO_MANY_GROUPS : ErrorCode.UNKNOWN_GROUP, publisher, pseq, 0)
+      return
+    }
+    // Copy into the batch (same SharedArrayBuffer: memmove, no view allocated).
+    const w = this.writePos
+    bytes.copyWithin(w, p, p + len)
+    const gsn = this.nextGsn++
+    stampBlob(bytes, w, gsn, this.batchTimeUs)
+    for (let g = 0; g < groups; g++) stampBlobGseq(bytes, w, g, this.gseqs.next(blobGroup(bytes, w, g)))
+    dd.record(s, pseq, gsn)
+    this.writePos = w + len
+    this.batchCount++
+  }
+
+  /** Make sure the open batch can take `need` more bytes; open a new one if not. */
+  private ensureRoom(need: number, count: number): boolean {
+    if (this.batchPos >= 0 && this.writePos + need <= this.batchEnd && this.batchCount < this.o.batchMaxMessages) return true
+    this.closeBatch()
+    if (this.noticeCount > 0 && !this.writeNotices()) return false
+    const want = Math.min(Math.max(this.o.batchMaxBytes, BATCH_HEADER + need), this.out.maxRecord)
+    if (BATCH_HEADER + need > want) {
+      // A record larger than any batch can be: the producer broke its limits.
+      this.malformed++
+      return true
+    }
+    let at = this.out.tryClaim(want, RecordType.batch)
+    if (at < 0 && want > BATCH_HEADER + need) at = this.out.tryClaim(BATCH_HEADER + need, RecordType.batch)
+    if (at < 0) {
+      // Full: publish what we have so consumers can make room.
+      if (this.uncommitted > 0) this.commitClosed()
+      return false
+    }
+    this.batchPos = at
+    this.batchEnd = at + want
+    this.writePos = at + BATCH_HEADER
+    this.batchCount = 0
+    this.batchFirstGsn = this.nextGsn
+    this.batchTimeUs = this.o.clockUs()
+    return true
+  }
+
+  private closeBatch(): void {
+    if (this.batchPos < 0) return
+    const pos = this.batchPos
+    this.batchPos = -1
+    if (this.batchCount === 0) {
+      // Nothing went in (all duplicates): turn it into an empty batch the consumers skip.
+      this.out.shrinkLast(BATCH_HEADER)
+    } else {
+      this.out.shrinkLast(this.writePos - pos)
+    }
+    const i32 = this.i32
+    const base = pos >> 2 // records are 8-aligned
+    i32[base + (BATCH_COUNT >> 2)] = this.batchCount
+    i32[base + (BATCH_BYTES >> 2)] = this.writePos - pos - BATCH_HEADER
+    i32[base + (BATCH_FIRST_GSN_LO >> 2)] = this.batchFirstGsn >>> 0
+    i32[base + (BATCH_FIRST_GSN_HI >> 2)] = Math.floor(this.batchFirstGsn / TWO_32)
+    this.committedMessages += this.batchCount
+    this.messages += this.batchCount
+    if (this.batchCount > 0) {
+      this.batches++
+      this.committedBatches++
+    }
+    this.uncommitted++
+  }
+
+  private notice(kind: number, code: number, publisher: number, pseq: number, value: number): void {
+    if (this.noticeCount * 5 >= this.notices.length) {
+      // Rare (a burst of resends): grow rather than close the batch inside a record.
+      const bigger = new Float64Array(this.notices.length * 2)
+      bigger.set(this.notices)
+      this.notices = bigger
+    }
+    const k = this.noticeCount++ * 5
+    const n = this.notices
+    n[k] = kind
+    n[k + 1] = code
+    n[k + 2] = publisher
+    n[k + 3] = pseq
+    n[k + 4] = value
+  }
+
+  private writeNotices(): boolean {
+    const count = this.noticeCount
+    const at = this.out.tryClaim(NOTICE_HEADER + count * NOTICE_ENTRY, RecordType.notice)
+    if (at < 0) {
+      if (this.uncommitted > 0) this.commitClosed()
+      return false
+    }
+    const i32 = this.i32
+    const n = this.notices
+    i32[(at + NOTICE_COUNT) >> 2] = count
+    i32[(at + 4) >> 2] = 0
+    for (let k = 0; k < count; k++) {
+      const e = (at + NOTICE_HEADER + k * NOTICE_ENTRY) >> 2
+      const f = k * 5
+      i32[e + (NE_KIND >> 2)] = n[f]!
+      i32[e + (NE_CODE >> 2)] = n[f + 1]!
+      this.put64(e + (NE_PUBLISHER >> 2), n[f + 2]!)
+      this.put64(e + (NE_PSEQ >> 2), n[f + 3]!)
+      this.put64(e + (NE_VALUE >> 2), n[f + 4]!)
+    }
+    this.noticeCount = 0
+    this.uncommitted++
+    return true
+  }
+
+  private put64(index: number, v: number): void {
+    this.i32[index] = v >>> 0
+    this.i32[index + 1] = Math.floor(v / TWO_32)
+  }
+
+  private u32(pos: number): number {
+    return this.i32[pos >> 2]! >>> 0
+  }
+}

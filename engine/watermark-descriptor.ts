@@ -1,0 +1,112 @@
+// Watermark block: the monotonic counters every stage reads without locks.
+//
+// One SharedArrayBuffer of Int32 slots. Every counter written by one thread and read
+// by another sits in its own 128-byte slot (32 Int32s), so a writer on one core never
+// invalidates the cache line a reader on the other core is spinning on (false sharing;
+// 128 rather than 64 because adjacent-line prefetch pairs lines on x86).
+//
+// u64 counters are kept as two u32 halves (lo, hi) plus a version word, written by
+// their single owner under a seqlock and read with a retry loop (see readU64), so no
+// BigInt is created on the hot path and no reader ever sees a torn or backward value.
+//
+//   byte 0      128     256     384     512     640     768     896     1024 ...
+//        +-------+-------+-------+-------+-------+-------+-------+-------+----
+//        |SEQ    |DUR    |WRIT   |WAKE   |STATE  |MAXGRP |SEQSTAT|JRNSTAT|
+//        +-------+-------+-------+-------+-------+-------+-------+-------+----
+//   SEQ     sequenced gsn      (writer: sequencer)       [lo, hi, version]
+//   DUR     durable gsn        (writer: journal stage; sequencer in memory mode)
+//   WRIT    written-to-OS gsn  (writer: journal stage)
+//   WAKE    dispatcher wake word: bumped + notified when SEQ/DUR moves and the
+//           dispatcher said it sleeps (WAKE_WAITING flag slot next to it)
+//   STATE   lifecycle: per-stage state words (running, stopping, stopped, failed) and error codes
+//   MAXGRP  highest group id the registry assigned (writer: main thread)
+//   SEQSTAT sequencer counters: messages, batches, duplicates, rejects, batch size sum
+//   JRNSTAT journal counters: fsyncs, fsync ns sum, bytes written, fsync latency buckets
+
+export const SLOT_INTS = 32 // 128 bytes
+
+export const SLOT_SEQUENCED = 0
+export const SLOT_DURABLE = 1
+export const SLOT_WRITTEN = 2
+export const SLOT_WAKE = 3
+export const SLOT_STATE = 4
+export const SLOT_MAX_GROUP = 5
+export const SLOT_SEQ_STATS = 6
+export const SLOT_JOURNAL_STATS = 7
+export const SLOT_COUNT = 8
+
+export const WATERMARK_BYTES = SLOT_COUNT * SLOT_INTS * 4
+
+/** Int32 index of the first word of a slot. */
+export function slotIndex(slot: number): number {
+  return slot * SLOT_INTS
+}
+
+// Words inside a u64 counter: [lo, hi, version]. Counter pairs inside the stats slots
+// use 4 words each for the same reason.
+export const W_LO = 0
+export const W_HI = 1
+export const W_VER = 2
+
+// Words inside SLOT_WAKE.
+export const WAKE_WORD = 0 // bumped on every wake-worthy change
+export const WAKE_WAITING = 1 // 1 while the dispatcher waits (Atomics.waitAsync on WAKE_WORD)
+
+// Words inside SLOT_STATE.
+export const STATE_SEQUENCER = 0
+export const STATE_JOURNAL = 1
+export const STATE_STOP_REQUEST = 2 // main thread sets 1: stages drain and stop
+export const STATE_ERROR_CODE = 3 // first fatal error code seen (engine error table)
+export const STATE_SEQUENCER_WAITING = 4 // 1 while the sequencer parks on STATE_SEQ_WAKE
+export const STATE_SEQ_WAKE = 5 // bumped by ingress producers when the sequencer waits
+export const STATE_JOURNAL_WAITING = 6
+export const STATE_JOURNAL_WAKE = 7
+
+export const StageState = { starting: 0, running: 1, stopped: 2, failed: 3 } as const
+
+// Words inside SLOT_SEQ_STATS (each a u64 counter of 4 words, owner: sequencer).
+export const SS_MESSAGES = 0
+export const SS_BATCHES = 4
+export const SS_DUPLICATES = 8
+export const SS_REJECTS = 12
+
+// Words inside SLOT_JOURNAL_STATS (owner: journal stage).
+export const JS_FSYNCS = 0
+export const JS_FSYNC_US_SUM = 4
+export const JS_BYTES = 8
+export const JS_BUCKETS = 12 // FSYNC_BUCKETS_US.length u32 counts from here (fits: 12 + 10 < 32)
+/** fsync latency histogram bucket upper bounds, microseconds (last is +Inf). */
+export const FSYNC_BUCKETS_US = [100, 250, 500, 1000, 2500, 5000, 10000, 25000, 100000, Infinity] as const
+
+const TWO_32 = 4294967296
+
+/**
+ * Store a u64 counter owned by the calling thread (single writer). Seqlock: the
+ * version is odd while the halves change. Atomics.store is sequentially consistent,
+ * so the final version store also publishes every plain write made before it (the
+ * bytes of the batch the watermark covers) to a reader that Atomics.loads it.
+ */
+export function storeU64(i32: Int32Array, index: number, value: number): void {
+  const v = i32[index + W_VER]! // owner thread: its own last write
+  Atomics.store(i32, index + W_VER, (v + 1) | 0)
+  Atomics.store(i32, index + W_HI, Math.floor(value / TWO_32) | 0)
+  Atomics.store(i32, index + W_LO, value >>> 0)
+  Atomics.store(i32, index + W_VER, (v + 2) | 0)
+}
+
+/** Read a u64 counter written by another thread with storeU64 (retries while a write is in progress). */
+export function readU64(i32: Int32Array, index: number): number {
+  for (;;) {
+    const v1 = Atomics.load(i32, index + W_VER)
+    if ((v1 & 1) !== 0) continue
+    const hi = Atomics.load(i32, index + W_HI) >>> 0
+    const lo = Atomics.load(i32, index + W_LO) >>> 0
+    if (Atomics.load(i32, index + W_VER) === v1) return hi * TWO_32 + lo
+  }
+}
+
+/** Owner-thread add to a u64 counter; readers use readU64. */
+export function addU64(i32: Int32Array, index: number, delta: number): void {
+  const cur = (i32[index + W_HI]! >>> 0) * TWO_32 + (i32[index + W_LO]! >>> 0)
+  storeU64(i32, index, cur + delta)
+}
