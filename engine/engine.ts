@@ -47,6 +47,7 @@ import { normalizeOptions, type ResolvedOptions } from './options.js'
 
 export const BAD_PUBLISHER = -4
 const MAX_U48 = 2 ** 48
+const noop = (): boolean => true
 
 type Registry = GroupRegistry | MemoryGroupRegistry
 
@@ -73,7 +74,8 @@ export class Engine implements EnginePort {
   private readonly layout: ArenaLayout
   private pool: Piscina | null = null
   private flushQueued = false
-  private readonly backlog: (() => boolean)[] = []
+  private backlog: (() => boolean)[] = []
+  private backlogHead = 0
   private drainWaiting = false
   private drainCallbacks: (() => void)[] = []
   private nextIngressSlot = 1
@@ -201,7 +203,7 @@ export class Engine implements EnginePort {
         if (rc === TOO_LARGE) pub.onReject(pseq, ErrorCode.PAYLOAD_TOO_LARGE, 0)
         return true
       }
-      if (this.backlog.length > 0 || !attempt()) {
+      if (this.backlog.length > this.backlogHead || !attempt()) {
         this.backlog.push(attempt)
         this.waitForIngress()
       }
@@ -319,7 +321,7 @@ export class Engine implements EnginePort {
 
   offerPublishFrame(bytes: Uint8Array, offset: number, length: number, publisher: number): number {
     if (this.closed || this.failure !== null) return -3
-    if (this.backlog.length > 0) {
+    if (this.backlog.length > this.backlogHead) {
       this.waitForIngress()
       return BACK_PRESSURED
     }
@@ -443,12 +445,17 @@ export class Engine implements EnginePort {
     this.ingress.flush()
     void this.ingress.producer.waitForSpaceAsync(50).then(() => {
       this.drainWaiting = false
-      while (this.backlog.length > 0) {
-        if (!this.backlog[0]!()) break
-        this.backlog.shift()
+      const q = this.backlog
+      while (this.backlogHead < q.length) {
+        if (!q[this.backlogHead]!()) break
+        q[this.backlogHead++] = noop
+      }
+      if (this.backlogHead === q.length) {
+        this.backlog = []
+        this.backlogHead = 0
       }
       this.ingress.flush()
-      if (this.backlog.length > 0) {
+      if (this.backlog.length > this.backlogHead) {
         this.waitForIngress()
         return
       }
@@ -468,7 +475,7 @@ export class Engine implements EnginePort {
   private async doClose(): Promise<void> {
     this.checkOpen('close')
     // Let queued publishes in.
-    while (this.backlog.length > 0) await new Promise((r) => setTimeout(r, 1))
+    while (this.backlog.length > this.backlogHead) await new Promise((r) => setTimeout(r, 1))
     this.ingress.flush()
     this.closed = true
     Atomics.store(this.wm, slotIndex(SLOT_STATE) + STATE_STOP_REQUEST, 1)
