@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suite needs, when they are missing:
+#   flatbuffers-compiler  flatc 2.0.8, for the codegen agreement test
+#   chromium              headless browser test of the client library
+# Idempotent and quick when everything is present. Needs root (or sudo) to install.
+set -euo pipefail
+need=()
+command -v flatc >/dev/null 2>&1 || need+=(flatbuffers-compiler)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+echo "test-prereqs: installing Debian packages: ${need[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "test-prereqs: not root and no sudo: install these Debian packages first: ${need[*]}" >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+echo "test-prereqs: installed ${need[*]}" >&2
