@@ -145,7 +145,7 @@ export class Engine implements EnginePort {
       }
       const s = await startStage('sequencer', new URL('./sequencer/sequencer.worker.js', import.meta.url), {
         arena, layout, wm: wmSab, ingressBell: ingressBell.buffer, dispatchBell: dispatchBell.buffer, memoryMode: memory,
-        dataDir: journalDir, firstGsn, nextGsn, batchMaxMessages: o.batchMaxMessages, batchMaxBytes: o.batchMaxBytes,
+        dataDir: journalDir, stateDir: join(o.dataDir, 'state'), snapshotEvery: o.snapshotEveryMessages, firstGsn, nextGsn, batchMaxMessages: o.batchMaxMessages, batchMaxBytes: o.batchMaxBytes,
         maxGroups: o.maxGroups, dedupeWindow: o.dedupeWindow,
       }, onFailure)
       stages.push(s.handle)

@@ -20,6 +20,7 @@ export interface ResolvedOptions {
   ingressRingBytes: number
   sequencedRingBytes: number
   ingressSlots: number
+  snapshotEveryMessages: number
 }
 
 export const DEFAULTS = {
@@ -36,6 +37,7 @@ export const DEFAULTS = {
   ingressRingBytes: 16 * 1024 * 1024,
   sequencedRingBytes: 64 * 1024 * 1024,
   ingressSlots: 8,
+  snapshotEveryMessages: 1_000_000,
 }
 
 function int(name: string, v: unknown, min: number, max: number): number {
@@ -83,6 +85,7 @@ export function normalizeOptions(o: EngineOptions & { ingressSlots?: number }): 
     lingerUs: int('lingerUs', o.lingerUs ?? DEFAULTS.lingerUs, 0, 1_000_000),
     ingressRingBytes,
     sequencedRingBytes,
+    snapshotEveryMessages: int('snapshotEveryMessages', o.snapshotEveryMessages ?? DEFAULTS.snapshotEveryMessages, 1, Number.MAX_SAFE_INTEGER),
     ingressSlots: int('ingressSlots', o.ingressSlots ?? DEFAULTS.ingressSlots, 1, 64),
   }
 }

@@ -36,6 +36,7 @@ export async function startStage(
         resolve(m)
       } else if (m.type === 'stopped') resolveStopped(m)
       else if (m.type === 'failed') fail(String(m.code), String(m.message))
+      else if (m.type === 'warning') process.emitWarning(String(m.message), { code: 'ORDO_STAGE_WARNING' })
     })
     worker.on('error', (err) => fail('WORKER_ERROR', err.message))
     worker.on('exit', (code) => {

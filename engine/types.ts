@@ -26,6 +26,8 @@ export interface EngineOptions {
   batchMaxMessages?: number
   batchMaxBytes?: number
   lingerUs?: number
+  /** Sequencer state snapshot every this many messages (bounds the journal scan at restart). Default 1 000 000. */
+  snapshotEveryMessages?: number
   /** Ring sizes in bytes (powers of two). */
   ingressRingBytes?: number
   sequencedRingBytes?: number

@@ -10,7 +10,8 @@ import { Sequencer } from './sequencer.js'
 import { Dedupe } from './dedupe.js'
 import { GseqTable } from './gseq-table.js'
 import { ArenaIngressSource, ArenaSequencedSink } from './ring-adapters.js'
-import { scanJournal } from './recovery-scan.js'
+import { recoverState } from './recovery-scan.js'
+import { writeSnapshot } from './state-snapshot.js'
 import {
   SLOT_DURABLE, SLOT_MAX_GROUP, SLOT_SEQUENCED, SLOT_SEQ_STATS, SLOT_STATE, SS_BATCHES, SS_DUPLICATES,
   SS_MESSAGES, SS_REJECTS, STATE_SEQUENCER, STATE_STOP_REQUEST, StageState, addU64, slotIndex, storeU64,
@@ -24,7 +25,9 @@ export interface SequencerWorkerData {
   ingressBell: SharedArrayBuffer
   dispatchBell: SharedArrayBuffer
   memoryMode: boolean
-  dataDir: string
+  dataDir: string // journal directory
+  stateDir: string // sequencer state snapshots
+  snapshotEvery: number // messages between snapshots
   firstGsn: number // oldest gsn in the journal (0: empty)
   nextGsn: number
   batchMaxMessages: number
@@ -49,9 +52,9 @@ const sources = d.layout.ingressOffsets.map((off) => {
 
 const gseqs = new GseqTable()
 const dedupe = new Dedupe(d.dedupeWindow)
-let scan = { fromGsn: 0, toGsn: 0, messages: 0, ms: 0 }
+let scan = { fromGsn: 0, toGsn: 0, messages: 0, ms: 0, snapshotGsn: 0 }
 try {
-  if (!d.memoryMode) scan = scanJournal(d.dataDir, d.firstGsn, d.nextGsn - 1, gseqs, dedupe)
+  if (!d.memoryMode) scan = recoverState(d.dataDir, d.stateDir, d.firstGsn, d.nextGsn - 1, gseqs, dedupe)
 } catch (err) {
   Atomics.store(wm, slotIndex(SLOT_STATE) + STATE_SEQUENCER, StageState.failed)
   parentPort!.postMessage({ type: 'failed', message: `sequencer recovery scan failed: ${(err as Error).message}`, code: (err as { code?: string }).code ?? 'SEQUENCER_RECOVERY' })
@@ -66,6 +69,18 @@ const STATE = slotIndex(SLOT_STATE)
 const origin = performance.timeOrigin
 let lastDup = 0
 let lastRej = 0
+let lastSnapshot = d.nextGsn - 1
+
+function snapshot(gsn: number): void {
+  if (d.memoryMode || gsn === lastSnapshot) return
+  lastSnapshot = gsn
+  try {
+    writeSnapshot(d.stateDir, gsn, gseqs, dedupe)
+  } catch (err) {
+    // A snapshot is only a hint for a faster restart: losing one costs a longer scan.
+    parentPort!.postMessage({ type: 'warning', message: `sequencer snapshot failed: ${(err as Error).message}` })
+  }
+}
 
 const seq: Sequencer = new Sequencer({
   bytes,
@@ -93,6 +108,7 @@ const seq: Sequencer = new Sequencer({
       lastRej = seq.rejects
     }
     if (d.memoryMode) storeU64(wm, DUR, lastGsn) // nothing to wait for: sequenced is final
+    else if (lastGsn - lastSnapshot >= d.snapshotEvery) snapshot(lastGsn)
     // The dispatcher may sleep on its doorbell: in memory mode nobody else will wake it;
     // with a journal it also takes notices (duplicates) as soon as they are sequenced.
     dispatchBell.ring()
@@ -129,6 +145,7 @@ for (;;) {
   ingressBell.await(s, 100)
 }
 seq.flush()
+snapshot(seq.nextGsn - 1)
 Atomics.store(wm, STATE + STATE_SEQUENCER, StageState.stopped)
 dispatchBell.forceRing()
 parentPort!.postMessage({ type: 'stopped', nextGsn: seq.nextGsn, malformed: seq.malformed })
