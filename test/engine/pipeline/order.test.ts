@@ -61,6 +61,8 @@ test('order: dense gsns and gseqs, same content everywhere, exact group filterin
     const rand = rng(seed)
     const acks: { gsn: bigint; gseqs: bigint[]; set: number; i: number }[] = []
     let late: { groups: string[]; ids: number[]; seen: Seen[] } | null = null
+    let lateStartedAt = 0
+    let lateLive: Promise<void> | null = null
     for (let base = 0; base < MAIN; base += 500) {
       const batch: Promise<void>[] = []
       for (let i = base; i < base + 500; i++) {
@@ -76,13 +78,16 @@ test('order: dense gsns and gseqs, same content everywhere, exact group filterin
       await Promise.all(batch)
       if (late === null && base >= MAIN / 2) {
         const seen: Seen[] = []
-        e.subscribe(['a', 'c'], { fromGsn: 1n }, collect(seen))
+        lateStartedAt = e.durableGsn
+        lateLive = e.subscribe(['a', 'c'], { fromGsn: 1n }, collect(seen)).live
         late = { groups: ['a', 'c'], ids: e.resolveGroupIds(['a', 'c'], false), seen }
       }
     }
     const results = await Promise.all(done)
     for (const r of results) assert.ok(r.acked, `publisher ${r.publisher} not fully acked: ackedPseq=${r.ackedPseq}, seed=${seed}`)
-    assert.ok(late !== null)
+    assert.ok(late !== null && lateLive !== null)
+    assert.ok(lateStartedAt > 1000, `the late subscriber must start with history to replay: durableGsn=${lateStartedAt}`)
+    await lateLive
     streams.push(late)
 
     await until(() => all.length >= TOTAL, 30_000, () => `all=${all.length}/${TOTAL}, seed=${seed}`)
