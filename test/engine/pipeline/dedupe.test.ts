@@ -77,3 +77,29 @@ test('resends answer with the original gsn, are not sequenced twice, gaps are re
     cleanup(dir)
   }
 })
+
+// A client that retries before its first attempt is acknowledged sends the same
+// (publisher, pseq) twice while the first is in flight: both calls must be answered.
+test('a resend while the original is still in flight: both publishes resolve with the same gsn', async () => {
+  const dir = tempDir('dedupe-inflight')
+  try {
+    const engine = await Engine.open({ dataDir: dir, durability: 'fsync' })
+    try {
+      const answer = (p: Promise<{ gsn: bigint }>): Promise<string> => Promise.race([
+        p.then((r) => `gsn=${r.gsn}`, (err: Error) => `rejected: ${err.message}`),
+        new Promise<string>((r) => setTimeout(() => r('no answer after 3 s'), 3000)),
+      ])
+      const first = engine.publish(['d'], 'one', { publisher: PUB, pseq: 1n })
+      const resend = engine.publish(['d'], 'one', { publisher: PUB, pseq: 1n })
+      const [a, b] = await Promise.all([answer(first), answer(resend)])
+      assert.equal(b, 'gsn=1', 'the resend')
+      assert.equal(a, 'gsn=1', 'the original publish')
+      const seen = await allMessages(engine, 1)
+      assert.deepEqual(gsns(seen), [1], 'sequenced once')
+    } finally {
+      await engine.close()
+    }
+  } finally {
+    cleanup(dir)
+  }
+})
