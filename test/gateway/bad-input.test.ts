@@ -23,7 +23,7 @@ const bystanderGot: string[] = []
 const bystanderSent: string[] = []
 
 before(async () => {
-  server = await startServerProcess({ secret: SECRET, fake: true })
+  server = await startServerProcess({ secret: SECRET })
   bystander = await connect(server.wsUrl, { token })
   bystanderSub = await connect(server.wsUrl, { token })
   await bystanderSub.subscribe(['ok.calm'], { fromGsn: 0n }, (b) => {

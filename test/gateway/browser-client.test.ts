@@ -13,7 +13,7 @@ let browser: Chromium | null = null
 let stopStatic: (() => void) | null = null
 
 before(async () => {
-  gateway = await startServerProcess({ fake: true })
+  gateway = await startServerProcess()
 })
 
 after(async () => {

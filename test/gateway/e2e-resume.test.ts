@@ -11,7 +11,7 @@ import { startServerProcess, type ServerProcess } from './helpers/server-process
 let server: ServerProcess
 
 before(async () => {
-  server = await startServerProcess({ fake: true })
+  server = await startServerProcess()
 })
 
 after(async () => {

@@ -23,7 +23,8 @@ test('SIGTERM: in-flight publishes answered, GOING_AWAY + 1001, exit 0, same por
   clients.push(pub)
   const n = 5000
   const acks = Array.from({ length: n }, (_, i) => pub.publish(['shutdown.g'], `m${i}`))
-  await new Promise((r) => setTimeout(r, 20))
+  // Let some publishes reach the server (and some be durable) before the signal.
+  while (pub.unacknowledged > n - 100) await new Promise((r) => setTimeout(r, 1))
   const code = await server.sigterm()
   assert.equal(code, 0, server.output.slice(-10).join('\n'))
   const bye = await watcher.next('Error')

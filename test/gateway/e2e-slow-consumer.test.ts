@@ -32,7 +32,7 @@ async function rate(p: Proc, prefix: string, ms: number): Promise<number> {
 }
 
 async function scenario(slowConsumerTimeoutMs: number, group: string) {
-  const server = await startServerProcess({ fake: true, sendBufferHighBytes: 256 * 1024, slowConsumerTimeoutMs })
+  const server = await startServerProcess({ sendBufferHighBytes: 256 * 1024, slowConsumerTimeoutMs })
   const procs: Proc[] = []
   try {
     const normal = new Proc('counting-subscriber', [server.wsUrl, group])
@@ -40,15 +40,15 @@ async function scenario(slowConsumerTimeoutMs: number, group: string) {
     procs.push(normal, stalled)
     await normal.waitLine((l) => l === 'subscribed', 30_000, 'subscribed')
     await stalled.waitLine((l) => l === 'subscribed', 30_000, 'subscribed')
-    const publisher = new Proc('load-publisher', [server.wsUrl, group, '6000'])
+    const publisher = new Proc('load-publisher', [server.wsUrl, group, '7500'])
     procs.push(publisher)
     await publisher.waitLine((l) => l.startsWith('acked ') && Number(l.slice(6)) > 0, 30_000, 'first acks')
     await sleep(500)
-    const [pubBefore, subBefore] = await Promise.all([rate(publisher, 'acked ', 1500), rate(normal, 'count ', 1500)])
+    const [pubBefore, subBefore] = await Promise.all([rate(publisher, 'acked ', 2000), rate(normal, 'count ', 2000)])
     stalled.send('stall')
     await stalled.waitLine((l) => l === 'stalled', 5000, 'stalled')
     await sleep(300)
-    const [pubDuring, subDuring] = await Promise.all([rate(publisher, 'acked ', 1500), rate(normal, 'count ', 1500)])
+    const [pubDuring, subDuring] = await Promise.all([rate(publisher, 'acked ', 2000), rate(normal, 'count ', 2000)])
     const stalledCount = latest(stalled, 'count ')
     await sleep(Math.min(2500, slowConsumerTimeoutMs + 1500))
     stalled.send('unstall')

@@ -125,7 +125,7 @@ export const inspectCommand: Command = {
     for (const g of report.gaps) lines.push(`  GAP: ${g.afterSegment} ends before gsn ${g.endGsn}, ${g.nextSegment} starts at ${g.nextFirstGsn}`)
     if (report.strayFiles.length > 0) lines.push(`stray files: ${report.strayFiles.join(', ')}`)
     lines.push(`groups: ${groups.length}`)
-    for (const g of groups) lines.push(`  ${g.id}\t${g.name ?? '(name unknown)'}\t${values['no-groups'] ? '' : `${g.messages} messages`}`)
+    for (const g of groups) lines.push(`  ${g.id}\t${g.name ?? '(name unknown)'}\t${values['no-groups'] ? '' : `${g.messages} message${g.messages === 1 ? '' : 's'}`}`)
     lines.push(`checked in ${report.ms.toFixed(1)} ms`)
     process.stdout.write(lines.join('\n') + '\n')
     return report.ok ? 0 : 1

@@ -3,7 +3,7 @@
 // publishes answered, journal synced, clients told GOING_AWAY).
 
 import { resolve } from 'node:path'
-import type { EnginePort } from '../../engine/engine-port.js'
+import { Engine } from '../../engine/engine.js'
 import type { Durability, EngineOptions } from '../../engine/types.js'
 import { GatewayServer } from '../../gateway/server.js'
 import { CommandError, parse, parseDuration, parseInteger, UsageError, type Command } from './common.js'
@@ -33,22 +33,9 @@ Options:
                                 SLOW_CONSUMER naming the gsn to resume from (default 30s)
   --quiet                no log lines except errors`
 
-/** What the CLI needs of the engine: the gateway port plus lifecycle. */
-export interface RunningEngine extends EnginePort {
-  close(): Promise<void>
-}
-
-export async function openEngine(options: EngineOptions): Promise<RunningEngine> {
-  // Loaded by path at run time so this command builds before the engine module lands.
-  const path = '../../engine/engine.js'
-  let mod: { Engine?: { open(o: EngineOptions): Promise<RunningEngine> } }
-  try {
-    mod = (await import(path)) as typeof mod
-  } catch (err) {
-    throw new CommandError('NO_ENGINE', `the engine module is missing from this build (${err instanceof Error ? err.message : String(err)})`)
-  }
-  if (mod.Engine === undefined) throw new CommandError('NO_ENGINE', 'engine/engine.js does not export Engine')
-  return mod.Engine.open(options)
+/** Opens the engine (engine/engine.ts) with the CLI's options. */
+export function openEngine(options: EngineOptions): Promise<Engine> {
+  return Engine.open(options)
 }
 
 const DURABILITIES: readonly string[] = ['fsync', 'async', 'memory']
@@ -94,7 +81,7 @@ export const startCommand: Command = {
       if (!quiet) process.stdout.write(`ordo: ${line}\n`)
     }
 
-    let engine: RunningEngine
+    let engine: Engine
     try {
       engine = await openEngine({ dataDir, durability: durability as Durability, maxPayload })
     } catch (err) {

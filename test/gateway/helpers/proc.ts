@@ -28,7 +28,8 @@ export class Proc {
       this.stderr.push(d.toString())
       if (this.stderr.length > 200) this.stderr.shift()
     })
-    this.proc.on('exit', (code) => {
+    // 'close', not 'exit': 'exit' can come before the last stdout data is read.
+    this.proc.on('close', (code) => {
       this.exitCode = code ?? -1
       this.wake()
     })

@@ -2,6 +2,7 @@
 // ready once it printed "ready" and GET /health answers 200. Stops with SIGTERM
 // (graceful) or kill -9, and restarts on the same port and directory.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -146,10 +147,29 @@ export class ServerProcess {
   }
 }
 
+/**
+ * A free port below Linux's ephemeral range (32768-60999). A server on an
+ * ephemeral port can lose it across a restart: a client reconnecting while the
+ * server is down may get that very port as its own local port and connect to
+ * itself (TCP self-connect), and the restarted server then cannot bind.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 12000)
+    const ok = await new Promise<boolean>((resolve) => {
+      const srv = createServer()
+      srv.once('error', () => resolve(false))
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)))
+    })
+    if (ok) return port
+  }
+  throw new Error('no free port found in 20000..32000')
+}
+
 export async function startServerProcess(o: ServerProcessOptions = {}): Promise<ServerProcess> {
   const ownsDir = o.dataDir === undefined
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'ordo-gw-'))
-  const s = new ServerProcess(dataDir, o, ownsDir)
+  const s = new ServerProcess(dataDir, { ...o, port: o.port === undefined || o.port === 0 ? await freePort() : o.port }, ownsDir)
   try {
     await s.start()
   } catch (err) {
