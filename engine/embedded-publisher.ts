@@ -11,6 +11,8 @@ import { ErrorCode } from './error-codes.js'
 interface Pending {
   resolve: (r: PublishResult) => void
   reject: (e: Error) => void
+  /** Another publish of the same pseq made while this one was in flight (a retry). */
+  next: Pending | null
 }
 
 const CODE_NAMES: Record<number, string> = {}
@@ -28,7 +30,15 @@ export class EmbeddedPublisher implements BlobAckListener {
 
   track(pseq: number): Promise<PublishResult> {
     return new Promise<PublishResult>((resolve, reject) => {
-      this.pending.set(pseq, { resolve, reject })
+      const p: Pending = { resolve, reject, next: null }
+      const first = this.pending.get(pseq)
+      if (first === undefined) this.pending.set(pseq, p)
+      else {
+        // A retry before the first answer: both get the same answer.
+        let last = first
+        while (last.next !== null) last = last.next
+        last.next = p
+      }
     })
   }
 
@@ -39,7 +49,7 @@ export class EmbeddedPublisher implements BlobAckListener {
     const n = blobGroupCount(bytes, blobPos)
     const gseqs: bigint[] = new Array(n)
     for (let g = 0; g < n; g++) gseqs[g] = BigInt(blobGseq(bytes, blobPos, g))
-    p.resolve({ gsn: BigInt(gsn), gseqs })
+    for (let q: Pending | null = p; q !== null; q = q.next) q.resolve({ gsn: BigInt(gsn), gseqs })
   }
 
   onAck(pseq: number, gsn: number): void {
@@ -47,7 +57,7 @@ export class EmbeddedPublisher implements BlobAckListener {
     const p = this.pending.get(pseq)
     if (p === undefined) return
     this.pending.delete(pseq)
-    p.resolve({ gsn: BigInt(gsn), gseqs: [] })
+    for (let q: Pending | null = p; q !== null; q = q.next) q.resolve({ gsn: BigInt(gsn), gseqs: [] })
   }
 
   onReject(pseq: number, code: number, expected: number): void {
@@ -56,14 +66,15 @@ export class EmbeddedPublisher implements BlobAckListener {
     this.pending.delete(pseq)
     const name = CODE_NAMES[code] ?? `CODE_${code}`
     const detail = code === ErrorCode.PSEQ_GAP ? `publisher=${this.publisher}, pseq=${pseq}, expected=${expected}` : `publisher=${this.publisher}, pseq=${pseq}`
-    p.reject(new PublishRefusedError(name, `publish refused by the sequencer (${name}): ${detail}`, BigInt(pseq)))
+    const err = new PublishRefusedError(name, `publish refused by the sequencer (${name}): ${detail}`, BigInt(pseq))
+    for (let q: Pending | null = p; q !== null; q = q.next) q.reject(err)
   }
 
   onAckFlush(): void {}
 
   /** Reject everything still waiting (engine failed or closed before it was durable). */
   failAll(err: Error): void {
-    for (const p of this.pending.values()) p.reject(err)
+    for (const p of this.pending.values()) for (let q: Pending | null = p; q !== null; q = q.next) q.reject(err)
     this.pending.clear()
   }
 }

@@ -26,8 +26,8 @@ import { Doorbell } from './ring/doorbell.js'
 import { arenaLayout, dispatcherConsumer, type ArenaLayout } from './arena-descriptor.js'
 import {
   FSYNC_BUCKETS_US, JS_BUCKETS, JS_FSYNCS, JS_FSYNC_US_SUM, SLOT_DURABLE, SLOT_JOURNAL_STATS, SLOT_MAX_GROUP,
-  SLOT_SEQUENCED, SLOT_SEQ_STATS, SLOT_STATE, SS_BATCHES, SS_DUPLICATES, SS_MESSAGES, SS_REJECTS,
-  STATE_STOP_REQUEST, WATERMARK_BYTES, readU64, slotIndex,
+  SLOT_RETENTION_FLOOR, SLOT_SEQUENCED, SLOT_SEQ_STATS, SLOT_STATE, SS_BATCHES, SS_DUPLICATES, SS_MESSAGES, SS_REJECTS,
+  STATE_STOP_REQUEST, WATERMARK_BYTES, readU64, slotIndex, storeU64,
 } from './watermark-descriptor.js'
 import { Dispatcher } from './fanout/dispatcher.js'
 import { CursorDeliverBatch } from './fanout/deliver-batch.js'
@@ -81,6 +81,7 @@ export class Engine implements EnginePort {
   private nextIngressSlot = 1
   private readonly cursor = new MessageCursor()
   private nextSubId = 1
+  private floorTimer: NodeJS.Timeout | null = null
 
   private constructor(init: {
     options: ResolvedOptions; wm: Int32Array; registry: Registry; ingress: IngressWriter; dispatcher: Dispatcher
@@ -102,6 +103,12 @@ export class Engine implements EnginePort {
     this.recoveryScan = init.recoveryScan
     this.own = new EmbeddedPublisher(this.newPublisherId())
     this.dispatcher.registerPublisher(this.own.publisher, this.own)
+    if (init.options.retention !== undefined) {
+      const publishFloor = (): void => storeU64(this.wm, slotIndex(SLOT_RETENTION_FLOOR), this.dispatcher.retentionFloor())
+      publishFloor()
+      this.floorTimer = setInterval(publishFloor, 500)
+      this.floorTimer.unref()
+    }
   }
 
   /** Open (or create) an engine. Starts the journal and sequencer workers; resolves when ready. */
@@ -488,6 +495,7 @@ export class Engine implements EnginePort {
       await new Promise((r) => setTimeout(r, 1))
     }
     this.dispatcher.stop()
+    if (this.floorTimer !== null) clearInterval(this.floorTimer)
     for (const st of this.stages) await st.worker.terminate()
     this.registry.close()
     if (this.pool !== null) await this.pool.destroy()

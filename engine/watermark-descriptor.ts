@@ -22,6 +22,8 @@
 //   MAXGRP  highest group id the registry assigned (writer: main thread)
 //   SEQSTAT sequencer counters: messages, batches, duplicates, rejects, batch size sum
 //   JRNSTAT journal counters: fsyncs, fsync ns sum, bytes written, fsync latency buckets
+//   FLOOR   (byte 1024) retention floor gsn: the lowest gsn a subscriber still needs
+//           (writer: main thread; the journal never deletes a segment holding it or later)
 
 export const SLOT_INTS = 32 // 128 bytes
 
@@ -33,7 +35,8 @@ export const SLOT_STATE = 4
 export const SLOT_MAX_GROUP = 5
 export const SLOT_SEQ_STATS = 6
 export const SLOT_JOURNAL_STATS = 7
-export const SLOT_COUNT = 8
+export const SLOT_RETENTION_FLOOR = 8
+export const SLOT_COUNT = 9
 
 export const WATERMARK_BYTES = SLOT_COUNT * SLOT_INTS * 4
 

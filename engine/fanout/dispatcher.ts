@@ -126,6 +126,13 @@ export class Dispatcher implements SubOwner {
     }
   }
 
+  /** Lowest gsn a subscription still needs from the journal (retention must keep it). */
+  retentionFloor(): number {
+    let floor = this.nextGsn
+    for (const s of this.subs) if (!s.live && s.nextGsn < floor) floor = s.nextGsn
+    return floor
+  }
+
   get subscriptionCount(): number {
     return this.subs.size
   }

@@ -18,7 +18,7 @@ import {
 } from '../sequencer/sequenced-record-descriptor.js'
 import {
   FSYNC_BUCKETS_US, JS_BUCKETS, JS_BYTES, JS_FSYNCS, JS_FSYNC_US_SUM, SLOT_DURABLE, SLOT_JOURNAL_STATS,
-  SLOT_SEQUENCED, SLOT_STATE, SLOT_WRITTEN, STATE_ERROR_CODE, STATE_JOURNAL, STATE_SEQUENCER, STATE_STOP_REQUEST,
+  SLOT_RETENTION_FLOOR, SLOT_SEQUENCED, SLOT_STATE, SLOT_WRITTEN, STATE_ERROR_CODE, STATE_JOURNAL, STATE_SEQUENCER, STATE_STOP_REQUEST,
   StageState, addU64, readU64, slotIndex, storeU64,
 } from '../watermark-descriptor.js'
 import type { ArenaLayout } from '../arena-descriptor.js'
@@ -94,6 +94,19 @@ function syncNow(): void {
   recordFsync((performance.now() - t0) * 1000)
 }
 
+// Retention runs at most every few seconds, busy or idle, and never deletes a segment
+// holding the floor gsn the main thread publishes (subscribers still reading).
+const RETENTION_EVERY_MS = 2_000
+function maybeRetain(): void {
+  if (d.retention === undefined) return
+  const now = Date.now()
+  if (now - lastRetention < RETENTION_EVERY_MS) return
+  lastRetention = now
+  const floor = readU64(wm, slotIndex(SLOT_RETENTION_FLOOR))
+  if (floor === 0) return // not published yet
+  journal.applyRetention(now, Math.min(floor, journal.syncedGsn + 1))
+}
+
 let lastFsync = performance.now()
 let lastRetention = Date.now()
 let idle = 0
@@ -119,6 +132,7 @@ try {
         dispatchBell.ring()
       }
       consumer.releaseAll()
+      maybeRetain()
       continue
     }
     // Nothing new.
@@ -129,10 +143,7 @@ try {
     if (Atomics.load(wm, STATE + STATE_STOP_REQUEST) !== 0 && Atomics.load(wm, STATE + STATE_SEQUENCER) !== StageState.running) {
       if (!consumer.hasData() && readU64(wm, slotIndex(SLOT_SEQUENCED)) <= journal.nextGsn - 1) break
     }
-    if (d.retention !== undefined && Date.now() - lastRetention > 10_000) {
-      lastRetention = Date.now()
-      journal.applyRetention(Date.now(), journal.syncedGsn + 1)
-    }
+    maybeRetain()
     if (++idle < 1000) continue
     consumer.park(d.durability === 'async' ? Math.max(1, d.asyncFsyncIntervalMs) : 50)
   }
