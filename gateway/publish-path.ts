@@ -32,7 +32,8 @@ export function handlePublish(conn: Connection, bytes: Uint8Array, length: numbe
     if (conn.closed) return
   }
   const cursor = ctx.cursor
-  const count = cursor.reset(bytes, 0, length)
+  // The verdict of this frame's verification lets the cursor skip re-checking canonical blobs.
+  const count = cursor.reset(bytes, 0, length, ctx.verdict)
   if (count <= 0) return
   const lim = ctx.limits
   const access = conn.access!

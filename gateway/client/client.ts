@@ -292,7 +292,7 @@ export class Client implements Link {
     }
     switch (v.bodyType) {
       case BodyType.Deliver: {
-        this.cursor.reset(bytes, 0, bytes.length)
+        this.cursor.reset(bytes, 0, bytes.length, v)
         this.subscriptions.onDeliver(bytes, 0, bytes.length, this.cursor.subscription)
         return
       }
