@@ -185,10 +185,8 @@ async function runScenario(o: ScenarioOptions, seconds: number): Promise<Scenari
     const d0 = delivered
     const t0 = performance.now()
     gcSeen.on = true
-    if (o.measureAlloc) {
-      probe.start()
-      Atomics.store(ctl, CTL_MEASURE, 1)
-    }
+    if (o.measureAlloc) probe.start()
+    Atomics.store(ctl, CTL_MEASURE, 1)
     // Once a second: progress, and how full the sequenced ring is (a full ring means the
     // consumers, i.e. the main-thread dispatcher or the journal, are the bottleneck).
     const occ: number[] = []
@@ -201,10 +199,8 @@ async function runScenario(o: ScenarioOptions, seconds: number): Promise<Scenari
     clearInterval(tick)
     const d1 = delivered
     const t1 = performance.now()
-    if (o.measureAlloc) {
-      probe.stop(d1 - d0)
-      Atomics.store(ctl, CTL_MEASURE, 2)
-    }
+    if (o.measureAlloc) probe.stop(d1 - d0)
+    Atomics.store(ctl, CTL_MEASURE, 2)
     const after = engine.metricsSnapshot()
     await sleep(20) // let queued gc entries reach the observer
     gcSeen.on = false
@@ -257,7 +253,8 @@ function latencyLine(name: string, r: ScenarioResult): string {
   const h = r.hist!
   return (
     `${name}: offered ${RATE.toLocaleString('en-US')} msg/s, delivered ${fmtM(r.msgsPerSec)} msg/s, ${h.totalCount} samples: ` +
-    `p50 ${q(h, 50)} µs, p99 ${q(h, 99)} µs, p99.9 ${q(h, 99.9)} µs, max ${h.maxValue} µs (order errors ${r.orderErrors})`
+    `p50 ${q(h, 50)} µs, p99 ${q(h, 99)} µs, p99.9 ${q(h, 99.9)} µs, max ${h.maxValue} µs (order errors ${r.orderErrors}); publisher send lag (its own stalls, once per wake-up): ` +
+    `p50 ${r.publishers[0]!.sendLagP50Us} µs, p99 ${r.publishers[0]!.sendLagP99Us} µs, max ${r.publishers[0]!.sendLagMaxUs} µs`
   )
 }
 

@@ -13,6 +13,7 @@
 // Allocation of this thread is measured over the window (v8.GCProfiler + 'gc' entries).
 
 import { parentPort, workerData } from 'node:worker_threads'
+import * as hdr from 'hdr-histogram-js'
 import { RingPublisher, type PublisherPort } from '../engine/index.js'
 import { AllocProbe } from './engine-alloc-probe.js'
 import { CTL_MEASURE, CTL_START, CTL_STOP } from './engine-bench-control.js'
@@ -40,6 +41,10 @@ export interface PublisherResult {
   gcPauseMs: number
   gcMaxPauseMs: number
   heapMeasured: boolean
+  /** paced mode: send lag (actual offer time - intended time), µs, after the warm-up. */
+  sendLagP50Us: number
+  sendLagP99Us: number
+  sendLagMaxUs: number
 }
 
 const d = workerData as PublisherData
@@ -87,6 +92,9 @@ function checkMeasure(): void {
   }
 }
 
+// Send lag tells publisher stalls (this thread not scheduled) apart from engine delay:
+// both show in the subscriber's corrected latency, only the first shows here.
+const lag = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 2 })
 if (d.mode === 'paced') {
   const t0 = performance.timeOrigin + performance.now()
   const perMs = d.rate / 1000
@@ -94,6 +102,11 @@ if (d.mode === 'paced') {
   while (Atomics.load(ctl, CTL_STOP) === 0) {
     const now = performance.timeOrigin + performance.now()
     const due = Math.floor((now - t0) * perMs)
+    if (sent < due && probe.running) {
+      // One sample per wake-up, for its oldest due message (the worst lag of the group).
+      const us = Math.round((now - (t0 + sent / perMs)) * 1000)
+      lag.recordValue(us < 0 ? 0 : us)
+    }
     while (sent < due) {
       stamp[0] = t0 + sent / perMs
       payload.set(stampBytes, 0)
@@ -140,5 +153,8 @@ parentPort!.postMessage({
     gcPauseMs: r.gcPauseMs,
     gcMaxPauseMs: r.gcMaxPauseMs,
     heapMeasured: r.measured,
+    sendLagP50Us: lag.getValueAtPercentile(50),
+    sendLagP99Us: lag.getValueAtPercentile(99),
+    sendLagMaxUs: lag.maxValue,
   } satisfies PublisherResult,
 })
