@@ -4,6 +4,7 @@
 // each send: the load generator spends its CPU on the socket, not on encoding.
 
 import { FrameWriter, PSEQ_POS } from '../codec/index.js'
+import { PUBLISH_COUNT_POS } from '../codec/internal.js'
 import type { RawConn } from './gateway-raw-conn.js'
 
 export class PublishPump {
@@ -11,6 +12,7 @@ export class PublishPump {
   private readonly view: DataView
   private readonly blobs: number[] = []
   private readonly payloadPos: number[] = []
+  private readonly blobBytes: number
   nextPseq = 1
   inFlight = 0
   acked = 0
@@ -37,6 +39,7 @@ export class PublishPump {
     this.frame = buf.subarray(0, length)
     this.view = new DataView(buf.buffer, buf.byteOffset, length)
     for (const b of this.blobs) this.payloadPos.push(b + 88 + 12 * groups.length)
+    this.blobBytes = perFrame > 1 ? this.blobs[1]! - this.blobs[0]! : length - this.blobs[0]!
   }
 
   start(): void {
@@ -55,6 +58,27 @@ export class PublishPump {
 
   private fill(): void {
     while (this.running && this.inFlight + this.perFrame <= this.window && this.conn.buffered < 8 * 1024 * 1024) this.sendFrame(0)
+  }
+
+  /**
+   * Sends a frame of the first n (<= perFrame) template messages, message i
+   * stamped with stamps[i] (f64 ms) in its payload's first 8 bytes.
+   */
+  sendFirst(n: number, stamps: Float64Array): void {
+    const v = this.view
+    for (let i = 0; i < n; i++) {
+      const p = this.nextPseq++
+      const pos = this.blobs[i]! + PSEQ_POS
+      v.setUint32(pos, p >>> 0, true)
+      v.setUint32(pos + 4, Math.floor(p / 4294967296), true)
+      v.setFloat64(this.payloadPos[i]!, stamps[i]!, true)
+    }
+    // The unused slots of the messages vector stay (allowed); the count says n.
+    v.setUint32(PUBLISH_COUNT_POS, n, true)
+    this.conn.send(this.frame.subarray(0, this.blobs[n - 1]! + this.blobBytes))
+    v.setUint32(PUBLISH_COUNT_POS, this.perFrame, true)
+    this.inFlight += n
+    this.sent += n
   }
 
   /** Sends one frame; stamps `stampMs` (f64) into each payload's first 8 bytes when non-zero. */
