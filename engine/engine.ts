@@ -157,6 +157,7 @@ export class Engine implements EnginePort {
       }, onFailure)
       stages.push(s.handle)
       const consumer = SpmcRing.attachIn(arena, layout.sequencedOffset, dispatcherConsumer(memory))
+      const lookahead = SpmcRing.attachIn(arena, layout.sequencedOffset, dispatcherConsumer(memory))
       const ring0 = rings[0]!
       ring0.producer.linkDoorbell(ingressBell)
       let pool: Piscina | null = null
@@ -167,7 +168,7 @@ export class Engine implements EnginePort {
         }
         return pool.run(req) as Promise<CatchupResult>
       }
-      const dispatcher = new Dispatcher({ consumer, wm, bell: dispatchBell, catchup, journalDir, nextGsn })
+      const dispatcher = new Dispatcher({ consumer, lookahead, wm, bell: dispatchBell, catchup, journalDir, nextGsn })
       engine = new Engine({
         options: o, wm, registry, ingress: new IngressWriter(ring0.producer), dispatcher, stages, ingressBell, arena, layout,
         recovery, recoveryScan: (s.ready.scan as Record<string, unknown>) ?? null,
@@ -371,7 +372,7 @@ export class Engine implements EnginePort {
 
   subscribeFrames(groupIds: readonly number[], opts: { id: number; fromGsn: number; tentative: boolean }, sink: FrameSink): RawSubscription {
     this.checkOpen('subscribe')
-    return this.dispatcher.subscribe(groupIds, opts.id, opts.fromGsn, sink)
+    return this.dispatcher.subscribe(groupIds, opts.id, opts.fromGsn, sink, opts.tentative)
   }
 
   metricsSnapshot(): EngineMetrics {

@@ -9,6 +9,14 @@
 // that is what lets a subscription that catches up from the journal join the live
 // stream with no gap and no duplicate (it joins once its nextGsn >= ours; frames
 // are filtered by each subscription's nextGsn).
+// Tentative subscriptions (DESIGN: Delay, Process and Correct) are fed by a look-ahead
+// cursor on the same ring consumer: it walks records as soon as they are sequenced and
+// never releases (the durable cursor releases), so the bytes it reads cannot be
+// overwritten; the durable cursor never passes it. Their frames carry the durable gsn
+// of the moment, below their own gsns. A tentative message may be lost by a crash
+// before it became durable, and its gsn then reused. A tentative subscription that
+// starts behind catches up durable-only and turns tentative once nothing is pending
+// between the two cursors.
 // It runs a pass per event-loop turn while there is work (setImmediate, so sockets
 // are served between passes) and sleeps on the dispatch doorbell (Atomics.waitAsync)
 // when there is none; the journal stage rings it when the durable watermark moves.
@@ -20,7 +28,7 @@ import {
   BATCH_COUNT, BATCH_FIRST_GSN_HI, BATCH_FIRST_GSN_LO, BATCH_HEADER, NE_CODE, NE_KIND, NE_PSEQ, NE_PUBLISHER,
   NE_VALUE, NOTICE_COUNT, NOTICE_ENTRY, NOTICE_HEADER, NoticeKind, RecordType,
 } from '../sequencer/sequenced-record-descriptor.js'
-import { SLOT_DURABLE, readU64, slotIndex } from '../watermark-descriptor.js'
+import { SLOT_DURABLE, SLOT_SEQUENCED, readU64, slotIndex } from '../watermark-descriptor.js'
 import { blobGroup, blobGroupCount, blobPseq, blobPublisher, canonicalBlobLength } from '../../codec/blob.js'
 import { Interest } from './interest.js'
 import { Sub, type SubOwner } from './sub.js'
@@ -38,6 +46,8 @@ export interface BlobAckListener extends AckListener {
 
 export interface DispatcherOptions {
   consumer: RingConsumer
+  /** A second consumer object on the same consumer index (look-ahead for tentative delivery). */
+  lookahead: RingConsumer
   wm: Int32Array
   bell: Doorbell
   /** Read a range from the journal off the main thread; null in memory mode. */
@@ -61,7 +71,15 @@ export class Dispatcher implements SubOwner {
   private lastListener: AckListener | undefined = undefined
   private readonly interests = new Map<string, Interest>()
   private byGroup: Interest[][] = []
+  private byGroupT: Interest[][] = []
+  private tentativeInterests = 0
   private readonly active: Interest[] = []
+  private readonly activeT: Interest[] = []
+  private readonly look: RingConsumer
+  private readonly SEQ = slotIndex(SLOT_SEQUENCED)
+  /** Next gsn the look-ahead cursor will see. */
+  lookNextGsn: number
+  private readonly promote = new Set<Sub>()
   private readonly subs = new Set<Sub>()
   private scheduled = false
   private waiting = false
@@ -73,6 +91,8 @@ export class Dispatcher implements SubOwner {
     this.i32 = o.consumer.i32
     this.wm = o.wm
     this.nextGsn = o.nextGsn
+    this.look = o.lookahead
+    this.lookNextGsn = o.nextGsn
   }
 
   // ---- publishers -------------------------------------------------------------------
@@ -89,20 +109,13 @@ export class Dispatcher implements SubOwner {
 
   // ---- subscriptions ----------------------------------------------------------------
 
-  subscribe(groupIds: readonly number[], id: number, fromGsn: number, sink: FrameSink): Sub {
+  subscribe(groupIds: readonly number[], id: number, fromGsn: number, sink: FrameSink, tentative = false): Sub {
     const groups = [...new Set(groupIds)].sort((a, b) => a - b)
-    const key = groups.join(',')
-    let interest = this.interests.get(key)
-    if (interest === undefined) {
-      interest = new Interest(key, groups)
-      this.interests.set(key, interest)
-      for (const g of groups) {
-        while (this.byGroup.length <= g) this.byGroup.push([])
-        this.byGroup[g]!.push(interest)
-      }
-    }
-    const start = fromGsn <= 0 ? this.nextGsn : fromGsn
-    const s = new Sub(id, groups, interest, sink, this, start)
+    const fromNow = fromGsn <= 0
+    const start = fromNow ? (tentative ? this.lookNextGsn : this.nextGsn) : fromGsn
+    // From now, tentative: straight onto the look-ahead stream; else durable first.
+    const interest = this.interestFor(groups, tentative && start >= this.lookNextGsn)
+    const s = new Sub(id, groups, interest, sink, this, start, tentative)
     interest.subs.push(s)
     this.subs.add(s)
     // Defer: the caller gets its handle before the first delivery or error.
@@ -110,19 +123,55 @@ export class Dispatcher implements SubOwner {
     return s
   }
 
+  private interestFor(groups: number[], tentative: boolean): Interest {
+    const key = (tentative ? 't:' : '') + groups.join(',')
+    let interest = this.interests.get(key)
+    if (interest === undefined) {
+      interest = new Interest(key, groups)
+      this.interests.set(key, interest)
+      const index = tentative ? this.byGroupT : this.byGroup
+      if (tentative) this.tentativeInterests++
+      for (const g of groups) {
+        while (index.length <= g) index.push([])
+        index[g]!.push(interest)
+      }
+    }
+    return interest
+  }
+
   removeSub(s: Sub): void {
     this.subs.delete(s)
+    this.promote.delete(s)
+    this.leaveInterest(s)
+  }
+
+  private leaveInterest(s: Sub): void {
     const interest = s.interest
     const k = interest.subs.indexOf(s)
     if (k >= 0) interest.subs.splice(k, 1)
     if (interest.subs.length === 0) {
       this.interests.delete(interest.key)
+      const tentative = interest.key.startsWith('t:')
+      if (tentative) this.tentativeInterests--
+      const index = tentative ? this.byGroupT : this.byGroup
       for (const g of interest.groups) {
-        const list = this.byGroup[g]
+        const list = index[g]
         if (list === undefined) continue
         const j = list.indexOf(interest)
         if (j >= 0) list.splice(j, 1)
       }
+    }
+  }
+
+  /** Move caught-up tentative subscriptions onto the look-ahead stream when no gap can open. */
+  private promoteTentative(): void {
+    if (this.promote.size === 0 || this.nextGsn !== this.lookNextGsn) return
+    for (const s of this.promote) {
+      if (s.closed || !s.live || s.nextGsn !== this.nextGsn) continue
+      this.promote.delete(s)
+      this.leaveInterest(s)
+      s.interest = this.interestFor(s.groups as number[], true)
+      s.interest.subs.push(s)
     }
   }
 
@@ -140,8 +189,10 @@ export class Dispatcher implements SubOwner {
   /** Live if caught up, else one catch-up read from the journal (repeats until caught up). */
   startCatchup(s: Sub): void {
     if (s.closed || s.paused || s.live || s.catchingUp) return
-    if (s.nextGsn >= this.nextGsn) {
+    const liveFrom = s.interest.key.startsWith('t:') ? this.lookNextGsn : this.nextGsn
+    if (s.nextGsn >= liveFrom) {
       s.live = true
+      if (s.tentative && !s.interest.key.startsWith('t:')) this.promote.add(s)
       s.sink.onLive?.(s.nextGsn)
       return
     }
@@ -211,6 +262,7 @@ export class Dispatcher implements SubOwner {
     this.scheduled = false
     if (this.stopped) return
     const n = this.pass()
+    this.promoteTentative()
     if (n > 0) {
       this.schedule()
       return
@@ -236,6 +288,7 @@ export class Dispatcher implements SubOwner {
 
   /** Whether the next record may be dispatched now. */
   dispatchable(): boolean {
+    if (this.look.peek() >= 0 && this.lookReady()) return true
     const at = this.consumer.peek()
     if (at < 0) return false
     if (this.consumer.recordType !== RecordType.batch) return true
@@ -249,12 +302,17 @@ export class Dispatcher implements SubOwner {
   /** One pass: take what is durable, ack publishers, build and send frames. Returns records taken. */
   pass(): number {
     const durable = readU64(this.wm, this.DUR)
+    const ahead = this.lookPass(durable)
     const c = this.consumer
     const i32 = this.i32
+    const look = this.look
     let n = 0
     while (n < RECORDS_PER_PASS) {
       const at = c.peek()
       if (at < 0) break
+      // Never pass the look-ahead cursor (after peek, readPosition is this record's start,
+      // padding skipped): what we release, the producer may overwrite.
+      if (c.readPosition === look.readPosition) break
       if (c.recordType === RecordType.batch) {
         const w = at >> 2
         const count = i32[w + (BATCH_COUNT >> 2)]! >>> 0
@@ -278,7 +336,69 @@ export class Dispatcher implements SubOwner {
       t.length = 0
       c.releaseAll()
     }
+    return n + ahead
+  }
+
+  /** Whether the look-ahead's next record is sequenced (its gsns published). */
+  private lookReady(): boolean {
+    const l = this.look
+    if (l.recordType !== RecordType.batch) return true
+    const w = l.peek() >> 2
+    const count = this.i32[w + (BATCH_COUNT >> 2)]! >>> 0
+    if (count === 0) return true
+    const first = (this.i32[w + (BATCH_FIRST_GSN_HI >> 2)]! >>> 0) * TWO_32 + (this.i32[w + (BATCH_FIRST_GSN_LO >> 2)]! >>> 0)
+    return first + count - 1 <= readU64(this.wm, this.SEQ)
+  }
+
+  /** Look-ahead: feed tentative interests with what is sequenced (not yet durable). */
+  private lookPass(durable: number): number {
+    const l = this.look
+    const i32 = this.i32
+    const sequenced = readU64(this.wm, this.SEQ)
+    let n = 0
+    while (n < RECORDS_PER_PASS) {
+      const at = l.peek()
+      if (at < 0) break
+      if (l.recordType === RecordType.batch) {
+        const w = at >> 2
+        const count = i32[w + (BATCH_COUNT >> 2)]! >>> 0
+        if (count > 0) {
+          const first = (i32[w + (BATCH_FIRST_GSN_HI >> 2)]! >>> 0) * TWO_32 + (i32[w + (BATCH_FIRST_GSN_LO >> 2)]! >>> 0)
+          if (first + count - 1 > sequenced) break
+          if (this.tentativeInterests > 0) this.fanout(this.byGroupT, this.activeT, at + BATCH_HEADER, at + l.recordLength, first, count, durable)
+          this.lookNextGsn = first + count
+        }
+      }
+      l.advance()
+      n++
+    }
+    const active = this.activeT
+    for (let k = 0; k < active.length; k++) active[k]!.flush(durable)
+    active.length = 0
     return n
+  }
+
+  private fanout(index: Interest[][], active: Interest[], pos: number, end: number, firstGsn: number, count: number, durable: number): void {
+    const bytes = this.bytes
+    let p = pos
+    for (let i = 0; i < count; i++) {
+      const len = canonicalBlobLength(bytes, p, end)
+      if (len < 0) throw new Error(`sequenced batch does not frame: firstGsn=${firstGsn}, index=${i}`)
+      const gsn = firstGsn + i
+      const groups = blobGroupCount(bytes, p)
+      for (let g = 0; g < groups; g++) {
+        const list = index[blobGroup(bytes, p, g)]
+        if (list === undefined) continue
+        for (let k = 0; k < list.length; k++) {
+          const it = list[k]!
+          if (it.markGsn === gsn) continue
+          it.markGsn = gsn
+          if (it.firstGsn === 0 && it.lastGsn === 0) active.push(it)
+          it.add(bytes, p, len, gsn, durable)
+        }
+      }
+      p += len
+    }
   }
 
   private batch(pos: number, end: number, firstGsn: number, count: number, durable: number): void {

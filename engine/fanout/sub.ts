@@ -24,10 +24,12 @@ export class Sub implements RawSubscription {
   constructor(
     readonly id: number,
     readonly groups: readonly number[],
-    readonly interest: Interest,
+    public interest: Interest,
     readonly sink: FrameSink,
     private readonly owner: SubOwner,
     public nextGsn: number,
+    /** Asked for delivery before durable (Deliver.durable_gsn below its gsns). */
+    readonly tentative = false,
   ) {}
 
   /** Hand a frame (subscription id already patched) to the sink. false: declined, now paused. */
