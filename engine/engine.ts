@@ -26,7 +26,7 @@ import { Doorbell } from './ring/doorbell.js'
 import { arenaLayout, dispatcherConsumer, type ArenaLayout } from './arena-descriptor.js'
 import {
   FSYNC_BUCKETS_US, JS_BUCKETS, JS_FSYNCS, JS_FSYNC_US_SUM, SLOT_DURABLE, SLOT_JOURNAL_STATS, SLOT_MAX_GROUP,
-  SLOT_RETENTION_FLOOR, SLOT_SEQUENCED, SLOT_SEQ_STATS, SLOT_STATE, SS_BATCHES, SS_DUPLICATES, SS_MESSAGES, SS_REJECTS,
+  SLOT_RETENTION_FLOOR, SLOT_SEQUENCED, SLOT_SEQ_STATS, SLOT_HEAP, HEAP_SEQUENCER, HEAP_JOURNAL, SLOT_STATE, SS_BATCHES, SS_DUPLICATES, SS_MESSAGES, SS_REJECTS,
   STATE_STOP_REQUEST, WATERMARK_BYTES, readU64, slotIndex, storeU64,
 } from './watermark-descriptor.js'
 import { Dispatcher } from './fanout/dispatcher.js'
@@ -403,6 +403,19 @@ export class Engine implements EnginePort {
         { name: 'ingress0', usedBytes: this.ingress.producer.usedBytes(), capacityBytes: this.layout.ingressCapacity },
       ],
       meanBatchMessages: batches === 0 ? 0 : messages / batches,
+    }
+  }
+
+  /**
+   * Allocation probes of the worker stages (heap-probe.ts): bytes the sequencer and
+   * journal threads allocated (rises of used heap between samples) and collections seen.
+   * Compare two readings over a steady run with messagesSequenced for bytes per message.
+   */
+  stageHeap(): { sequencer: { allocatedBytes: number; collections: number }; journal: { allocatedBytes: number; collections: number } } {
+    const base = slotIndex(SLOT_HEAP)
+    return {
+      sequencer: { allocatedBytes: readU64(this.wm, base + HEAP_SEQUENCER), collections: Atomics.load(this.wm, base + HEAP_SEQUENCER + 4) },
+      journal: { allocatedBytes: readU64(this.wm, base + HEAP_JOURNAL), collections: Atomics.load(this.wm, base + HEAP_JOURNAL + 4) },
     }
   }
 

@@ -24,6 +24,7 @@
 //   JRNSTAT journal counters: fsyncs, fsync ns sum, bytes written, fsync latency buckets
 //   FLOOR   (byte 1024) retention floor gsn: the lowest gsn a subscriber still needs
 //           (writer: main thread; the journal never deletes a segment holding it or later)
+//   HEAP    (byte 1152) allocation probes of the sequencer and journal threads (heap-probe.ts)
 
 export const SLOT_INTS = 32 // 128 bytes
 
@@ -36,7 +37,11 @@ export const SLOT_MAX_GROUP = 5
 export const SLOT_SEQ_STATS = 6
 export const SLOT_JOURNAL_STATS = 7
 export const SLOT_RETENTION_FLOOR = 8
-export const SLOT_COUNT = 9
+export const SLOT_HEAP = 9
+export const SLOT_COUNT = 10
+// Words inside SLOT_HEAP (heap-probe.ts): sequencer at 0, journal stage at 8.
+export const HEAP_SEQUENCER = 0
+export const HEAP_JOURNAL = 8
 
 export const WATERMARK_BYTES = SLOT_COUNT * SLOT_INTS * 4
 

@@ -19,10 +19,11 @@ import {
 import {
   FSYNC_BUCKETS_US, JS_BUCKETS, JS_BYTES, JS_FSYNCS, JS_FSYNC_US_SUM, SLOT_DURABLE, SLOT_JOURNAL_STATS,
   SLOT_RETENTION_FLOOR, SLOT_SEQUENCED, SLOT_STATE, SLOT_WRITTEN, STATE_ERROR_CODE, STATE_JOURNAL, STATE_SEQUENCER, STATE_STOP_REQUEST,
-  StageState, addU64, readU64, slotIndex, storeU64,
+  StageState, addU64, readU64, slotIndex, storeU64, SLOT_HEAP, HEAP_JOURNAL,
 } from '../watermark-descriptor.js'
 import type { ArenaLayout } from '../arena-descriptor.js'
 import { ErrorCode } from '../error-codes.js'
+import { HeapProbe } from '../heap-probe.js'
 
 export interface JournalWorkerData {
   arena: SharedArrayBuffer
@@ -112,7 +113,9 @@ let lastRetention = Date.now()
 let idle = 0
 let failed = false
 try {
+  const probe = new HeapProbe(wm, slotIndex(SLOT_HEAP) + HEAP_JOURNAL)
   for (;;) {
+    probe.sample(performance.now())
     appended = 0
     appendedBytes = 0
     const n = consumer.read(onRecord, 4096)

@@ -240,15 +240,20 @@ export class Sequencer {
       this.malformed++
       return true
     }
+    let got = want
     let at = this.out.tryClaim(want, RecordType.batch)
-    if (at < 0 && want > BATCH_HEADER + need) at = this.out.tryClaim(BATCH_HEADER + need, RecordType.batch)
+    if (at < 0 && want > BATCH_HEADER + need) {
+      // No room for a full batch: take just this record's worth (the batch ends there).
+      got = BATCH_HEADER + need
+      at = this.out.tryClaim(got, RecordType.batch)
+    }
     if (at < 0) {
       // Full: publish what we have so consumers can make room.
       if (this.uncommitted > 0) this.commitClosed()
       return false
     }
     this.batchPos = at
-    this.batchEnd = at + want
+    this.batchEnd = at + got
     this.writePos = at + BATCH_HEADER
     this.batchCount = 0
     this.batchFirstGsn = this.nextGsn

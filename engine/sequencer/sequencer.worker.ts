@@ -11,10 +11,11 @@ import { Dedupe } from './dedupe.js'
 import { GseqTable } from './gseq-table.js'
 import { ArenaIngressSource, ArenaSequencedSink } from './ring-adapters.js'
 import { recoverState } from './recovery-scan.js'
+import { HeapProbe } from '../heap-probe.js'
 import { writeSnapshot } from './state-snapshot.js'
 import {
   SLOT_DURABLE, SLOT_MAX_GROUP, SLOT_SEQUENCED, SLOT_SEQ_STATS, SLOT_STATE, SS_BATCHES, SS_DUPLICATES,
-  SS_MESSAGES, SS_REJECTS, STATE_SEQUENCER, STATE_STOP_REQUEST, StageState, addU64, slotIndex, storeU64,
+  SS_MESSAGES, SS_REJECTS, STATE_SEQUENCER, SLOT_HEAP, HEAP_SEQUENCER, STATE_STOP_REQUEST, StageState, addU64, slotIndex, storeU64,
 } from '../watermark-descriptor.js'
 import type { ArenaLayout } from '../arena-descriptor.js'
 
@@ -126,9 +127,12 @@ function anyInput(): boolean {
 }
 
 const SPINS = 2000
+const probe = new HeapProbe(wm, slotIndex(SLOT_HEAP) + HEAP_SEQUENCER)
 let idle = 0
+let passes = 0
 for (;;) {
   const n = seq.doWork()
+  if ((++passes & 1023) === 0) probe.sample(performance.now())
   if (n > 0) {
     idle = 0
     continue
@@ -142,6 +146,7 @@ for (;;) {
     if (anyInput()) out.producer.park(1)
     continue
   }
+  probe.sample(performance.now())
   ingressBell.await(s, 100)
 }
 seq.flush()
