@@ -61,7 +61,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     skip: { type: 'string', default: '' },
-    'batch-max-bytes': { type: 'string', default: '4096' },
+    'batch-max-bytes': { type: 'string', default: 'engine' },
     'latency-modes': { type: 'string', default: 'async,fsync' },
   },
 })
@@ -71,11 +71,7 @@ const WINDOW = Number(values.window)
 const WARMUP_S = values.quick ? 0.5 : 1
 const PAYLOAD = 100
 const BATCH = 256
-// Engine option batchMaxBytes; 'engine' = the engine's default (512 KiB). Default here 4096:
-// with the engine's default the sequencer fails as soon as the sequenced ring fills
-// (Sequencer.ensureRoom keeps batchEnd = at + want after its fallback claim of only
-// BATCH_HEADER + need; RESULTS.md "Engine (issue 3)"). 4096 makes want equal the fallback
-// for the 256-message records the publishers write. Set --batch-max-bytes engine once fixed.
+// Engine option batchMaxBytes; 'engine' (default) = the engine's default (512 KiB).
 const BATCH_MAX_BYTES = values['batch-max-bytes'] === 'engine' ? undefined : Number(values['batch-max-bytes'])
 const skip = new Set(values.skip.split(',').filter((s) => s !== ''))
 const log = (s: string): void => void process.stderr.write(`${s}\n`)
