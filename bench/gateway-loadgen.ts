@@ -19,6 +19,8 @@ const [mode, url, a, b] = process.argv.slice(2)
 /** Messages per Publish frame and messages in flight (overridable to explore; defaults used for the reported figures). */
 const PER_FRAME = Number(process.env.ORDO_BENCH_PER_FRAME ?? 256)
 const WINDOW = Number(process.env.ORDO_BENCH_WINDOW ?? 131072)
+/** Fan-out: most messages the publisher may be ahead of the slowest subscriber. */
+const FANOUT_AHEAD = Number(process.env.ORDO_BENCH_FANOUT_AHEAD ?? 8192)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** gsn of message i of a Deliver frame written by FrameWriter (slot -> canonical blob -> gsn). */
@@ -35,6 +37,7 @@ async function throughput(url: string, subs: number, seconds: number) {
   const publisher = await pubConn.hello()
   const [gid] = await pubConn.resolve([group])
   const delivered = new Float64Array(subs)
+  let pump: PublishPump | null = null
   let frames = 0
   let gapErrors = 0
   const conns: RawConn[] = []
@@ -59,11 +62,23 @@ async function throughput(url: string, subs: number, seconds: number) {
         : (_frame, count) => {
             delivered[i]! += count
             frames++
+            if (pump !== null) pump.fill()
           }
     conns.push(c)
   }
-  const pump = new PublishPump(pubConn, publisher, [gid!], PER_FRAME, 100, WINDOW)
+  pump = new PublishPump(pubConn, publisher, [gid!], PER_FRAME, 100, WINDOW)
   const total = () => delivered.reduce((x, y) => x + y, 0)
+  if (subs > 1) {
+    // Fan-out: the publisher may run at most FANOUT_AHEAD messages ahead of the
+    // slowest subscriber, so the figure is what all subscribers take in, not a
+    // backlog piling up (which would make the server pause them as slow consumers).
+    const p = pump
+    p.gate = () => {
+      let min = Infinity
+      for (let k = 0; k < subs; k++) if (delivered[k]! < min) min = delivered[k]!
+      return p.sent - min < FANOUT_AHEAD
+    }
+  }
   pump.start()
   await sleep(1000)
   const d0 = total()

@@ -18,6 +18,8 @@ export class PublishPump {
   acked = 0
   sent = 0
   private running = false
+  /** Extra condition to send (e.g. end-to-end flow control on delivery); default always. */
+  gate: () => boolean = () => true
 
   constructor(
     private readonly conn: RawConn,
@@ -56,8 +58,9 @@ export class PublishPump {
     this.running = false
   }
 
-  private fill(): void {
-    while (this.running && this.inFlight + this.perFrame <= this.window && this.conn.buffered < 8 * 1024 * 1024) this.sendFrame(0)
+  /** Sends while the window, the socket and the gate allow. */
+  fill(): void {
+    while (this.running && this.inFlight + this.perFrame <= this.window && this.conn.buffered < 8 * 1024 * 1024 && this.gate()) this.sendFrame(0)
   }
 
   /**
