@@ -16,7 +16,8 @@ export interface HttpAnswer {
 
 export class HttpPublisher implements PublisherOwner, IngressWaiter {
   readonly generation: number
-  private readonly waiting = new Map<number, HttpAnswer>()
+  /** Answers waiting per pseq (a retried request can wait for the same pseq as the first). */
+  private readonly waiting = new Map<number, HttpAnswer[]>()
   private readonly held: { frame: Uint8Array; pseqs: number[] }[] = []
   private entry: PublisherEntry | null = null
   nextPseq = 1
@@ -44,7 +45,11 @@ export class HttpPublisher implements PublisherOwner, IngressWaiter {
 
   /** Offers a Publish frame (copied if it must wait) whose messages carry `pseqs`; answers come through `answer`. */
   publish(frame: Uint8Array, pseqs: number[], answers: HttpAnswer[]): void {
-    for (let i = 0; i < pseqs.length; i++) this.waiting.set(pseqs[i]!, answers[i]!)
+    for (let i = 0; i < pseqs.length; i++) {
+      const list = this.waiting.get(pseqs[i]!)
+      if (list === undefined) this.waiting.set(pseqs[i]!, [answers[i]!])
+      else list.push(answers[i]!)
+    }
     if (this.held.length > 0) {
       this.held.push({ frame: frame.slice(), pseqs })
       return
@@ -80,9 +85,11 @@ export class HttpPublisher implements PublisherOwner, IngressWaiter {
   }
 
   onPublishAck(pseq: number, gsn: number): void {
-    const a = this.waiting.get(pseq)
-    if (a === undefined) return
-    this.waiting.delete(pseq)
+    const list = this.waiting.get(pseq)
+    if (list === undefined) return
+    // One engine answer per offered message: the oldest waiter for this pseq.
+    const a = list.shift()!
+    if (list.length === 0) this.waiting.delete(pseq)
     a.ok(pseq, gsn)
   }
 
@@ -96,7 +103,9 @@ export class HttpPublisher implements PublisherOwner, IngressWaiter {
 
   takenOver(): void {
     this.entry = null
-    for (const [p] of this.waiting) this.answerRefused(p, ErrorCode.BAD_PUBLISHER, `publisher id taken over by a WebSocket connection: publisher=${this.publisher}`)
+    for (const [p, list] of [...this.waiting]) {
+      for (let k = list.length; k > 0; k--) this.answerRefused(p, ErrorCode.BAD_PUBLISHER, `publisher id taken over by a WebSocket connection: publisher=${this.publisher}`)
+    }
   }
 
   /** Nothing left to answer: the id can be released (explicit-identity publishers). */
@@ -110,9 +119,10 @@ export class HttpPublisher implements PublisherOwner, IngressWaiter {
   }
 
   private answerRefused(pseq: number, code: number, message: string): void {
-    const a = this.waiting.get(pseq)
-    if (a === undefined) return
-    this.waiting.delete(pseq)
+    const list = this.waiting.get(pseq)
+    if (list === undefined) return
+    const a = list.shift()!
+    if (list.length === 0) this.waiting.delete(pseq)
     a.refused(code, message)
   }
 }

@@ -49,6 +49,11 @@ test('a retry with the same publisher and pseq is answered with the original gsn
   assert.equal(again.json.gsn, first.json.gsn)
   const next = await post({ groups: ['web.a'], payload: 'twice', publisher: 777, pseq: 2 })
   assert.equal(next.json.gsn, (first.json.gsn as number) + 1)
+  // Two identical requests at once: both answered, with one gsn.
+  const [x, y] = await Promise.all([post({ groups: ['web.a'], payload: 'race', publisher: 778, pseq: 1 }), post({ groups: ['web.a'], payload: 'race', publisher: 778, pseq: 1 })])
+  assert.equal(x.status, 200)
+  assert.equal(y.status, 200)
+  assert.equal(x.json.gsn, y.json.gsn)
 })
 
 test('a binary Publish frame is accepted and answered with its gsns', async () => {
