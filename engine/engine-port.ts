@@ -6,6 +6,8 @@
 // arguments are valid only during the call: copy what you keep.
 
 /** Negative sentinels returned on hot paths instead of throwing. */
+import type { Verdict } from '../codec/verdict.js'
+
 export const BACK_PRESSURED = -2
 export const CLOSED = -3
 
@@ -57,9 +59,11 @@ export interface EnginePort {
    * Sequence the messages of a Publish frame that verifyFrame() accepted and whose
    * groups the caller checked (exist, allowed). Every message's publisher field must
    * equal `publisher`. Returns the count enqueued, or BACK_PRESSURED when the ingress
-   * ring is full (nothing enqueued: retry after onIngressDrain fires).
+   * ring is full (nothing enqueued: retry after onIngressDrain fires). verdict: the
+   * Verdict that verifyFrame() filled for exactly these bytes, if the caller has it
+   * (lets the engine skip re-checking each message's layout; ignored if it is for other bytes).
    */
-  offerPublishFrame(bytes: Uint8Array, offset: number, length: number, publisher: number): number
+  offerPublishFrame(bytes: Uint8Array, offset: number, length: number, publisher: number, verdict?: Verdict): number
   /** Called once when ingress space frees up after a BACK_PRESSURED. */
   onIngressDrain(cb: () => void): void
   /** Group ids for names (-1 where unknown and create is false). Throws GroupNameError on a bad name. */

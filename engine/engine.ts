@@ -40,6 +40,7 @@ import { BACK_PRESSURED, type AckListener, type EngineMetrics, type EnginePort, 
 import type { DeliverHandler, EngineOptions, PublishOptions, PublishResult, SubscribeOptions, Subscription } from './types.js'
 import { EngineClosedError, EngineError, EngineErrorCode, EngineOptionError, PublishRefusedError, SubscriptionError, type StageFailedError } from './errors.js'
 import { MessageCursor } from '../codec/frame-reader.js'
+import type { Verdict } from '../codec/verdict.js'
 import { blobLength } from '../codec/message-layout.js'
 import type { CatchupRequest, CatchupResult } from './catchup/catchup-task.js'
 import { ErrorCode } from './error-codes.js'
@@ -327,21 +328,21 @@ export class Engine implements EnginePort {
     this.dispatcher.unregisterPublisher(publisher)
   }
 
-  offerPublishFrame(bytes: Uint8Array, offset: number, length: number, publisher: number): number {
+  offerPublishFrame(bytes: Uint8Array, offset: number, length: number, publisher: number, verdict?: Verdict): number {
     if (this.closed || this.failure !== null) return -3
     if (this.backlog.length > this.backlogHead) {
       this.waitForIngress()
       return BACK_PRESSURED
     }
     const c = this.cursor
-    const count = c.reset(bytes, offset, length)
+    const count = c.reset(bytes, offset, length, verdict)
     if (count < 0) return count
     let total = 0
     while (c.next()) {
       if (c.publisher !== publisher) return BAD_PUBLISHER
       total += c.isCanonical ? c.blobLength : blobLength(c.groupCount, c.payloadLength)
     }
-    const rc = this.ingress.offerFrame(bytes, offset, length, c, total)
+    const rc = this.ingress.offerFrame(bytes, offset, length, c, total, verdict)
     if (rc === BACK_PRESSURED) {
       this.waitForIngress()
       return BACK_PRESSURED

@@ -13,6 +13,7 @@ import { writeMessage } from '../codec/message-writer.js'
 import { copyCanonical } from '../codec/copy-canonical.js'
 import type { RingProducer } from './ring/ring-producer.js'
 import type { MessageCursor } from '../codec/frame-reader.js'
+import type { Verdict } from '../codec/verdict.js'
 
 export const TOO_LARGE = -1
 
@@ -60,7 +61,7 @@ export class IngressWriter {
    * All messages of a verified Publish frame as one record, or nothing: BACK_PRESSURED
    * when the ring has no room for all of them now. total = their canonical bytes.
    */
-  offerFrame(src: Uint8Array, offset: number, length: number, cursor: MessageCursor, total: number): number {
+  offerFrame(src: Uint8Array, offset: number, length: number, cursor: MessageCursor, total: number, verdict?: Verdict): number {
     this.close()
     if (INGRESS_HEADER + total > this.producer.maxPayloadLength) return TOO_LARGE
     const at = this.producer.tryClaim(INGRESS_HEADER + total, IngressType.blobs)
@@ -71,20 +72,41 @@ export class IngressWriter {
       }
       return at === TOO_LARGE ? TOO_LARGE : BACK_PRESSURED
     }
-    cursor.reset(src, offset, length)
+    cursor.reset(src, offset, length, verdict)
     let w = at + INGRESS_HEADER
     let count = 0
+    // Canonical blobs that lie back to back in the frame (what FrameWriter writes) are
+    // copied as one run: one copy per frame instead of one per message.
+    let runStart = -1
+    let runEnd = -1
     while (cursor.next()) {
-      const n = copyCanonical(src, cursor.tablePos, this.bytes, w)
-      if (n < 0) break // cannot happen: room was claimed for the canonical sizes
-      w += n
+      if (cursor.isCanonical) {
+        if (cursor.blobStart === runEnd) runEnd += cursor.blobLength
+        else {
+          if (runStart >= 0) w = this.copyRun(src, runStart, runEnd, w)
+          runStart = cursor.blobStart
+          runEnd = runStart + cursor.blobLength
+        }
+      } else {
+        if (runStart >= 0) w = this.copyRun(src, runStart, runEnd, w)
+        runStart = runEnd = -1
+        const n = copyCanonical(src, cursor.tablePos, this.bytes, w)
+        if (n < 0) break // cannot happen: room was claimed for the canonical sizes
+        w += n
+      }
       count++
     }
+    if (runStart >= 0) w = this.copyRun(src, runStart, runEnd, w)
     this.i32[(at + INGRESS_COUNT) >> 2] = count
     this.i32[(at + 4) >> 2] = 0
     this.producer.shrinkLast(w - at)
     this.pending += count
     return count
+  }
+
+  private copyRun(src: Uint8Array, start: number, end: number, w: number): number {
+    this.bytes.set(src.subarray(start, end), w) // one view per run (per frame)
+    return w + (end - start)
   }
 
   /** Close the open record and publish everything written (wakes the sequencer if it sleeps). */

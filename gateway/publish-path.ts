@@ -92,7 +92,7 @@ function offer(conn: Connection, bytes: Uint8Array, length: number, count: numbe
   const ctx = conn.ctx
   let pending = conn.pending
   if (pending === null || pending.size === 0) {
-    const r = ctx.engine.offerPublishFrame(bytes, 0, length, conn.publisher)
+    const r = ctx.engine.offerPublishFrame(bytes, 0, length, conn.publisher, ctx.verdict)
     if (r >= 0) {
       conn.entry!.offered(conn.generation, r)
       ctx.counters.messagesIn += r
