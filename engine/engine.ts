@@ -74,6 +74,8 @@ export class Engine implements EnginePort {
   private readonly arena: SharedArrayBuffer
   private readonly layout: ArenaLayout
   private pool: Piscina | null = null
+  /** Producer-side handle used only to read occupancy for metrics (opened on first scrape). */
+  private sequencedRing: SpmcRing | null = null
   private flushQueued = false
   private backlog: (() => boolean)[] = []
   private backlogHead = 0
@@ -388,7 +390,7 @@ export class Engine implements EnginePort {
     }
     const messages = readU64(wm, ss + SS_MESSAGES)
     const batches = readU64(wm, ss + SS_BATCHES)
-    const seq = SpmcRing.attachIn(this.arena, this.layout.sequencedOffset)
+    const seq = this.sequencedRing ??= SpmcRing.attachIn(this.arena, this.layout.sequencedOffset)
     return {
       sequencedGsn: this.sequencedGsn,
       durableGsn: this.durableGsn,

@@ -384,20 +384,25 @@ export class Dispatcher implements SubOwner {
     for (let i = 0; i < count; i++) {
       const len = canonicalBlobLength(bytes, p, end)
       if (len < 0) throw new Error(`sequenced batch does not frame: firstGsn=${firstGsn}, index=${i}`)
-      const gsn = firstGsn + i
-      const groups = blobGroupCount(bytes, p)
-      for (let g = 0; g < groups; g++) {
-        const list = index[blobGroup(bytes, p, g)]
-        if (list === undefined) continue
-        for (let k = 0; k < list.length; k++) {
-          const it = list[k]!
-          if (it.markGsn === gsn) continue
-          it.markGsn = gsn
-          if (it.firstGsn === 0 && it.lastGsn === 0) active.push(it)
-          it.add(bytes, p, len, gsn, durable)
-        }
-      }
+      this.match(index, active, p, len, firstGsn + i, durable)
       p += len
+    }
+  }
+
+  /** Add one message to each interest of each of its groups, once (markGsn). */
+  private match(index: Interest[][], active: Interest[], p: number, len: number, gsn: number, durable: number): void {
+    const bytes = this.bytes
+    const groups = blobGroupCount(bytes, p)
+    for (let g = 0; g < groups; g++) {
+      const list = index[blobGroup(bytes, p, g)]
+      if (list === undefined) continue
+      for (let k = 0; k < list.length; k++) {
+        const it = list[k]!
+        if (it.markGsn === gsn) continue
+        it.markGsn = gsn
+        if (it.firstGsn === 0 && it.lastGsn === 0) active.push(it)
+        it.add(bytes, p, len, gsn, durable)
+      }
     }
   }
 
@@ -420,19 +425,7 @@ export class Dispatcher implements SubOwner {
         else l.onAck(blobPseq(bytes, p), gsn)
         this.touch(l)
       }
-      // Fan-out: each interest of each of the message's groups, once.
-      const groups = blobGroupCount(bytes, p)
-      for (let g = 0; g < groups; g++) {
-        const list = this.byGroup[blobGroup(bytes, p, g)]
-        if (list === undefined) continue
-        for (let k = 0; k < list.length; k++) {
-          const it = list[k]!
-          if (it.markGsn === gsn) continue
-          it.markGsn = gsn
-          if (it.firstGsn === 0 && it.lastGsn === 0) this.active.push(it)
-          it.add(bytes, p, len, gsn, durable)
-        }
-      }
+      this.match(this.byGroup, this.active, p, len, gsn, durable)
       p += len
     }
     this.nextGsn = firstGsn + count
