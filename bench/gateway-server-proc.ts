@@ -16,8 +16,9 @@ export class BenchServer {
     readonly dataDir: string,
   ) {}
 
-  static async start(durability: 'fsync' | 'async' | 'memory', extraArgs: string[] = []): Promise<BenchServer> {
-    const dataDir = mkdtempSync(join(tmpdir(), 'ordo-bench-'))
+  /** `parentDir`: where the data directory is made (default the OS temp dir); the comparison passes its --dir. */
+  static async start(durability: 'fsync' | 'async' | 'memory', extraArgs: string[] = [], parentDir: string = tmpdir()): Promise<BenchServer> {
+    const dataDir = mkdtempSync(join(parentDir, 'ordo-bench-'))
     const proc = spawn(process.execPath, [cli, 'start', '--port', '0', '--data', dataDir, '--durability', durability, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] })
     const url = await new Promise<string>((resolve, reject) => {
       let out = ''

@@ -18,10 +18,16 @@ export interface Workload {
   readonly groups: number
   /** Messages per throughput run, summed over publishers. */
   readonly messages: number
+  /** Messages per throughput run for the systems that move millions a second (ordo's rows); `messages` when
+   *  absent. A rate needs a run long enough to be sustained: 200 000 messages keep JetStream's acked publish busy
+   *  for ~10 s but ordo for ~0.2 s, mostly start-up. The table says which count each row ran. */
+  readonly fastMessages?: number
   /** Offered rate for the latency run, msgs/s summed over publishers; below every system's saturation. */
   readonly latencyRate: number
   /** Length of the latency run. */
   readonly latencySeconds: number
+  /** Parent directory for the data of every server and disk test this run starts (--dir); OS temp dir when absent. */
+  readonly dir?: string
   /** --quick: the whole comparison under one minute. */
   readonly quick: boolean
 }
