@@ -1,0 +1,138 @@
+// The machine's bare limits, measured in the same run as the systems, so each ordo figure can be printed as a
+// fraction of the ceiling it runs under:
+//
+//   bare ring      P producer threads ─▶ SPSC SAB rings ─▶ 1 consumer thread (bare-ring-lib.ts), records the size of
+//                  ordo's canonical blob for this payload with one group: the ceiling of the embedded engine
+//   uWS fan-out    uWS.js server process, no engine, sends one pre-built frame of 100 messages (same blob size)
+//                  ─▶ S `ws` clients in another process: the ceiling of ordo's WebSocket delivery
+//   disk           1 MiB sequential writes + one fsync at the end (MB/s); 4 KiB append + fsync loop (fsyncs/s),
+//                  in a temp directory under --dir: the ceilings of the journal
+//
+// REFERENCE.md (same kind of machine): ring 8.6 M msg/s (1 producer, 100 B), uWS 15 M msg/s to 100 clients with
+// 100 messages per frame, 1.9 GB/s write + fsync, 3.6 k fsyncs/s.
+
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { blobLength } from '../../codec/index.js'
+import { runBareRing } from '../bare-ring-lib.js'
+import { Child } from './procs/child.js'
+import type { Progress, Workload } from './workload.js'
+
+export interface LimitFigures {
+  bare_ring_msgs_per_s: number | null
+  bare_ring_producers: number
+  bare_ring_record_bytes: number
+  uws_fanout_msgs_per_s: number | null
+  /** The slowest client's share, msg/s. */
+  uws_fanout_min_client_msgs_per_s: number | null
+  uws_fanout_clients: number
+  uws_fanout_messages_per_frame: number
+  disk_write_mb_per_s: number | null
+  disk_write_mib: number
+  disk_fsyncs_per_s: number | null
+  /** Self-checks of the limit runs (bare ring verification, every fan-out client received). Empty when fine. */
+  problems: string[]
+}
+
+const FANOUT_PER_FRAME = 100
+
+async function uwsFanout(clients: number, messageBytes: number, seconds: number, warmupMs: number): Promise<{ perS: number; minClientPerS: number; problem: string | null }> {
+  const server = Child.start('uWS fan-out server', './uws-fanout-server.js', { perFrame: FANOUT_PER_FRAME, messageBytes })
+  let client: Child | null = null
+  try {
+    const ready = (await server.next('ready', 15_000)).ready as { port: number }
+    client = Child.start('ws fan-out clients', './ws-fanout-clients.js', { url: `ws://127.0.0.1:${ready.port}/`, clients, warmupMs, seconds })
+    await client.next('ready', 30_000)
+    server.send('go')
+    client.send('go')
+    const r = (await client.next('result', warmupMs + seconds * 1000 + 30_000)).result as { messages: number; seconds: number; per_client_min: number }
+    server.send('stop')
+    // A client starved in the window is part of what the limit is (uWS serves sockets in turn), not a failed
+    // measurement; only nothing received at all means the run measured nothing.
+    return { perS: r.messages / r.seconds, minClientPerS: r.per_client_min / r.seconds, problem: r.messages > 0 ? null : 'uWS fan-out: the clients received nothing' }
+  } finally {
+    await Promise.all([server.stop(), client?.stop()])
+  }
+}
+
+function diskWrite(dir: string, mib: number): number {
+  const file = path.join(dir, 'seq-write')
+  const block = Buffer.alloc(1 << 20)
+  for (let i = 0; i < block.length; i += 8) block.writeUInt32LE(i * 2654435761 >>> 0, i)
+  const fd = fs.openSync(file, 'w')
+  try {
+    const t0 = performance.now()
+    for (let i = 0; i < mib; i++) fs.writeSync(fd, block)
+    fs.fsyncSync(fd)
+    return (mib * (1 << 20)) / 1e6 / ((performance.now() - t0) / 1000)
+  } finally {
+    fs.closeSync(fd)
+    fs.rmSync(file, { force: true })
+  }
+}
+
+function diskFsyncs(dir: string, seconds: number): number {
+  const file = path.join(dir, 'fsync-loop')
+  const block = Buffer.alloc(4096, 0x5a)
+  const fd = fs.openSync(file, 'a')
+  try {
+    let n = 0
+    const t0 = performance.now()
+    const end = t0 + seconds * 1000
+    while (performance.now() < end) {
+      fs.writeSync(fd, block)
+      fs.fsyncSync(fd)
+      n++
+    }
+    return n / ((performance.now() - t0) / 1000)
+  } finally {
+    fs.closeSync(fd)
+    fs.rmSync(file, { force: true })
+  }
+}
+
+export async function runLimits(w: Workload, progress: Progress): Promise<LimitFigures> {
+  const recordBytes = blobLength(1, w.payloadBytes)
+  const seconds = w.quick ? 1 : 3
+  const warmupMs = w.quick ? 300 : 500
+  const problems: string[] = []
+  const out: LimitFigures = {
+    bare_ring_msgs_per_s: null,
+    bare_ring_producers: w.publishers,
+    bare_ring_record_bytes: recordBytes,
+    uws_fanout_msgs_per_s: null,
+    uws_fanout_min_client_msgs_per_s: null,
+    uws_fanout_clients: w.subscribers,
+    uws_fanout_messages_per_frame: FANOUT_PER_FRAME,
+    disk_write_mb_per_s: null,
+    disk_write_mib: w.quick ? 256 : 1024,
+    disk_fsyncs_per_s: null,
+    problems,
+  }
+
+  progress(`limits: bare SAB ring, ${w.publishers} producer thread(s) -> 1 consumer, ${recordBytes} B records, ${seconds} s`)
+  const ring = await runBareRing({ producers: w.publishers, recordBytes, seconds, batch: 256, warmupSeconds: warmupMs / 1000 })
+  out.bare_ring_msgs_per_s = ring.msgsPerSec
+  if (!ring.verified) problems.push(`bare ring: ${ring.problem}`)
+
+  progress(`limits: uWS.js fan-out, no engine, ${FANOUT_PER_FRAME} x ${recordBytes} B messages per frame -> ${w.subscribers} ws client(s), ${seconds} s`)
+  try {
+    const f = await uwsFanout(w.subscribers, recordBytes, seconds, warmupMs)
+    out.uws_fanout_msgs_per_s = f.perS
+    out.uws_fanout_min_client_msgs_per_s = f.minClientPerS
+    if (f.problem !== null) problems.push(f.problem)
+  } catch (e) {
+    problems.push(`uWS fan-out: ${e instanceof Error ? e.message : String(e)}`)
+  }
+
+  const dir = fs.mkdtempSync(path.join(w.dir ?? os.tmpdir(), 'ordo-compare-disk-'))
+  try {
+    progress(`limits: disk under ${dir}: ${out.disk_write_mib} MiB of 1 MiB writes + fsync, then 4 KiB append + fsync for ${seconds} s`)
+    out.disk_write_mb_per_s = diskWrite(dir, out.disk_write_mib)
+    out.disk_fsyncs_per_s = diskFsyncs(dir, seconds)
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+  return out
+}
