@@ -1,0 +1,137 @@
+// Fan-out microbenchmark: the dispatcher's pass over durable batches, with 100 live
+// subscriptions, in one thread (memory mode: no journal, no catch-up).
+//
+//   [sequenced SPMC ring] ──pass()──▶ for each message: match its 1-3 groups against the
+//   one batch of 64 msgs            interests (distinct group sets of 100 subscriptions)
+//                                   ──▶ copy the blob into each matching interest's Deliver
+//                                   frame ──▶ end of pass: one frame per interest, handed to
+//                                   each of its subscriptions (the sink counts messages)
+//
+// Subscriptions take 1-4 groups each out of 64 (fixed pseudo-random sets), so a message
+// lands in ~8 interests. Each call writes one batch record of 64 messages into the ring
+// (template copy, header with the next gsn), moves the sequenced and durable watermarks,
+// and runs Dispatcher.pass(). The ring write and watermark stores are included.
+
+import { SpmcRing } from '../../engine/ring/spmc-ring.js'
+import { Doorbell } from '../../engine/ring/doorbell.js'
+import { Dispatcher } from '../../engine/fanout/dispatcher.js'
+import { BATCH_BYTES, BATCH_COUNT, BATCH_FIRST_GSN_HI, BATCH_FIRST_GSN_LO, BATCH_HEADER, RecordType } from '../../engine/sequencer/sequenced-record-descriptor.js'
+import { SLOT_DURABLE, SLOT_SEQUENCED, WATERMARK_BYTES, slotIndex, storeU64 } from '../../engine/watermark-descriptor.js'
+import { MessageCursor, verifyFrame, writeMessage } from '../../codec/index.js'
+import type { FrameSink } from '../../engine/engine-port.js'
+import type { MicroArea } from './measure.js'
+
+const PER_BATCH = 64
+const SUBSCRIPTIONS = 100
+const GROUP_IDS = 64
+const PAYLOAD = 100
+const PUBLISHER = 0x9abc_def0_1234
+
+export async function fanoutArea(): Promise<MicroArea> {
+  const ring = SpmcRing.create(16 * 1024 * 1024, 1)
+  const wm = new Int32Array(new SharedArrayBuffer(WATERMARK_BYTES))
+  const SEQ = slotIndex(SLOT_SEQUENCED)
+  const DUR = slotIndex(SLOT_DURABLE)
+  const dispatcher = new Dispatcher({
+    consumer: ring.consumer(0),
+    lookahead: ring.consumer(0),
+    wm,
+    bell: Doorbell.create(),
+    catchup: null,
+    journalDir: '',
+    nextGsn: 1,
+  })
+
+  // Subscriptions: deterministic pseudo-random group sets.
+  let x = 0x13579bdf
+  const rnd = (n: number): number => {
+    x = (x ^ (x << 13)) >>> 0
+    x = (x ^ (x >>> 17)) >>> 0
+    x = (x ^ (x << 5)) >>> 0
+    return x % n
+  }
+  const st = new Int32Array(4) // 0 frames handed to sinks, 1 unused, 2 errors, 3 next gsn
+  st[3] = 1
+  let lastFrame: Uint8Array | null = null
+  let lastFrameLength = 0
+  const sink: FrameSink = {
+    onFrame(bytes, offset, length, _lastGsn) {
+      st[0]++
+      lastFrame = bytes
+      lastFrameLength = length
+      if (offset !== 0) st[2]++
+      return true
+    },
+    onError() {
+      st[2]++
+    },
+  }
+  const expected: number[] = [] // per template message: how many subscriptions want it
+  const subGroups: number[][] = []
+  for (let s = 0; s < SUBSCRIPTIONS; s++) {
+    const n = 1 + rnd(4)
+    const gs = new Set<number>()
+    while (gs.size < n) gs.add(1 + rnd(GROUP_IDS))
+    subGroups.push([...gs])
+    dispatcher.subscribe([...gs], s + 1, 0, sink)
+  }
+  await new Promise((resolve) => setImmediate(resolve)) // subscriptions go live in a microtask
+
+  // One batch's blobs, written once; copied into the ring per call.
+  const payload = new Uint8Array(PAYLOAD)
+  const scratch = new Uint8Array(PER_BATCH * 256)
+  const groups = new Uint32Array(3)
+  let w = 0
+  for (let i = 0; i < PER_BATCH; i++) {
+    const n = 1 + (i % 3)
+    for (let k = 0; k < n; k++) groups[k] = 1 + ((i * 11 + k * 23) % GROUP_IDS)
+    w += writeMessage(scratch, w, PUBLISHER, i + 1, groups, n, payload, 0, PAYLOAD)
+    const mine = Array.from(groups.subarray(0, n))
+    expected.push(subGroups.filter((g) => g.some((id) => mine.includes(id))).length)
+  }
+  const blobs = scratch.slice(0, w)
+  const perBatchDeliveries = expected.reduce((a, b) => a + b, 0)
+  const i32 = ring.i32
+  const bytes = ring.bytes
+
+  const onePass = (): void => {
+    const at = ring.tryClaim(BATCH_HEADER + blobs.length, RecordType.batch)
+    if (at < 0) {
+      st[2]++
+      return
+    }
+    const first = st[3]!
+    i32[(at + BATCH_COUNT) >> 2] = PER_BATCH
+    i32[(at + BATCH_BYTES) >> 2] = blobs.length
+    i32[(at + BATCH_FIRST_GSN_LO) >> 2] = first
+    i32[(at + BATCH_FIRST_GSN_HI) >> 2] = 0
+    bytes.set(blobs, at + BATCH_HEADER)
+    ring.commit()
+    const last = first + PER_BATCH - 1
+    st[3] = last + 1
+    storeU64(wm, SEQ, last)
+    storeU64(wm, DUR, last)
+    if (dispatcher.pass() === 0) st[2]++
+  }
+  // Messages delivered are counted from the frames (sink) at check time.
+  const cursor = new MessageCursor()
+
+  return {
+    cases: [
+      { area: 'fanout', name: `dispatcher pass: match vs ${SUBSCRIPTIONS} subs + Deliver frames`, opsPerCall: PER_BATCH, unit: 'message', fn: onePass },
+    ],
+    check() {
+      if (st[2] !== 0 || st[0] === 0) throw new Error(`fan-out bench: ${st[2]} errors (ring full, empty pass, or a sink error), ${st[0]} frames`)
+      if (dispatcher.nextGsn !== st[3]) throw new Error(`fan-out bench: dispatcher at gsn ${dispatcher.nextGsn}, produced up to ${st[3]! - 1}`)
+      const batches = (st[3]! - 1) / PER_BATCH
+      if (dispatcher.messages !== batches * PER_BATCH) throw new Error('fan-out bench: dispatcher message count')
+      // The last frame handed out is a valid Deliver frame.
+      const f = lastFrame as Uint8Array | null
+      if (f === null || verifyFrame(f, 0, lastFrameLength) !== 0 || cursor.reset(f, 0, lastFrameLength) <= 0) throw new Error('fan-out bench: last Deliver frame invalid')
+      if (perBatchDeliveries < PER_BATCH) throw new Error(`fan-out bench: workload too thin: ${perBatchDeliveries} deliveries per batch`)
+    },
+    close() {
+      dispatcher.stop()
+    },
+  }
+}
