@@ -289,4 +289,6 @@ try {
   console.log(`results: NOT written to ${v['results-dir']}: ${e instanceof Error ? e.message : String(e)}`)
 }
 if (v.json) console.log(JSON.stringify(summary))
-process.exitCode = ok ? 0 : 1
+// Exit explicitly once stdout is flushed: stopped servers leave grace timers pending (up to 20 s) that would
+// otherwise keep the process alive after its work is done.
+process.stdout.write('', () => process.exit(ok ? 0 : 1))
