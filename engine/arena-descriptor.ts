@@ -9,7 +9,7 @@
 //        | header | data       | header | data       |                 |            | (Deliver frames)   |
 //        +---------------------+---------------------+-----------------+---- ... ---+--------------------+
 //
-//   sequenced ring: one producer (sequencer), consumers 0 = journal stage, 1 = dispatcher
+//   sequenced ring: one producer (sequencer), consumers 0 = journal append (sequencer thread), 1 = dispatcher
 //                   (memory mode: only the dispatcher, consumer 0)
 //   ingress ring 0: the main thread (embedded publish and the gateway)
 //   ingress ring k: publisher threads (Engine.createPublisherPort)

@@ -3,18 +3,20 @@
 //   publishers ── Engine.publish / gateway (main thread) ──▶ ingress ring 0 ─┐
 //   publisher threads (createPublisherPort) ──────────────▶ ingress ring k ─┤  SPSC rings
 //                                                                          ▼
-//                                            sequencer worker: dedupe, gsn + gseqs, batches
-//                                                                          ▼
-//                                              sequenced ring (SPMC, one arena buffer)
-//                                  ┌───────────────────────────────────────┴───────────┐
-//                                  ▼                                                   ▼
-//                journal worker: append, CRC, fsync                  dispatcher (main thread):
-//                publishes the durable watermark ──────────────────▶ acks, Deliver frames per
-//                                                                    interest, up to durable
+//             sequencer worker: dedupe, gsn + gseqs, batches ──▶ sequenced ring (SPMC, one arena buffer)
+//             then, same thread, consumer 0 of that ring:                  │
+//             journal append + CRC + write() to the OS ─▶ WRIT             │ consumer 1
+//                                   │                                      ▼
+//                                   ▼                         dispatcher (main thread): acks,
+//             sync worker: fdatasync ─▶ DUR (fsync mode) ───▶ Deliver frames per interest,
+//             (async mode: DUR = WRIT, fsync every N ms)      released up to durable
 //   catch-up reads (piscina) ◀── subscriptions that start behind or fell behind
 //
+// Why the journal's writes run on the sequencer thread: on few cores every busy thread and
+// every futex hand-off costs latency (sequencer/journal-tap.ts); only the blocking fsync has
+// a thread of its own, and it overlaps the next writes (group commit).
 // Watermarks live in one shared block (watermark-descriptor.ts) that every stage reads
-// without locks. In memory mode there is no journal worker: sequenced is durable.
+// without locks. In memory mode there is no journal and no sync worker: sequenced is durable.
 
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -135,30 +137,32 @@ export class Engine implements EnginePort {
     Atomics.store(wm, slotIndex(SLOT_MAX_GROUP), registry.size)
     const ingressBell = Doorbell.create()
     const dispatchBell = Doorbell.create()
+    const syncBell = Doorbell.create()
     const journalDir = join(o.dataDir, 'journal')
     const stages: StageHandle[] = []
     let engine: Engine | null = null
     const onFailure = (err: StageFailedError): void => engine?.stageFailed(err)
-    let firstGsn = 0
     let nextGsn = 1
     let recovery: Record<string, unknown> | null = null
     try {
-      if (!memory) {
-        const j = await startStage('journal', new URL('./journal-stage/journal.worker.js', import.meta.url), {
-          arena, layout, wm: wmSab, dispatchBell: dispatchBell.buffer, dir: journalDir, durability: o.durability,
-          asyncFsyncIntervalMs: o.asyncFsyncIntervalMs, segmentBytes: o.segmentBytes, retention: o.retention,
-        }, onFailure)
-        stages.push(j.handle)
-        firstGsn = Number(j.ready.firstGsn)
-        nextGsn = Number(j.ready.nextGsn)
-        recovery = j.ready.recovery as Record<string, unknown>
-      }
+      // The sequencer opens the journal (recovery), appends and writes; the sync stage
+      // (journal-stage/journal.worker.ts) fdatasyncs and, in fsync mode, publishes durable.
       const s = await startStage('sequencer', new URL('./sequencer/sequencer.worker.js', import.meta.url), {
-        arena, layout, wm: wmSab, ingressBell: ingressBell.buffer, dispatchBell: dispatchBell.buffer, memoryMode: memory,
-        dataDir: journalDir, stateDir: join(o.dataDir, 'state'), snapshotEvery: o.snapshotEveryMessages, firstGsn, nextGsn, batchMaxMessages: o.batchMaxMessages, batchMaxBytes: o.batchMaxBytes,
-        maxGroups: o.maxGroups, dedupeWindow: o.dedupeWindow,
+        arena, layout, wm: wmSab, ingressBell: ingressBell.buffer, dispatchBell: dispatchBell.buffer, syncBell: syncBell.buffer,
+        memoryMode: memory, durability: o.durability, dataDir: journalDir, stateDir: join(o.dataDir, 'state'),
+        snapshotEvery: o.snapshotEveryMessages, segmentBytes: o.segmentBytes, retention: o.retention,
+        batchMaxMessages: o.batchMaxMessages, batchMaxBytes: o.batchMaxBytes, maxGroups: o.maxGroups, dedupeWindow: o.dedupeWindow,
       }, onFailure)
       stages.push(s.handle)
+      nextGsn = Number(s.ready.nextGsn)
+      recovery = (s.ready.recovery as Record<string, unknown> | null) ?? null
+      if (!memory) {
+        const j = await startStage('journal-sync', new URL('./journal-stage/journal.worker.js', import.meta.url), {
+          wm: wmSab, dispatchBell: dispatchBell.buffer, syncBell: syncBell.buffer, dir: journalDir,
+          durability: o.durability, asyncFsyncIntervalMs: o.asyncFsyncIntervalMs,
+        }, onFailure)
+        stages.push(j.handle)
+      }
       const consumer = SpmcRing.attachIn(arena, layout.sequencedOffset, dispatcherConsumer(memory))
       const lookahead = SpmcRing.attachIn(arena, layout.sequencedOffset, dispatcherConsumer(memory))
       const ring0 = rings[0]!

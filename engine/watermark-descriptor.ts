@@ -14,8 +14,8 @@
 //        |SEQ    |DUR    |WRIT   |WAKE   |STATE  |MAXGRP |SEQSTAT|JRNSTAT|
 //        +-------+-------+-------+-------+-------+-------+-------+-------+----
 //   SEQ     sequenced gsn      (writer: sequencer)       [lo, hi, version]
-//   DUR     durable gsn        (writer: journal stage; sequencer in memory mode)
-//   WRIT    written-to-OS gsn  (writer: journal stage)
+//   DUR     durable gsn        (writer: sync stage in fsync mode; sequencer in async and memory mode)
+//   WRIT    written-to-OS gsn  (writer: sequencer, which appends to the journal itself)
 //   WAKE    dispatcher wake word: bumped + notified when SEQ/DUR moves and the
 //           dispatcher said it sleeps (WAKE_WAITING flag slot next to it)
 //   STATE   lifecycle: per-stage state words (running, stopping, stopped, failed) and error codes
@@ -25,6 +25,8 @@
 //   FLOOR   (byte 1024) retention floor gsn: the lowest gsn a subscriber still needs
 //           (writer: main thread; the journal never deletes a segment holding it or later)
 //   HEAP    (byte 1152) allocation probes of the sequencer and journal threads (heap-probe.ts)
+//   SEGMENT (byte 1280) first gsn of the journal segment being appended to (writer: sequencer;
+//           stored before WRIT, so a reader of WRIT then SEGMENT finds the file holding it)
 
 export const SLOT_INTS = 32 // 128 bytes
 
@@ -38,8 +40,9 @@ export const SLOT_SEQ_STATS = 6
 export const SLOT_JOURNAL_STATS = 7
 export const SLOT_RETENTION_FLOOR = 8
 export const SLOT_HEAP = 9
-export const SLOT_COUNT = 10
-// Words inside SLOT_HEAP (heap-probe.ts): sequencer at 0, journal stage at 8.
+export const SLOT_ACTIVE_SEGMENT = 10
+export const SLOT_COUNT = 11
+// Words inside SLOT_HEAP (heap-probe.ts): sequencer at 0, journal sync worker at 8.
 export const HEAP_SEQUENCER = 0
 export const HEAP_JOURNAL = 8
 
@@ -78,7 +81,7 @@ export const SS_BATCHES = 4
 export const SS_DUPLICATES = 8
 export const SS_REJECTS = 12
 
-// Words inside SLOT_JOURNAL_STATS (owner: journal stage).
+// Words inside SLOT_JOURNAL_STATS (owners: sync worker for fsync counters, sequencer for bytes).
 export const JS_FSYNCS = 0
 export const JS_FSYNC_US_SUM = 4
 export const JS_BYTES = 8

@@ -19,7 +19,8 @@
 // between the two cursors.
 // It runs a pass per event-loop turn while there is work (setImmediate, so sockets
 // are served between passes) and sleeps on the dispatch doorbell (Atomics.waitAsync)
-// when there is none; the journal stage rings it when the durable watermark moves.
+// when there is none; whoever moves the durable watermark (sync worker in fsync mode,
+// sequencer otherwise) rings it.
 
 import type { RingConsumer } from '../ring/ring-consumer.js'
 import type { Doorbell } from '../ring/doorbell.js'

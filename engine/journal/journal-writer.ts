@@ -1,7 +1,8 @@
 // The journal writer: appends sequenced batches to segment files, group-commits them with
 // fsync, rolls segments, keeps the sparse index, applies retention. Driven synchronously
-// by the journal stage's worker thread, which owns it (no other thread touches a Journal;
-// readers on other threads open the files themselves, see journal-reader.ts).
+// by the sequencer thread (sequencer/journal-tap.ts), which owns it (no other thread touches a Journal;
+// readers on other threads open the files themselves, see journal-reader.ts; the sync worker
+// fdatasyncs the active segment through a descriptor of its own, see journal-stage/).
 //
 // On-disk format (version 1; constants and offset functions in segment-descriptor.ts and
 // index-descriptor.ts):
@@ -203,6 +204,12 @@ export class Journal {
   get firstGsn(): number {
     if (this.closedSegments.length > 0) return this.closedSegments[0]!.firstGsn
     return this.activeFd >= 0 ? this.activeFirstGsn : this._nextGsn
+  }
+  /** First gsn of the segment being appended to (0 before the first append): its file is
+   *  segmentPath(dir, activeSegmentGsn). A thread that fsyncs the journal from outside (the
+   *  engine's sync stage) opens this file; older segments were fsynced when they rolled. */
+  get activeSegmentGsn(): number {
+    return this.activeFd >= 0 ? this.activeFirstGsn : 0
   }
   /** Highest gsn handed to the OS (survives a process crash, not a power loss). */
   get writtenGsn(): number {

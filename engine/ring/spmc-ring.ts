@@ -2,7 +2,7 @@
 // journal stage and the main-thread fan-out. Every consumer sees every record, in order,
 // through its own cursor; the producer waits for the slowest attached consumer.
 //
-//                                 ┌──▶ consumer 0  SpmcRing.attach(sab, 0)   (journal worker)
+//                                 ┌──▶ consumer 0  SpmcRing.attach(sab, 0)   (journal append, on the sequencer thread)
 //   producer  SpmcRing.create ──▶ ring
 //                                 └──▶ consumer 1  SpmcRing.attach(sab, 1)   (fan-out, main thread)
 //

@@ -1,5 +1,5 @@
 // Records the sequencer writes into the sequenced ring (one producer, consumers: the
-// journal stage and the main-thread dispatcher). Every record payload starts 8-aligned
+// journal append on the sequencer thread, and the main-thread dispatcher). Every record payload starts 8-aligned
 // (the ring aligns records) and every message blob inside is 8-aligned, so blobs keep
 // their FlatBuffers alignment wherever they are copied.
 //

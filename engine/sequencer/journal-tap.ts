@@ -1,0 +1,154 @@
+// The journal's append path, run on the sequencer thread right after each pass commits
+// batches to the sequenced ring.
+//
+//   sequencer pass ──commit──▶ sequenced ring ──consumer 0 (this tap, same thread)──▶ Journal.append
+//                                      │                                             write() to the OS
+//                                      │                          SEGMENT, then WRIT ◀─┘ (async: DUR too)
+//                                      └──consumer 1──▶ dispatcher (main thread)      │
+//                                                                                    ▼
+//                                              sync stage (journal.worker.ts): fdatasync, DUR (fsync mode)
+//
+// Why here and not on a thread of its own: on a machine with few cores every extra busy
+// thread and every hand-off costs latency (REFERENCE.md: a futex wake is tens of µs, and a
+// spinning stage competes with the ones that have work). Appending costs a copy, a CRC32C
+// and one write() per pass, which the sequencer can afford; only the fsync, which blocks
+// for a millisecond or more, stays on another thread, and it overlaps the next writes.
+// Durable still means: async — written to the OS; fsync — fdatasync returned for a file
+// state that included the gsn (the sync stage reads WRIT before it syncs).
+
+import { Journal } from '../journal/journal-writer.js'
+import type { SpmcRing } from '../ring/spmc-ring.js'
+import type { Doorbell } from '../ring/doorbell.js'
+import {
+  BATCH_BYTES, BATCH_COUNT, BATCH_FIRST_GSN_HI, BATCH_FIRST_GSN_LO, BATCH_HEADER, RecordType,
+} from './sequenced-record-descriptor.js'
+import {
+  JS_BYTES, SLOT_ACTIVE_SEGMENT, SLOT_DURABLE, SLOT_JOURNAL_STATS, SLOT_RETENTION_FLOOR, SLOT_WRITTEN,
+  addU64, readU64, slotIndex, storeU64,
+} from '../watermark-descriptor.js'
+
+const TWO_32 = 4294967296
+// Retention runs at most this often, busy or idle.
+const RETENTION_EVERY_MS = 2_000
+
+export interface JournalTapOptions {
+  journal: Journal
+  /** Consumer 0 of the sequenced ring (attached by this thread). */
+  consumer: ReturnType<typeof SpmcRing.attachIn>
+  wm: Int32Array
+  durability: 'fsync' | 'async'
+  /** Rung after each write: wakes the sync stage (fsync mode). */
+  syncBell: Doorbell
+  /** Rung after each write in async mode (durable moved). */
+  dispatchBell: Doorbell
+  retention: boolean
+}
+
+export class JournalTap {
+  readonly journal: Journal
+  private readonly consumer: JournalTapOptions['consumer']
+  private readonly i32: Int32Array
+  private readonly bytes: Uint8Array
+  private readonly wm: Int32Array
+  private readonly async: boolean
+  private readonly syncBell: Doorbell
+  private readonly dispatchBell: Doorbell
+  private readonly retention: boolean
+  private readonly WRIT = slotIndex(SLOT_WRITTEN)
+  private readonly DUR = slotIndex(SLOT_DURABLE)
+  private readonly SEG = slotIndex(SLOT_ACTIVE_SEGMENT)
+  private readonly STATS = slotIndex(SLOT_JOURNAL_STATS)
+  private lastSegment = -1
+  private lastRetention = Date.now()
+  private appended = 0
+  private appendedBytes = 0
+  private readonly onRecordBound = (b: Uint8Array, at: number, length: number, type: number): void => this.onRecord(b, at, length, type)
+
+  constructor(o: JournalTapOptions) {
+    this.journal = o.journal
+    this.consumer = o.consumer
+    this.i32 = o.consumer.i32
+    this.bytes = o.consumer.bytes
+    this.wm = o.wm
+    this.async = o.durability === 'async'
+    this.syncBell = o.syncBell
+    this.dispatchBell = o.dispatchBell
+    this.retention = o.retention
+    const last = o.journal.nextGsn - 1
+    storeU64(this.wm, this.WRIT, last)
+    storeU64(this.wm, this.DUR, last) // before the sync stage starts: one writer at a time
+    this.publishSegment()
+  }
+
+  /**
+   * Appends every batch committed since the last call, hands them to the OS with one
+   * write(), publishes WRIT (and DUR in async mode) and releases the records. Returns the
+   * number of ring records consumed. Throws a JournalError when the disk refuses.
+   */
+  pump(): number {
+    this.appended = 0
+    this.appendedBytes = 0
+    const n = this.consumer.read(this.onRecordBound, 4096)
+    if (n === 0) return 0
+    if (this.appended > 0) {
+      const j = this.journal
+      j.write()
+      this.publishSegment()
+      storeU64(this.wm, this.WRIT, j.writtenGsn)
+      addU64(this.wm, this.STATS + JS_BYTES, this.appendedBytes)
+      if (this.async) {
+        storeU64(this.wm, this.DUR, j.writtenGsn) // async: acknowledged once the OS has it
+        this.dispatchBell.ring()
+      } else this.syncBell.ring()
+    }
+    this.consumer.releaseAll()
+    return n
+  }
+
+  /** Applies retention at most every 2 s, never past the floor the main thread publishes. */
+  maybeRetain(now: number): void {
+    if (!this.retention || now - this.lastRetention < RETENTION_EVERY_MS) return
+    this.lastRetention = now
+    const floor = readU64(this.wm, slotIndex(SLOT_RETENTION_FLOOR))
+    if (floor === 0) return // not published yet
+    this.journal.applyRetention(now, Math.min(floor, this.journal.writtenGsn + 1))
+  }
+
+  /** Whether records wait on consumer 0. */
+  hasData(): boolean {
+    return this.consumer.hasData()
+  }
+
+  /** Drains, fsyncs and closes the journal; WRIT (and DUR in async mode) end at the last gsn. */
+  close(): void {
+    while (this.pump() > 0) {
+      // drain what the last pass committed
+    }
+    this.journal.close()
+    storeU64(this.wm, this.WRIT, this.journal.writtenGsn)
+    if (this.async) storeU64(this.wm, this.DUR, this.journal.writtenGsn)
+    this.syncBell.forceRing()
+  }
+
+  private publishSegment(): void {
+    const seg = this.journal.activeSegmentGsn
+    if (seg !== this.lastSegment) {
+      this.lastSegment = seg
+      storeU64(this.wm, this.SEG, seg)
+    }
+  }
+
+  private onRecord(_b: Uint8Array, at: number, length: number, type: number): void {
+    if (type !== RecordType.batch) return // notices are for the dispatcher only
+    const i32 = this.i32
+    const w = at >> 2
+    const count = i32[w + (BATCH_COUNT >> 2)]! >>> 0
+    if (count === 0) return // a batch that held only duplicates
+    const blobBytes = i32[w + (BATCH_BYTES >> 2)]! >>> 0
+    const firstGsn = (i32[w + (BATCH_FIRST_GSN_HI >> 2)]! >>> 0) * TWO_32 + (i32[w + (BATCH_FIRST_GSN_LO >> 2)]! >>> 0)
+    if (BATCH_HEADER + blobBytes > length) throw new Error(`sequenced batch overruns its record: bytes=${blobBytes}, record=${length}`)
+    this.journal.append(this.bytes, at + BATCH_HEADER, blobBytes, firstGsn, count)
+    this.appended++
+    this.appendedBytes += blobBytes
+  }
+}
