@@ -36,7 +36,12 @@ export async function runPublishersAndSubscribers(o: RunOptions): Promise<{ pubs
       registerSets(tag, sets.map(g))
       pubs.push(new Proc('publisher', [o.url, tag, sets.map((s) => g(s).join(',')).join(';'), String(o.count), String(o.publisherChaosMs ?? 0), String(o.paceEvery ?? 0), String(tag.charCodeAt(0))]))
     }
-    if (o.during !== undefined) await o.during()
+    if (o.during !== undefined) {
+      // Faults are meant to hit publishers mid-stream: on a loaded machine a process can take
+      // over a second to start, so wait until every publisher is connected and publishing.
+      for (const p of pubs) await p.waitLine((l) => l.startsWith('started '), 30_000, 'publisher started')
+      await o.during()
+    }
     const pubResults = await Promise.all(pubs.map((p) => p.result<PublisherResult>(timeout)))
     const subResults = await Promise.all(
       subs.map((s, i) => {
