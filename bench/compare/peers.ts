@@ -82,7 +82,7 @@ function requireBinary(name: string): string {
   if (path === undefined) {
     throw new PeerError(
       PeerErrorCode.MISSING,
-      `${name} not found: install it with \`apt-get install -y ${name}\` (or run tools/peers.sh start): binary=${name}`,
+      `${name} not found: install it with \`sudo apt-get install -y ${name}\` (or run tools/peers.sh start): binary=${name}`,
     )
   }
   return path

@@ -26,7 +26,7 @@ function readInfo(port: number): Promise<Record<string, unknown>> {
 }
 
 test('nats-server starts with JetStream enabled, answers, and stop() kills its pid and removes its dir', async () => {
-  // startNats throws "nats-server not found: install it with `apt-get install -y nats-server`" when missing.
+  // startNats throws "nats-server not found: install it with `sudo apt-get install -y nats-server`" when missing.
   const nats = await startNats()
   try {
     assert.ok(existsSync(nats.dir))

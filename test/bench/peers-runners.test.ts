@@ -1,12 +1,18 @@
 // The peer runners of the comparison (bench/compare/jetstream.ts, bench/compare/redis.ts) against real nats-server
 // and redis-server on a tiny workload, and the subscribers' delivery check fed crafted sequences (it must name a
-// missing, duplicated, reordered, misrouted or corrupt message). Fails, does not skip, when a server is missing.
+// missing, duplicated, reordered, misrouted or corrupt message), and a subscriber left waiting is stopped, not waited
+// on forever. Fails, does not skip, when a server is missing.
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { jetstreamRunner } from '../../bench/compare/jetstream.js'
 import { redisRunner } from '../../bench/compare/redis.js'
 import { DeliveryChecker, fillPayload, paddingPatterns } from '../../bench/compare/peer-payload.js'
+import { runPhase } from '../../bench/compare/peer-procs.js'
+import { phaseProblems } from '../../bench/compare/peer-figures.js'
+import { startRedis } from '../../bench/compare/peers.js'
+import type { RedisPubConfig } from '../../bench/compare/procs/redis-pub.js'
+import type { RedisSubConfig } from '../../bench/compare/procs/redis-sub.js'
 import type { SystemResult, Workload } from '../../bench/compare/workload.js'
 
 const PAYLOAD = 100
@@ -121,4 +127,35 @@ test('redis runner: the XADD row on a tiny workload, every message delivered in 
 
 test('runners reject a payload too small for the header, saying what the minimum is', async () => {
   await assert.rejects(() => redisRunner.run({ ...tiny, payloadBytes: 8 }, () => undefined), /payloadBytes must be at least 24/)
+})
+
+test('a subscriber still waiting after the publishers are done is stopped and reports what never arrived', async () => {
+  const server = await startRedis()
+  try {
+    const cfg = { port: server.port, publishers: 1, groups: 2, payloadBytes: PAYLOAD }
+    const started = Date.now()
+    const o = await runPhase({
+      key: 'stall', publishers: 1, subscribers: 1, messages: 1000, stallMs: 500,
+      pubScript: new URL('../../bench/compare/procs/redis-pub.js', import.meta.url),
+      subScript: new URL('../../bench/compare/procs/redis-sub.js', import.meta.url),
+      pubConfig: (pub): RedisPubConfig => ({ ...cfg, pub, messages: 1000, pipeline: 100, window: 2 }),
+      // The subscriber is told to expect twice what is published: it must not wait forever.
+      subConfig: (): RedisSubConfig => ({ ...cfg, messages: 2000, count: 100, latency: false, warmupSeqs: 0 }),
+    }, () => undefined)
+    assert.ok(Date.now() - started < 15_000, 'stopped well before any generous timeout')
+    assert.equal(o.pubs[0].acked, 1000)
+    assert.deepEqual(o.problems, ['subscriber 0: no new message for 0.5 s after the last publish; stopped it'])
+    const sub = o.subs[0]
+    assert.ok(sub !== null)
+    assert.equal(sub.received, 1000)
+    // Per key (2 groups): 500 of publisher 0's messages missing on each lane.
+    assert.deepEqual(sub.problems, [
+      'publisher 0: 500 messages never arrived, from seq 1000',
+      'publisher 0: 500 messages never arrived, from seq 1001',
+    ])
+    const problems = phaseProblems('stall', o, 2000)
+    assert.ok(problems.includes('stall: 1000 of 2000 messages acknowledged'), problems.join('\n'))
+  } finally {
+    await server.stop()
+  }
 })
