@@ -27,7 +27,8 @@
 //            deliver - intended (µs, coordinated-omission corrected) into an HdrHistogram;
 //            async mode, then fsync mode.
 //   recovery journal-recovery.js in a child: ~1 GiB journal (--quick: 256 MiB), kill -9,
-//            time Journal.open; ms per GiB.
+//            time Journal.open; ms per GiB. Then engine-recovery.js: the engine itself fills
+//            the journal, kill -9, time Engine.open (recovery + state rebuild + workers).
 //
 //   node dist/bench/engine-bench.js [--seconds 5] [--rate 100000] [--window 32768]
 //        [--dir <parent of data dirs>] [--quick] [--json] [--skip memory,fsync,latency,recovery]
@@ -95,6 +96,8 @@ interface ScenarioResult {
   before: EngineMetrics
   after: EngineMetrics
   hist: hdr.Histogram | null
+  histToSeq: hdr.Histogram | null
+  histFromSeq: hdr.Histogram | null
   mainAlloc: AllocResult | null
   mainGcObserved: { count: number; totalMs: number; maxMs: number }
   /** Mean fraction of the sequenced ring in use, sampled once a second. */
@@ -122,6 +125,9 @@ let delivered = 0
 let lastGsn = 0
 let orderErrors = 0
 let hist: hdr.Histogram | null = null
+/** The same latency split at the sequencer's time stamp: publish -> sequenced, sequenced -> delivered. */
+let histToSeq: hdr.Histogram | null = null
+let histFromSeq: hdr.Histogram | null = null
 const stampF64 = new Float64Array(1)
 const stampU8 = new Uint8Array(stampF64.buffer)
 
@@ -140,6 +146,10 @@ function onDeliver(batch: DeliverBatch): void {
       for (let i = 0; i < 8; i++) stampU8[i] = f[p + i]!
       const us = Math.round((now - stampF64[0]!) * 1000)
       h.recordValue(us < 0 ? 0 : us)
+      const seqUs = batch.time - stampF64[0]! * 1000
+      histToSeq!.recordValue(seqUs < 0 ? 0 : Math.round(seqUs))
+      const fromSeq = now * 1000 - batch.time
+      histFromSeq!.recordValue(fromSeq < 0 ? 0 : Math.round(fromSeq))
     }
   }
 }
@@ -155,6 +165,8 @@ async function runScenario(o: ScenarioOptions, seconds: number): Promise<Scenari
     lastGsn = 0
     orderErrors = 0
     hist = o.latency ? hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 }) : null
+    histToSeq = o.latency ? hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 2 }) : null
+    histFromSeq = o.latency ? hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 2 }) : null
     const sub = engine.subscribe(names, {}, onDeliver)
     const control = new SharedArrayBuffer(CONTROL_BYTES)
     const ctl = new Int32Array(control)
@@ -166,6 +178,8 @@ async function runScenario(o: ScenarioOptions, seconds: number): Promise<Scenari
     Atomics.notify(ctl, CTL_START)
     await sleep(WARMUP_S * 1000)
     hist?.reset()
+    histToSeq?.reset()
+    histFromSeq?.reset()
     const gcSeen = { count: 0, totalMs: 0, maxMs: 0, on: false }
     const obs = new PerformanceObserver((list) => {
       if (!gcSeen.on) return
@@ -213,6 +227,8 @@ async function runScenario(o: ScenarioOptions, seconds: number): Promise<Scenari
       before,
       after,
       hist,
+      histToSeq,
+      histFromSeq,
       mainAlloc: o.measureAlloc ? probe.result() : null,
       mainGcObserved: { count: gcSeen.count, totalMs: gcSeen.totalMs, maxMs: gcSeen.maxMs },
       seqRingFull: occ.length === 0 ? 0 : occ.reduce((a, b) => a + b, 0) / occ.length,
@@ -224,16 +240,16 @@ async function runScenario(o: ScenarioOptions, seconds: number): Promise<Scenari
   }
 }
 
-function runRecovery(gib: number): Promise<Record<string, unknown> | null> {
+function runRecovery(gib: number, file = './journal-recovery.js'): Promise<Record<string, unknown> | null> {
   return new Promise((resolve) => {
-    const script = fileURLToPath(new URL('./journal-recovery.js', import.meta.url))
+    const script = fileURLToPath(new URL(file, import.meta.url))
     const child = spawn(process.execPath, [script, '--gib', String(gib), '--runs', '1', '--json', '--dir', values.dir], { stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''
     child.stdout.setEncoding('utf8')
     child.stdout.on('data', (s: string) => (out += s))
     child.on('exit', (code) => {
       const lines = out.trim().split('\n')
-      for (const l of lines.slice(1, -1)) console.log(`  journal-recovery.js: ${l}`)
+      for (const l of lines.slice(1, -1)) console.log(`  ${path.basename(script)}: ${l}`)
       try {
         resolve(code === 0 ? (JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>) : null)
       } catch {
@@ -250,7 +266,9 @@ function latencyLine(name: string, r: ScenarioResult): string {
   return (
     `${name}: offered ${RATE.toLocaleString('en-US')} msg/s, delivered ${fmtM(r.msgsPerSec)} msg/s, ${h.totalCount} samples: ` +
     `p50 ${q(h, 50)} µs, p99 ${q(h, 99)} µs, p99.9 ${q(h, 99.9)} µs, max ${h.maxValue} µs (order errors ${r.orderErrors}); publisher send lag (its own stalls, once per wake-up): ` +
-    `p50 ${r.publishers[0]!.sendLagP50Us} µs, p99 ${r.publishers[0]!.sendLagP99Us} µs, max ${r.publishers[0]!.sendLagMaxUs} µs`
+    `p50 ${r.publishers[0]!.sendLagP50Us} µs, p99 ${r.publishers[0]!.sendLagP99Us} µs, max ${r.publishers[0]!.sendLagMaxUs} µs` +
+    `\n  split at the sequencer's time stamp: publish->sequenced p50 ${q(r.histToSeq!, 50)} µs p99 ${q(r.histToSeq!, 99)} µs; ` +
+    `sequenced->delivered p50 ${q(r.histFromSeq!, 50)} µs p99 ${q(r.histFromSeq!, 99)} µs`
   )
 }
 
@@ -349,6 +367,15 @@ if (!skip.has('recovery')) {
   } else {
     console.log(`recovery after kill -9 (${gib} GiB journal, warm page cache): open ${String(rec.recovery_ms)} ms = ${String(rec.recovery_ms_per_gib)} ms/GiB; replay ${String(rec.replay_mb_per_s)} MB/s`)
     json.recovery_ms_per_gib = rec.recovery_ms_per_gib as number
+  }
+  log(`recovery: ${gib} GiB journal written by the engine, kill -9, Engine.open (engine-recovery.js in a child process)`)
+  const eng = await runRecovery(gib, './engine-recovery.js')
+  if (eng === null || eng.ok !== true) {
+    ok = false
+    console.log('engine recovery: FAILED (engine-recovery.js did not report, or lost acknowledged messages)')
+  } else {
+    console.log(`Engine.open after kill -9 (${gib} GiB journal, warm page cache; journal recovery + state rebuild + worker start): ${String(eng.engine_open_ms)} ms = ${String(eng.engine_open_ms_per_gib)} ms/GiB (target < 1000 ms/GiB)`)
+    json.engine_open_ms_per_gib = eng.engine_open_ms_per_gib as number
   }
 }
 
