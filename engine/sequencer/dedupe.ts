@@ -17,6 +17,8 @@ const RUN = 3 // firstPseq, firstGsn, count
 
 export class PublisherState {
   lastPseq = 0
+  /** Gsn of lastPseq (set with it before recordLast()). */
+  lastGsn = 0
   runs = new Float64Array(4 * RUN)
   head = 0 // index (in runs) of the oldest run
   size = 0 // number of runs
@@ -66,6 +68,18 @@ export class Dedupe {
   /** Record that pseq of s got gsn (pseq is s.lastPseq + 1, or the first seen). */
   record(s: PublisherState, pseq: number, gsn: number): void {
     s.lastPseq = pseq
+    s.lastGsn = gsn
+    this.recordLast(s)
+  }
+
+  /**
+   * record() for the sequencer's hot path: the caller has set s.lastPseq and s.lastGsn.
+   * Field stores of a double allocate nothing, while a double passed to a call that is not
+   * inlined (this one is too big to count on it) is boxed: 16 B per message.
+   */
+  recordLast(s: PublisherState): void {
+    const pseq = s.lastPseq
+    const gsn = s.lastGsn
     const runs = s.runs
     const cap = runs.length / RUN
     if (s.size > 0) {

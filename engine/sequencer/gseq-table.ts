@@ -13,6 +13,19 @@ export class GseqTable {
     return v
   }
 
+  /**
+   * next(id), stamped as a little-endian u64 at i32[index] (low half) and i32[index + 1]:
+   * the sequencer's form, where no double leaves the call (a double returned by a call that
+   * TurboFan does not inline is boxed, and gseqs pass 2^31 in a long run).
+   */
+  stampNext(i32: Int32Array, index: number, id: number): void {
+    if (id >= this.last.length) this.grow(id)
+    const v = this.last[id]! + 1
+    this.last[id] = v
+    i32[index] = v >>> 0
+    i32[index + 1] = Math.floor(v / 4294967296)
+  }
+
   /** Last gseq assigned in group id (0 if none). */
   get(id: number): number {
     return id < this.last.length ? this.last[id]! : 0

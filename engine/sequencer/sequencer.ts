@@ -23,14 +23,23 @@ import {
   INGRESS_COUNT, INGRESS_HEADER, NE_CODE, NE_KIND, NE_PSEQ, NE_PUBLISHER, NE_VALUE,
   NOTICE_COUNT, NOTICE_ENTRY, NOTICE_HEADER, NoticeKind, RecordType,
 } from './sequenced-record-descriptor.js'
-import { Dedupe, DedupeVerdict } from './dedupe.js'
+import { Dedupe, DedupeVerdict, type PublisherState } from './dedupe.js'
 import { GseqTable } from './gseq-table.js'
-import {
-  blobGroup, blobGroupCount, blobPseq, blobPublisher, canonicalBlobLength, stampBlob, stampBlobGseq,
-} from '../../codec/blob.js'
+import { blobGroup, blobGroupCount, canonicalBlobLength } from '../../codec/blob.js'
+import { GSEQS_POS, GSN_POS, PSEQ_POS, PUBLISHER_POS, TIME_POS } from '../../codec/message-layout.js'
 import { ErrorCode } from '../error-codes.js'
 
 const TWO_32 = 4294967296
+// Blob fields as i32 word offsets from the blob's first word (little-endian u64: lo, hi).
+const PUBLISHER_LO = PUBLISHER_POS >> 2
+const PUBLISHER_HI = PUBLISHER_LO + 1
+const PSEQ_LO = PSEQ_POS >> 2
+const PSEQ_HI = PSEQ_LO + 1
+const GSN_LO = GSN_POS >> 2
+const GSN_HI = GSN_LO + 1
+const TIME_LO = TIME_POS >> 2
+const TIME_HI = TIME_LO + 1
+const GSEQS_WORD = GSEQS_POS >> 2
 
 /** Consumer side of one ingress ring, as the sequencer uses it. */
 export interface IngressSource {
@@ -76,7 +85,11 @@ export interface SequencerOptions {
 }
 
 export class Sequencer {
-  nextGsn: number
+  // Initialised with a number, not just declared: a field declared without a value starts as
+  // undefined (ES2022 class fields), so V8 gives it the tagged representation and every store
+  // of a gsn past 2^31 would allocate a heap number. Starting from a small integer, the field
+  // moves to the double representation, stored in place.
+  nextGsn = 0
   messages = 0
   batches = 0
   duplicates = 0
@@ -104,6 +117,9 @@ export class Sequencer {
   private committedBatches = 0
   private maxGroupId = 0
   private next = 0 // round robin start
+  // The publisher of the last message and its dedupe state (lookups only on a change).
+  private lastPublisher = -1
+  private lastState: PublisherState | null = null
 
   // Pending notices, written as one record after the open batch closes.
   private notices = new Float64Array(5 * 256) // kind, code, publisher, pseq, value
@@ -186,24 +202,30 @@ export class Sequencer {
     return true
   }
 
+  // Per message, no double crosses a call that TurboFan may leave out of line: such a call
+  // boxes the double it returns or takes (a 16-byte heap number per message), and publisher
+  // ids are always above 2^31, gsns, pseqs and gseqs get there in a long run. `one` is big
+  // enough to use up its inlining budget, so which helpers get inlined is not ours to rely
+  // on: the u64 fields are read and stamped here through the i32 view (blobs are 8-aligned),
+  // the publisher's state is looked up only when the publisher changes, the common FIFO case
+  // is decided here, and the pseq/gsn to remember go through PublisherState fields. Measured
+  // with bench/micro (sequencer step): 16 B/msg before (boxed publisher id), 64 B/msg with
+  // gsns and pseqs above 2^32; 0 after.
   private one(p: number, len: number): void {
     const bytes = this.bytes
-    const publisher = blobPublisher(bytes, p)
-    const pseq = blobPseq(bytes, p)
-    const dd = this.dedupe
-    const s = dd.state(publisher)
-    const verdict = dd.check(s, pseq)
-    if (verdict !== DedupeVerdict.fresh) {
-      if (verdict === DedupeVerdict.duplicate) {
-        this.duplicates++
-        this.notice(NoticeKind.duplicate, 0, publisher, pseq, dd.value)
-      } else if (verdict === DedupeVerdict.gap) {
-        this.rejects++
-        this.notice(NoticeKind.reject, ErrorCode.PSEQ_GAP, publisher, pseq, dd.value)
-      } else {
-        this.rejects++
-        this.notice(NoticeKind.reject, ErrorCode.DUPLICATE_OUTSIDE_WINDOW, publisher, pseq, s.lastPseq)
-      }
+    const i32 = this.i32
+    const pw = p >> 2
+    const publisher = (i32[pw + PUBLISHER_HI]! >>> 0) * TWO_32 + (i32[pw + PUBLISHER_LO]! >>> 0)
+    const pseq = (i32[pw + PSEQ_HI]! >>> 0) * TWO_32 + (i32[pw + PSEQ_LO]! >>> 0)
+    let s = this.lastState
+    if (s === null || publisher !== this.lastPublisher) {
+      s = this.dedupe.state(publisher) // boxes the id: once per change of publisher
+      this.lastState = s
+      this.lastPublisher = publisher
+    }
+    const last = s.lastPseq
+    if (pseq !== last + 1 && last !== 0) {
+      this.refuse(s, publisher, pseq)
       return
     }
     const groups = blobGroupCount(bytes, p)
@@ -221,12 +243,37 @@ export class Sequencer {
     // Copy into the batch (same SharedArrayBuffer: memmove, no view allocated).
     const w = this.writePos
     bytes.copyWithin(w, p, p + len)
-    const gsn = this.nextGsn++
-    stampBlob(bytes, w, gsn, this.batchTimeUs)
-    for (let g = 0; g < groups; g++) stampBlobGseq(bytes, w, g, this.gseqs.next(blobGroup(bytes, w, g)))
-    dd.record(s, pseq, gsn)
+    const gsn = this.nextGsn
+    this.nextGsn = gsn + 1
+    const time = this.batchTimeUs
+    const ww = w >> 2
+    i32[ww + GSN_LO] = gsn >>> 0
+    i32[ww + GSN_HI] = Math.floor(gsn / TWO_32)
+    i32[ww + TIME_LO] = time >>> 0
+    i32[ww + TIME_HI] = Math.floor(time / TWO_32)
+    const gseqs = this.gseqs
+    for (let g = 0; g < groups; g++) gseqs.stampNext(i32, ww + GSEQS_WORD + 2 * g, blobGroup(bytes, w, g))
+    s.lastPseq = pseq
+    s.lastGsn = gsn
+    this.dedupe.recordLast(s)
     this.writePos = w + len
     this.batchCount++
+  }
+
+  /** A message that is not the publisher's next: a duplicate, a gap, or older than the window (rare). */
+  private refuse(s: PublisherState, publisher: number, pseq: number): void {
+    const dd = this.dedupe
+    const verdict = dd.check(s, pseq)
+    if (verdict === DedupeVerdict.duplicate) {
+      this.duplicates++
+      this.notice(NoticeKind.duplicate, 0, publisher, pseq, dd.value)
+    } else if (verdict === DedupeVerdict.gap) {
+      this.rejects++
+      this.notice(NoticeKind.reject, ErrorCode.PSEQ_GAP, publisher, pseq, dd.value)
+    } else {
+      this.rejects++
+      this.notice(NoticeKind.reject, ErrorCode.DUPLICATE_OUTSIDE_WINDOW, publisher, pseq, s.lastPseq)
+    }
   }
 
   /** Make sure the open batch can take `need` more bytes; open a new one if not. */
