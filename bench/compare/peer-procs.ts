@@ -104,6 +104,7 @@ export class ChildProc {
   }
 
   send(cmd: 'go' | 'stop'): void {
+    if (cmd === 'go') this.progressAt = Date.now() // stall timing starts now, not at spawn
     if (this.child.exitCode === null && this.child.stdin?.writable === true) this.child.stdin.write(cmd + '\n')
   }
 
@@ -184,7 +185,9 @@ export async function runPhase(spec: PhaseSpec, progress: Progress): Promise<Pha
     }
     ticker = setInterval(() => progress(line()), 1000)
     for (const p of pubs) p.send('go')
-    const watching = spec.watch?.()
+    // Caught here so that a phase that fails first does not leave a rejection nobody handles; rethrown below.
+    let watchFailure: unknown = null
+    const watching = spec.watch?.().catch((err: unknown) => { watchFailure = err })
 
     // Publishers: all done, or one failed, or none advanced for PUB_STALL_MS.
     for (;;) {
@@ -198,6 +201,7 @@ export async function runPhase(spec: PhaseSpec, progress: Progress): Promise<Pha
       await sleep(20)
     }
     if (watching !== undefined) await watching
+    if (watchFailure !== null) throw watchFailure
 
     // Subscribers: all done, or told to stop after stalling, or killed when they do not answer.
     const problems: string[] = []
