@@ -98,15 +98,18 @@ async function phase(url: string, w: Workload, key: string, kind: 'throughput' |
     if (kind === 'latency') {
       const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 })
       for (const r of subResults) if (r.hist !== null) h.add(hdr.decodeFromCompressedBase64(r.hist))
-      latency = {
-        offered_per_s: w.latencyRate,
-        samples: h.totalCount,
-        p50_us: h.getValueAtPercentile(50),
-        p99_us: h.getValueAtPercentile(99),
-        p999_us: h.getValueAtPercentile(99.9),
-        max_us: h.maxValue,
+      if (h.totalCount === 0) {
+        problems.push('no latency samples recorded')
+      } else {
+        latency = {
+          offered_per_s: w.latencyRate,
+          samples: h.totalCount,
+          p50_us: h.getValueAtPercentile(50),
+          p99_us: h.getValueAtPercentile(99),
+          p999_us: h.getValueAtPercentile(99.9),
+          max_us: h.maxValue,
+        }
       }
-      if (h.totalCount === 0) problems.push('latency run: no samples recorded')
     }
     return { throughput, latency, problems }
   } finally {

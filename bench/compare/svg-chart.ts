@@ -86,7 +86,7 @@ const isOrdo = (label: string): boolean => label.toLowerCase().startsWith('ordo'
 
 export function renderChart(rows: readonly ChartRow[], o: ChartOptions): string {
   const out: string[] = []
-  let y = 56
+  let y = 66
   // Throughput panel.
   const tp = rows.filter((r) => r.throughput !== null)
   const tpScale = logScale(tp.map((r) => r.throughput!))
