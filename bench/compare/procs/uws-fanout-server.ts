@@ -18,25 +18,31 @@ const frame = new Uint8Array(a.perFrame * a.messageBytes)
 for (let i = 0; i < frame.length; i++) frame[i] = i & 255
 new DataView(frame.buffer).setUint32(0, a.perFrame, true)
 /** Keep at most this much queued per socket: enough to keep the kernel busy, little enough to stay in cache. */
-const HIGH_WATER = 1 << 20
+const HIGH_WATER = 1 << 17
 
 const sockets = new Set<uWS.WebSocket<unknown>>()
 let running = false
 
-function pump(ws: uWS.WebSocket<unknown>): void {
+/** Sends to `ws` until its queue holds HIGH_WATER bytes; returns the frames sent. */
+function pump(ws: uWS.WebSocket<unknown>): number {
+  let n = 0
   while (running && ws.getBufferedAmount() < HIGH_WATER) {
-    // 0 = queued with back-pressure, 2 = dropped (over maxBackpressure): stop until 'drain' either way.
-    const rc = ws.send(frame, true, false)
-    if (rc !== 1) break
+    // 1 = sent, 0 = queued with back-pressure, 2 = dropped (over maxBackpressure): stop at either of the last two.
+    if (ws.send(frame, true, false) !== 1) break
+    n++
   }
+  return n
 }
 
-// 'drain' alone did not keep the sockets fed here (it stopped firing after the first back-pressure in a test with
-// uWS.js 20.30 under Node 20), so the sender also tops every socket up once per event-loop turn.
+// 'drain' alone did not keep the sockets fed here (with uWS.js 20.30 under Node 20 it stopped firing after the
+// first back-pressure), so the sender tops every socket up once per event-loop turn; when none took anything it
+// waits a millisecond rather than spin a core the clients need.
 function loop(): void {
   if (!running) return
-  for (const ws of sockets) pump(ws)
-  setImmediate(loop)
+  let sent = 0
+  for (const ws of sockets) sent += pump(ws)
+  if (sent > 0) setImmediate(loop)
+  else setTimeout(loop, 1)
 }
 
 const app = uWS.App().ws('/*', {
@@ -50,7 +56,9 @@ const app = uWS.App().ws('/*', {
   close: (ws) => {
     sockets.delete(ws)
   },
-  drain: (ws) => pump(ws),
+  drain: (ws) => {
+    pump(ws)
+  },
 })
 // uWS.js 20.30 takes (host, port, cb) as gateway/server.ts notes; the typings list (port, cb) only.
 const listen = app.listen.bind(app) as unknown as (host: string, port: number, cb: (s: uWS.us_listen_socket | false) => void) => void
