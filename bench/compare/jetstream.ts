@@ -69,7 +69,8 @@ function addUsage(a: ServerUsage, b: ServerUsage): ServerUsage {
 
 async function run(w: Workload, progress: Progress): Promise<SystemResult[]> {
   checkWorkload(w)
-  const server = await startNats() // PeerError with install advice when nats-server is missing
+  // PeerError with install advice when nats-server is missing. Data on the same disk as every other system (--dir).
+  const server = await startNats({ parentDir: w.dir })
   let nc: NatsConnection | undefined
   try {
     nc = await connect({ servers: `127.0.0.1:${server.port}` })

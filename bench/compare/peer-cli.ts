@@ -1,11 +1,11 @@
 // A development command that runs one peer runner alone (the real comparison is bench/compare/run-compare.ts):
 //
 //   node dist/bench/compare/jetstream.js [--quick] [--messages N] [--publishers P] [--subscribers S] [--groups G]
-//                                        [--payload BYTES] [--rate MSG_PER_S] [--seconds S] [--json]
+//                                        [--payload BYTES] [--rate MSG_PER_S] [--seconds S] [--dir PARENT] [--json]
 //   node dist/bench/compare/redis.js     (same flags)
 //
 // Defaults: 1 publisher → 1 subscriber, 100 B, 1 group, 200 000 messages, latency 5 s at 5 000 msg/s; --quick makes
-// it 50 000 messages and 2 s of latency. Progress goes to stderr, one summary line per row to stdout (--json: the
+// it 50 000 messages and 2 s of latency; --dir is where the server keeps its data (default the OS temp dir). Progress goes to stderr, one summary line per row to stdout (--json: the
 // rows as one JSON line).
 
 import { parseArgs } from 'node:util'
@@ -48,6 +48,7 @@ export async function runPeerCli(runner: SystemRunner): Promise<void> {
       payload: { type: 'string' },
       rate: { type: 'string' },
       seconds: { type: 'string' },
+      dir: { type: 'string' },
     },
   })
   const w: Workload = {
@@ -59,6 +60,7 @@ export async function runPeerCli(runner: SystemRunner): Promise<void> {
     latencyRate: positiveInt('rate', values.rate, 5000),
     latencySeconds: positiveInt('seconds', values.seconds, values.quick ? 2 : 5),
     quick: values.quick,
+    ...(values.dir !== undefined ? { dir: values.dir } : {}),
   }
   const rows = await runner.run(w, (line) => process.stderr.write(line + '\n'))
   if (values.json) console.log(JSON.stringify(rows))

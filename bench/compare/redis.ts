@@ -32,7 +32,8 @@ const subScript = new URL('./procs/redis-sub.js', import.meta.url)
 
 async function run(w: Workload, progress: Progress): Promise<SystemResult[]> {
   checkWorkload(w)
-  const server = await startRedis() // PeerError with install advice when redis-server is missing
+  // PeerError with install advice when redis-server is missing. Data on the same disk as every other system (--dir).
+  const server = await startRedis({ parentDir: w.dir })
   let admin: Redis | undefined
   try {
     admin = new Redis({
