@@ -10,10 +10,10 @@
 // warm-up). Server CPU and peak RSS cover both runs.
 
 import { tmpdir } from 'node:os'
-import { performance } from 'node:perf_hooks'
 import * as hdr from 'hdr-histogram-js'
 import { BenchServer } from '../gateway-server-proc.js'
 import { Child } from './procs/child.js'
+import { sharedClockMs } from './procs/ordo-payload.js'
 import type { OrdoPubArgs, OrdoPubResult } from './procs/ordo-pub.js'
 import type { OrdoSubArgs, OrdoSubResult } from './procs/ordo-sub.js'
 import { UsageMeter } from './proc-usage.js'
@@ -31,7 +31,7 @@ interface PhaseResult {
   problems: string[]
 }
 
-const nowMs = (): number => performance.timeOrigin + performance.now()
+const nowMs = sharedClockMs
 
 function split(total: number, parts: number, i: number): number {
   return Math.floor(total / parts) + (i < total % parts ? 1 : 0)

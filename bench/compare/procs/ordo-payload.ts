@@ -9,8 +9,10 @@
 //        payload copy proves the bytes were not mixed up between messages)
 //   pub  the publisher's index in the run (0..P-1), so a subscriber keeps one expected seq per publisher in an
 //        array instead of keying a map by server-assigned ids
-//   due  intended send time, epoch ms (performance.timeOrigin + performance.now()), latency runs only; the
+//   due  intended send time, ms on the machine-wide monotonic clock (sharedClockMs), latency runs only; the
 //        subscriber's latency is receive time minus this (coordinated omission corrected)
+
+import { nowUs } from '../peer-payload.js'
 
 export const SEQ_POS = 0
 export const PUB_POS = 8
@@ -23,4 +25,11 @@ export function payloadTemplate(payloadBytes: number): Uint8Array {
   const p = new Uint8Array(payloadBytes)
   for (let k = DUE_POS + 8; k < payloadBytes; k++) p[k] = k & 255
   return p
+}
+
+/** Milliseconds on the machine's monotonic clock, the same in every process: the peers' nowUs (peer-payload.ts
+ *  explains why `performance.timeOrigin` is not good enough across processes), so ordo and the peers time their
+ *  latency the same way. */
+export function sharedClockMs(): number {
+  return nowUs() / 1000
 }

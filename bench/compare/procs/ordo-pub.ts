@@ -8,10 +8,10 @@
 //
 //   node ordo-pub.js '{"url":..,"index":0,"groups":["g0"],"payloadBytes":100,"mode":"throughput",...}'
 
-import { performance } from 'node:perf_hooks'
 import { RawConn } from '../../gateway-raw-conn.js'
 import { emit, onCommand } from './child.js'
 import { OrdoPump } from './ordo-pump.js'
+import { sharedClockMs } from './ordo-payload.js'
 
 export interface OrdoPubArgs {
   url: string
@@ -31,20 +31,22 @@ export interface OrdoPubArgs {
 export interface OrdoPubResult {
   sent: number
   acked: number
-  /** Epoch ms: "go" received, last message handed to the socket, last ack counted. */
+  /** Shared-clock ms (sharedClockMs): "go" received, last message handed to the socket, last ack counted. */
   t_start: number
   t_sent: number
   t_acked: number
 }
 
 const a = JSON.parse(process.argv[2]!) as OrdoPubArgs
-const nowMs = (): number => performance.timeOrigin + performance.now()
+const nowMs = sharedClockMs
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 const conn = await RawConn.open(a.url)
 const publisher = await conn.hello()
 const ids = await conn.resolve(a.groups)
 const MAX_LATENCY_FRAME = 64
+/** No acknowledgement for this long: stop waiting. */
+const STALL_MS = 15_000
 const pump = new OrdoPump(conn, publisher, a.index, ids, a.mode === 'latency' ? MAX_LATENCY_FRAME : a.perFrame, a.payloadBytes)
 
 async function throughput(): Promise<OrdoPubResult> {
@@ -58,11 +60,17 @@ async function throughput(): Promise<OrdoPubResult> {
   }
   pump.afterAck = fill
   fill()
-  // Acks drive sending; the timer only covers a full socket buffer with nothing in flight to ack.
-  const deadline = Date.now() + 600_000
-  while (pump.acked < a.messages && !conn.closed && Date.now() < deadline) {
+  // Acks drive sending; the timer only covers a full socket buffer with nothing in flight to ack. A server that
+  // acknowledges nothing for STALL_MS ends the run (the runner reports the unacknowledged messages).
+  let lastAcked = -1
+  let lastProgress = Date.now()
+  while (pump.acked < a.messages && !conn.closed && Date.now() - lastProgress < STALL_MS) {
     await sleep(1)
     fill()
+    if (pump.acked !== lastAcked) {
+      lastAcked = pump.acked
+      lastProgress = Date.now()
+    }
   }
   pump.afterAck = null
   return { sent: pump.sent, acked: pump.acked, t_start, t_sent, t_acked: nowMs() }

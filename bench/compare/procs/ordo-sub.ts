@@ -6,16 +6,15 @@
 // Latency runs record receive time minus each message's intended send time (µs) into an HdrHistogram, from the
 // end of the warm-up on.
 //
-// Commands: "go <epoch ms>" (publishing starts; latency counts from then + warmupMs), "expect <n>" (the
+// Commands: "go <shared-clock ms>" (publishing starts; latency counts from then + warmupMs), "expect <n>" (the
 // publishers acknowledged n messages in total: finish when n arrived, or report what is missing after
 // waitMs). Prints {"progress"} each second and {"result"} once.
 
-import { performance } from 'node:perf_hooks'
 import * as hdr from 'hdr-histogram-js'
 import { MessageCursor } from '../../../codec/index.js'
 import { RawConn } from '../../gateway-raw-conn.js'
 import { emit, onCommand } from './child.js'
-import { PUB_POS, SEQ_POS, DUE_POS } from './ordo-payload.js'
+import { PUB_POS, SEQ_POS, DUE_POS, sharedClockMs } from './ordo-payload.js'
 
 export interface OrdoSubArgs {
   url: string
@@ -31,7 +30,7 @@ export interface OrdoSubArgs {
 
 export interface OrdoSubResult {
   delivered: number
-  /** Epoch ms of the first and last Deliver frame. */
+  /** Shared-clock ms of the first and last Deliver frame. */
   t_first: number
   t_last: number
   problems: string[]
@@ -41,7 +40,7 @@ export interface OrdoSubResult {
 }
 
 const a = JSON.parse(process.argv[2]!) as OrdoSubArgs
-const nowMs = (): number => performance.timeOrigin + performance.now()
+const nowMs = sharedClockMs
 const TWO_POW_32 = 4294967296
 const MAX_PROBLEMS = 10
 
