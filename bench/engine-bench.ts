@@ -36,7 +36,6 @@
 //
 // Progress goes to stderr; results to stdout; --json adds one JSON object as the last line.
 
-import { Worker } from 'node:worker_threads'
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -52,6 +51,7 @@ import { machineBanner, warnIfFewCores } from './lib/machine.js'
 import { AllocProbe, type AllocResult } from './engine-alloc-probe.js'
 import { CONTROL_BYTES, CTL_MEASURE, CTL_START, CTL_STOP } from './engine-bench-control.js'
 import type { PublisherData, PublisherResult } from './engine-publisher.worker.js'
+import { startPublisherThread } from './engine-publisher-start.js'
 
 const { values } = parseArgs({
   options: {
@@ -102,22 +102,6 @@ interface ScenarioResult {
   mainGcObserved: { count: number; totalMs: number; maxMs: number }
   /** Mean fraction of the sequenced ring in use, sampled once a second. */
   seqRingFull: number
-}
-
-function startWorker(data: PublisherData): { ready: Promise<void>; result: Promise<PublisherResult> } {
-  const worker = new Worker(new URL('./engine-publisher.worker.js', import.meta.url), { workerData: data })
-  let onReady = (): void => {}
-  const ready = new Promise<void>((r) => (onReady = r))
-  const result = new Promise<PublisherResult>((resolve, reject) => {
-    let value: PublisherResult | undefined
-    worker.on('message', (m: { kind: string; value?: PublisherResult }) => {
-      if (m.kind === 'ready') onReady()
-      else if (m.kind === 'result') value = m.value
-    })
-    worker.on('error', reject)
-    worker.on('exit', (code) => (code === 0 && value !== undefined ? resolve(value) : reject(new Error(`publisher exited: code=${code}`))))
-  })
-  return { ready, result }
 }
 
 /** The subscriber's state: module-level numbers so the handler allocates nothing per message. */
@@ -171,7 +155,7 @@ async function runScenario(o: ScenarioOptions, seconds: number): Promise<Scenari
     const control = new SharedArrayBuffer(CONTROL_BYTES)
     const ctl = new Int32Array(control)
     const pubs = Array.from({ length: o.publishers }, () =>
-      startWorker({ port: engine.createPublisherPort(), control, mode: o.mode, groupSets, payloadBytes: PAYLOAD, batch: BATCH, window: WINDOW, rate: RATE }),
+      startPublisherThread({ port: engine.createPublisherPort(), control, mode: o.mode, groupSets, payloadBytes: PAYLOAD, batch: BATCH, window: WINDOW, rate: RATE }),
     )
     await Promise.all(pubs.map((p) => p.ready))
     Atomics.store(ctl, CTL_START, 1)
