@@ -178,8 +178,15 @@ function pkgVersion(name: string): string {
     return 'not installed'
   }
 }
+function ordoCommit(): string {
+  const head = spawnSync('git', ['-C', repoRoot, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8', timeout: 5000 })
+  if (head.status !== 0) return 'unknown (not a git checkout)'
+  const dirty = spawnSync('git', ['-C', repoRoot, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8', timeout: 5000 })
+  return `${head.stdout.trim()}${dirty.stdout.trim() === '' ? '' : ' + uncommitted changes'}`
+}
 const versions: Record<string, string> = {
   ordo: (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version,
+  'ordo commit': ordoCommit(),
   node: process.version,
   'nats-server': binVersion('nats-server', '-v'),
   'redis-server': binVersion('redis-server', '-v'),
