@@ -131,9 +131,12 @@ export class Journal {
   private readonly policy: IndexPolicy
   private readonly indexFile: IndexFileWriter
 
-  private _nextGsn: number
-  private _writtenGsn: number
-  private _syncedGsn: number
+  // Numbers from the start (set again by the constructor): a field declared without a value
+  // starts as undefined (ES2022 class fields), V8 then keeps it tagged, and every store of a
+  // gsn past 2^31 would allocate a heap number (three per append/write/sync).
+  private _nextGsn = 0
+  private _writtenGsn = 0
+  private _syncedGsn = 0
   private failure: JournalError | null = null
   private isClosed = false
 
