@@ -41,7 +41,7 @@ export const ordoEmbeddedRunner: SystemRunner = {
           check: { ok: r.problems.length === 0, problems: r.problems },
           notes: [
             `Engine.open in a child process; ${w.publishers} publisher thread(s) write straight into their ingress rings (RingPublisher, batches of 256); 1 subscriber on the main thread`,
-            `throughput: delivered msg/s over a window of ${r.window_messages} messages after a warm-up; published/acked over the whole flood (${r.offered} messages)`,
+            `throughput over a window of ${r.window_messages} delivered messages after a warm-up (${r.offered} offered in all): published = sequenced/s, acked = durable (written) watermark/s, delivered = subscriber/s`,
             `latency: 1 publisher thread paced at ${w.latencyRate} msg/s by intended send time; subscriber subscribes to every group`,
             'server CPU/RSS: the whole embedding process (engine threads, publisher threads and subscriber)',
             'subscriber checks every message: gsn dense, each publisher\'s pseqs consecutive, payload length; all offered messages delivered',
