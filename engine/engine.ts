@@ -147,22 +147,28 @@ export class Engine implements EnginePort {
     try {
       // The sequencer opens the journal (recovery), appends and writes; the sync stage
       // (journal-stage/journal.worker.ts) fdatasyncs and, in fsync mode, publishes durable.
-      const s = await startStage('sequencer', new URL('./sequencer/sequencer.worker.js', import.meta.url), {
-        arena, layout, wm: wmSab, ingressBell: ingressBell.buffer, dispatchBell: dispatchBell.buffer, syncBell: syncBell.buffer,
-        memoryMode: memory, durability: o.durability, dataDir: journalDir, stateDir: join(o.dataDir, 'state'),
-        snapshotEvery: o.snapshotEveryMessages, segmentBytes: o.segmentBytes, retention: o.retention,
-        batchMaxMessages: o.batchMaxMessages, batchMaxBytes: o.batchMaxBytes, maxGroups: o.maxGroups, dedupeWindow: o.dedupeWindow,
-      }, onFailure)
-      stages.push(s.handle)
-      nextGsn = Number(s.ready.nextGsn)
-      recovery = (s.ready.recovery as Record<string, unknown> | null) ?? null
+      // Both threads start at once (a worker takes tens of ms to load its modules); the sync
+      // stage waits for the sequencer's journal before it touches a watermark.
+      const starting = [
+        startStage('sequencer', new URL('./sequencer/sequencer.worker.js', import.meta.url), {
+          arena, layout, wm: wmSab, ingressBell: ingressBell.buffer, dispatchBell: dispatchBell.buffer, syncBell: syncBell.buffer,
+          memoryMode: memory, durability: o.durability, dataDir: journalDir, stateDir: join(o.dataDir, 'state'),
+          snapshotEvery: o.snapshotEveryMessages, segmentBytes: o.segmentBytes, retention: o.retention,
+          batchMaxMessages: o.batchMaxMessages, batchMaxBytes: o.batchMaxBytes, maxGroups: o.maxGroups, dedupeWindow: o.dedupeWindow,
+        }, onFailure),
+      ]
       if (!memory) {
-        const j = await startStage('journal-sync', new URL('./journal-stage/journal.worker.js', import.meta.url), {
+        starting.push(startStage('journal-sync', new URL('./journal-stage/journal.worker.js', import.meta.url), {
           wm: wmSab, dispatchBell: dispatchBell.buffer, syncBell: syncBell.buffer, dir: journalDir,
           durability: o.durability, asyncFsyncIntervalMs: o.asyncFsyncIntervalMs,
-        }, onFailure)
-        stages.push(j.handle)
+        }, onFailure))
       }
+      const started = await Promise.allSettled(starting)
+      for (const r of started) if (r.status === 'fulfilled') stages.push(r.value.handle)
+      for (const r of started) if (r.status === 'rejected') throw r.reason
+      const s = (started[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof startStage>>>).value
+      nextGsn = Number(s.ready.nextGsn)
+      recovery = (s.ready.recovery as Record<string, unknown> | null) ?? null
       const consumer = SpmcRing.attachIn(arena, layout.sequencedOffset, dispatcherConsumer(memory))
       const lookahead = SpmcRing.attachIn(arena, layout.sequencedOffset, dispatcherConsumer(memory))
       const ring0 = rings[0]!

@@ -55,6 +55,20 @@ const fsyncMode = d.durability === 'fsync'
 
 let fd = -1
 let fdSegment = 0
+
+// The sequencer opens the journal (recovery may take a while) and then publishes WRIT,
+// DUR and SEGMENT; until then this thread only waits (it was started alongside).
+parentPort!.postMessage({ type: 'ready' })
+const startWait = new Int32Array(new SharedArrayBuffer(4)) // a sleep: Atomics.wait needs shared memory
+for (;;) {
+  const js = Atomics.load(wm, STATE + STATE_JOURNAL)
+  if (js === StageState.running) break
+  if (js === StageState.failed || sequencerDone()) {
+    parentPort!.postMessage({ type: 'stopped', syncedGsn: 0 })
+    process.exit(0)
+  }
+  Atomics.wait(startWait, 0, 0, 1)
+}
 let synced = readU64(wm, WRIT) // everything recovery found is on disk or in the page cache it read
 
 function recordFsync(us: number): void {
@@ -86,8 +100,6 @@ function sequencerDone(): boolean {
   const s = Atomics.load(wm, STATE + STATE_SEQUENCER)
   return s === StageState.stopped || s === StageState.failed
 }
-
-parentPort!.postMessage({ type: 'ready' })
 
 const SPINS = 200
 let failed = false
