@@ -154,7 +154,7 @@ export class Engine implements EnginePort {
           arena, layout, wm: wmSab, ingressBell: ingressBell.buffer, dispatchBell: dispatchBell.buffer, syncBell: syncBell.buffer,
           memoryMode: memory, durability: o.durability, dataDir: journalDir, stateDir: join(o.dataDir, 'state'),
           snapshotEvery: o.snapshotEveryMessages, segmentBytes: o.segmentBytes, retention: o.retention,
-          batchMaxMessages: o.batchMaxMessages, batchMaxBytes: o.batchMaxBytes, maxGroups: o.maxGroups, dedupeWindow: o.dedupeWindow,
+          batchMaxMessages: o.batchMaxMessages, batchMaxBytes: o.batchMaxBytes, maxGroups: o.maxGroups, dedupeWindow: o.dedupeWindow, idleSpins: o.idleSpins,
         }, onFailure),
       ]
       if (!memory) {

@@ -2,6 +2,7 @@
 // wrong and what is allowed).
 
 import { resolve } from 'node:path'
+import { availableParallelism } from 'node:os'
 import type { Durability, EngineOptions } from './types.js'
 import { EngineOptionError } from './errors.js'
 
@@ -21,6 +22,12 @@ export interface ResolvedOptions {
   sequencedRingBytes: number
   ingressSlots: number
   snapshotEveryMessages: number
+  idleSpins: number
+}
+
+/** Spin budget by core count (see EngineOptions.idleSpins; measured in bench/RESULTS.md "Engine"). */
+export function defaultIdleSpins(cores = availableParallelism()): number {
+  return cores < 4 ? 20 : 2000
 }
 
 export const DEFAULTS = {
@@ -87,5 +94,6 @@ export function normalizeOptions(o: EngineOptions & { ingressSlots?: number }): 
     sequencedRingBytes,
     snapshotEveryMessages: int('snapshotEveryMessages', o.snapshotEveryMessages ?? DEFAULTS.snapshotEveryMessages, 1, Number.MAX_SAFE_INTEGER),
     ingressSlots: int('ingressSlots', o.ingressSlots ?? DEFAULTS.ingressSlots, 1, 64),
+    idleSpins: int('idleSpins', o.idleSpins ?? defaultIdleSpins(), 0, 100_000_000),
   }
 }

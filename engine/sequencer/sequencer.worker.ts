@@ -44,6 +44,8 @@ export interface SequencerWorkerData {
   batchMaxBytes: number
   maxGroups: number
   dedupeWindow: number
+  /** Empty passes before parking (EngineOptions.idleSpins). */
+  idleSpins: number
 }
 
 const d = workerData as SequencerWorkerData
@@ -178,7 +180,7 @@ function anyInput(): boolean {
   return false
 }
 
-const SPINS = 2000
+const SPINS = d.idleSpins
 const probe = new HeapProbe(wm, slotIndex(SLOT_HEAP) + HEAP_SEQUENCER)
 let idle = 0
 let passes = 0

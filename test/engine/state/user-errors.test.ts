@@ -10,6 +10,7 @@ test('bad options are refused before anything starts', async () => {
   await assert.rejects(Engine.open({ durability: 'memory', ingressRingBytes: 100_000 }), (e: unknown) => e instanceof EngineOptionError && /ingressRingBytes: value=100000, expected a power of two/.test(e.message))
   await assert.rejects(Engine.open({ durability: 'memory', maxPayload: 8 * 1024 * 1024 }), (e: unknown) => e instanceof EngineOptionError && /maxPayload does not fit the rings/.test(e.message))
   await assert.rejects(Engine.open({ durability: 'memory', maxGroups: 17 }), (e: unknown) => e instanceof EngineOptionError && /maxGroups: value=17, expected an integer in 1..16/.test(e.message))
+  await assert.rejects(Engine.open({ durability: 'memory', idleSpins: -1 }), (e: unknown) => e instanceof EngineOptionError && /idleSpins: value=-1, expected an integer in 0\.\.100000000/.test(e.message))
 })
 
 test('bad publishes are refused with a code; the engine goes on', async () => {
