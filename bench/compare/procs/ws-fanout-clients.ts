@@ -1,6 +1,6 @@
 // The fan-out limit's clients: `clients` connections with the `ws` library (as ordo's subscribers use) in one
-// process, each counting the messages of every frame it receives (the frame's first u32). On "go" it waits
-// `warmupMs`, counts over `seconds`, and prints {"result":{"messages":..,"seconds":..,"per_client_min":..}}.
+// process, each counting the messages of every frame it receives. On "go" it waits `warmupMs`, counts over
+// `seconds`, and prints {"result":{"messages":..,"seconds":..,"per_client_min":..,"bad_frames":..}}.
 
 import { performance } from 'node:perf_hooks'
 import WebSocket from 'ws'
@@ -9,11 +9,15 @@ import { emit, onCommand } from './child.js'
 interface Args {
   url: string
   clients: number
+  perFrame: number
+  messageBytes: number
   warmupMs: number
   seconds: number
 }
 const a = JSON.parse(process.argv[2]!) as Args
 const counts = new Float64Array(a.clients)
+let badFrames = 0
+const frameBytes = a.perFrame * a.messageBytes
 
 const conns = await Promise.all(
   Array.from(
@@ -23,7 +27,10 @@ const conns = await Promise.all(
         const ws = new WebSocket(a.url, { perMessageDeflate: false, maxPayload: 1 << 30 })
         ws.binaryType = 'nodebuffer'
         ws.on('message', (data: Buffer) => {
-          counts[i]! += data.readUInt32LE(0)
+          // Count by length (every frame is perFrame messages of messageBytes); a frame whose length or header
+          // differs from what the server sends is counted apart and reported, not trusted.
+          if (data.length === frameBytes && data.readUInt32LE(0) === a.perFrame) counts[i]! += a.perFrame
+          else badFrames++
         })
         ws.once('open', () => resolve(ws))
         ws.once('error', reject)
@@ -45,7 +52,7 @@ onCommand((line) => {
       let min = Infinity
       for (let i = 0; i < a.clients; i++) min = Math.min(min, counts[i]! - each0[i]!)
       for (const c of conns) c.terminate()
-      emit({ result: { messages, seconds, per_client_min: min } })
+      emit({ result: { messages, seconds, per_client_min: min, bad_frames: badFrames } })
     }, a.seconds * 1000)
   }, a.warmupMs)
 })
