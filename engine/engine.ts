@@ -420,16 +420,19 @@ export class Engine implements EnginePort {
   }
 
   /**
-   * Allocation probes of the worker stages (heap-probe.ts): bytes the sequencer and
-   * journal threads allocated (rises of used heap between samples) and collections seen.
-   * Compare two readings over a steady run with messagesSequenced for bytes per message.
+   * Allocation probes of the worker stages (heap-probe.ts): bytes the sequencer thread
+   * (sequencing + journal append/write) and the journal sync thread allocated, counting
+   * what collections reclaimed, plus the collections and their pause time. Compare two
+   * readings over a steady run with messagesSequenced for bytes per message.
    */
-  stageHeap(): { sequencer: { allocatedBytes: number; collections: number }; journal: { allocatedBytes: number; collections: number } } {
+  stageHeap(): { sequencer: StageHeap; journal: StageHeap } {
     const base = slotIndex(SLOT_HEAP)
-    return {
-      sequencer: { allocatedBytes: readU64(this.wm, base + HEAP_SEQUENCER), collections: Atomics.load(this.wm, base + HEAP_SEQUENCER + 4) },
-      journal: { allocatedBytes: readU64(this.wm, base + HEAP_JOURNAL), collections: Atomics.load(this.wm, base + HEAP_JOURNAL + 4) },
-    }
+    const one = (at: number): StageHeap => ({
+      allocatedBytes: readU64(this.wm, at),
+      collections: Atomics.load(this.wm, at + 4),
+      gcPauseMs: Atomics.load(this.wm, at + 5) / 1000,
+    })
+    return { sequencer: one(base + HEAP_SEQUENCER), journal: one(base + HEAP_JOURNAL) }
   }
 
   /** Gsn up to which the dispatcher has handed messages out (everything below is durable). */
@@ -530,6 +533,13 @@ export class Engine implements EnginePort {
     this.own.failAll(err)
     for (const p of this.explicit.values()) p.failAll(err)
   }
+}
+
+/** One worker stage's allocation probe (Engine.stageHeap). */
+export interface StageHeap {
+  allocatedBytes: number
+  collections: number
+  gcPauseMs: number
 }
 
 /** What a publisher thread needs (structured-clonable: post it to a Worker). */

@@ -58,7 +58,7 @@ export interface DispatcherOptions {
 }
 
 export class Dispatcher implements SubOwner {
-  nextGsn: number
+  nextGsn = 0 // a number from the start: a field first set to undefined stays tagged and boxes every store past 2^31
   messages = 0
   stopped = false
   private readonly consumer: RingConsumer
@@ -79,7 +79,7 @@ export class Dispatcher implements SubOwner {
   private readonly look: RingConsumer
   private readonly SEQ = slotIndex(SLOT_SEQUENCED)
   /** Next gsn the look-ahead cursor will see. */
-  lookNextGsn: number
+  lookNextGsn = 0
   private readonly promote = new Set<Sub>()
   private readonly subs = new Set<Sub>()
   private scheduled = false

@@ -3,7 +3,8 @@
 // interest per pass; every live subscription of the interest gets the same frame with
 // its own id patched in (REFERENCE.md: fan-out is frame-bound, so one frame, many sends).
 
-import { FrameWriter, patchDeliverDurableGsn, patchDeliverSubscription } from '../../codec/frame-writer.js'
+import { FrameWriter } from '../../codec/frame-writer.js'
+import { DELIVER_DURABLE_GSN_POS, DELIVER_SUBSCRIPTION_POS } from '../../codec/frame-layout.js'
 import type { Sub } from './sub.js'
 
 const MAX_MESSAGES_PER_FRAME = 1024
@@ -16,6 +17,9 @@ export class Interest {
   firstGsn = 0
   lastGsn = 0
   private buf = new Uint8Array(INITIAL_BYTES)
+  // The interest's own view for the two patches: with many interests the shared view cache
+  // (codec/byte-view.ts, four entries) would miss and build a DataView per interest per pass.
+  private view = new DataView(this.buf.buffer)
   private readonly writer = new FrameWriter(this.buf)
   private open = false
 
@@ -46,7 +50,9 @@ export class Interest {
     this.lastGsn = 0
     if (first === 0) return
     const buf = this.buf
-    patchDeliverDurableGsn(buf, 0, durableGsn)
+    const view = this.view
+    view.setUint32(DELIVER_DURABLE_GSN_POS, durableGsn >>> 0, true)
+    view.setUint32(DELIVER_DURABLE_GSN_POS + 4, Math.floor(durableGsn / 4294967296), true)
     const subs = this.subs
     for (let k = 0; k < subs.length; k++) {
       const s = subs[k]!
@@ -55,7 +61,7 @@ export class Interest {
         s.deliverTail(buf, len, s.nextGsn, durableGsn) // just switched to live mid-frame (rare)
         continue
       }
-      patchDeliverSubscription(buf, 0, s.id)
+      view.setUint32(DELIVER_SUBSCRIPTION_POS, s.id >>> 0, true)
       s.deliverFrame(buf, 0, len, last)
     }
   }
@@ -63,6 +69,7 @@ export class Interest {
   private begin(durableGsn: number, len: number): void {
     if (this.buf.length < len * 2 + 8192) {
       this.buf = new Uint8Array(Math.max(this.buf.length * 2, len * 2 + 8192))
+      this.view = new DataView(this.buf.buffer)
       this.writer.setTarget(this.buf)
     }
     this.writer.beginDeliver(0, 0, durableGsn, MAX_MESSAGES_PER_FRAME)

@@ -102,13 +102,16 @@ function sequencerDone(): boolean {
 }
 
 const SPINS = 200
-let failed = false
-try {
+
+// The loop lives in a function, not at module level: module-level `let`s holding doubles
+// (clock readings) are heap numbers, so each store would allocate.
+function syncLoop(): void {
   const probe = new HeapProbe(wm, slotIndex(SLOT_HEAP) + HEAP_JOURNAL)
   let lastSync = performance.now()
   let idle = 0
+  let passes = 0
   for (;;) {
-    probe.sample(performance.now())
+    if ((++passes & 63) === 0) probe.sample(performance.now())
     const written = readU64(wm, WRIT)
     if (fsyncMode) {
       if (written > synced) {
@@ -127,7 +130,7 @@ try {
     if (sequencerDone()) {
       const last = readU64(wm, WRIT)
       if (last > synced) syncUpTo(last) // the Journal synced on close; this only confirms it
-      break
+      return
     }
     if (++idle < SPINS) continue
     const s = syncBell.prepare()
@@ -135,10 +138,16 @@ try {
       syncBell.cancel()
       continue
     }
+    probe.sample(performance.now())
     // async: wake for the next interval; fsync: the sequencer rings after each write.
     syncBell.await(s, fsyncMode ? 50 : Math.max(1, d.asyncFsyncIntervalMs))
     idle = 0
   }
+}
+
+let failed = false
+try {
+  syncLoop()
 } catch (err) {
   failed = true
   const e = err as { code?: string; message: string }
