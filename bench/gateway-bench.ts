@@ -107,7 +107,7 @@ export async function main(argv: string[]): Promise<number> {
       out.ws_async_p99_us = res.p99_us as number
       out.ws_async_p999_us = res.p999_us as number
       out.ws_async_max_us = res.max_us as number
-      rows.push(`latency @ 50 k msg/s, async           p50 ${res.p50_us} us, p99 ${res.p99_us} us, p99.9 ${res.p999_us} us, max ${res.max_us} us   (target p50 < 200 us, p99 < 2000 us; ${res.measured} samples)`)
+      rows.push(`latency @ 50 k msg/s, async           p50 ${res.p50_us} us, p99 ${res.p99_us} us, p99.9 ${res.p999_us} us, max ${res.max_us} us   (target p50 < 200 us, p99 < 2000 us; ${res.measured} samples); split at the sequencer's stamp: publish->sequenced p50 ${String(res.to_sequenced_p50_us)} us p99 ${String(res.to_sequenced_p99_us)} us, sequenced->delivered p50 ${String(res.from_sequenced_p50_us)} us p99 ${String(res.from_sequenced_p99_us)} us)`)
     } finally {
       await server.stop()
     }

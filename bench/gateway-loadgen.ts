@@ -115,6 +115,10 @@ async function latency(url: string, rate: number, seconds: number) {
   const [gid] = await sub.resolve([group])
   await sub.subscribe(1, [gid!], 0)
   const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 })
+  // The same latency split at the sequencer's time stamp (Message.time, µs since the epoch;
+  // the server's clock, so each half carries the clocks' offset, tens of µs at most here).
+  const toSeq = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 2 })
+  const fromSeq = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 2 })
   const cursor = new MessageCursor()
   let received = 0
   let warmupUntil = 0
@@ -127,6 +131,8 @@ async function latency(url: string, rate: number, seconds: number) {
       const due = view.getFloat64(cursor.payloadOffset, true)
       if (due < warmupUntil) continue
       h.recordValue(Math.max(1, Math.round((now - due) * 1000)))
+      toSeq.recordValue(Math.max(1, Math.round(cursor.time - due * 1000)))
+      fromSeq.recordValue(Math.max(1, Math.round(now * 1000 - cursor.time)))
     }
   }
   const worker = new Worker(new URL('./gateway-latency-publisher.worker.js', import.meta.url), { workerData: { url, group, rate, seconds: seconds + 1 } })
@@ -153,6 +159,10 @@ async function latency(url: string, rate: number, seconds: number) {
     p99_us: h.getValueAtPercentile(99),
     p999_us: h.getValueAtPercentile(99.9),
     max_us: h.maxValue,
+    to_sequenced_p50_us: toSeq.getValueAtPercentile(50),
+    to_sequenced_p99_us: toSeq.getValueAtPercentile(99),
+    from_sequenced_p50_us: fromSeq.getValueAtPercentile(50),
+    from_sequenced_p99_us: fromSeq.getValueAtPercentile(99),
   }
 }
 
