@@ -9,6 +9,7 @@
 #       installs missing Debian packages, starts the servers, waits until they answer, prints pids/ports,
 #       records them in DIR/peers.env (DIR defaults to a fresh mktemp directory).
 #       --json prints one line: {"dir":..,"nats":{"pid":..,"port":..},"redis":{"pid":..,"port":..}}
+#   tools/peers.sh install             installs nats-server and redis-server (Debian packages) when missing
 #   tools/peers.sh stop --dir DIR      stops the servers recorded in DIR/peers.env, by pid, then removes DIR
 #   tools/peers.sh stop PID...         stops the given pids (TERM, then KILL after 5 s)
 set -euo pipefail
@@ -117,7 +118,8 @@ cmd_stop() {
 }
 
 case "${1:-}" in
+  install) install_missing; echo "peers: nats-server and redis-server are installed" >&2 ;;
   start) shift; cmd_start "$@" ;;
   stop) shift; cmd_stop "$@" ;;
-  *) die "usage: $0 start [--json] [--dir DIR] [--nats-port N] [--redis-port N] [--only nats|redis] | stop --dir DIR | stop PID..." ;;
+  *) die "usage: $0 install | start [--json] [--dir DIR] [--nats-port N] [--redis-port N] [--only nats|redis] | stop --dir DIR | stop PID..." ;;
 esac
