@@ -168,6 +168,7 @@ export function jsonSummary(rows: readonly SystemResult[], limits: LimitFigures 
     ordo_embedded_p99_us: p99('ordo-embedded'),
     ordo_p50_us: find(rows, 'ordo-ws-async')?.latency?.p50_us ?? null,
     uws_fanout_msgs_per_s: limits?.uws_fanout_msgs_per_s == null ? null : Math.round(limits.uws_fanout_msgs_per_s),
+    warnings: limits?.warnings ?? [],
     disk_write_mb_per_s: limits?.disk_write_mb_per_s == null ? null : Math.round(limits.disk_write_mb_per_s),
     disk_fsyncs_per_s: limits?.disk_fsyncs_per_s == null ? null : Math.round(limits.disk_fsyncs_per_s),
     targets_met: rs.filter((r) => r.met === true).length,

@@ -31,13 +31,15 @@ export interface LimitFigures {
   disk_write_mb_per_s: number | null
   disk_write_mib: number
   disk_fsyncs_per_s: number | null
-  /** Self-checks of the limit runs (bare ring verification, every fan-out client received). Empty when fine. */
+  /** Self-checks of the limit runs (bare ring verification, the fan-out measured something). Empty when fine. */
   problems: string[]
+  /** What the reader should know but that does not void a figure (frames that arrived other than sent). */
+  warnings: string[]
 }
 
 const FANOUT_PER_FRAME = 100
 
-async function uwsFanout(clients: number, messageBytes: number, seconds: number, warmupMs: number): Promise<{ perS: number; minClientPerS: number; problem: string | null }> {
+async function uwsFanout(clients: number, messageBytes: number, seconds: number, warmupMs: number): Promise<{ perS: number; minClientPerS: number; problem: string | null; warning: string | null }> {
   const server = Child.start('uWS fan-out server', './uws-fanout-server.js', { perFrame: FANOUT_PER_FRAME, messageBytes })
   let client: Child | null = null
   try {
@@ -46,15 +48,17 @@ async function uwsFanout(clients: number, messageBytes: number, seconds: number,
     await client.next('ready', 30_000)
     server.send('go')
     client.send('go')
-    const r = (await client.next('result', warmupMs + seconds * 1000 + 30_000)).result as { messages: number; seconds: number; per_client_min: number; bad_frames: number }
+    const r = (await client.next('result', warmupMs + seconds * 1000 + 30_000)).result as { messages: number; seconds: number; per_client_min: number; bad_frames: number; first_bad: string }
     server.send('stop')
     // A client starved in the window is part of what the limit is (uWS serves sockets in turn), not a failed
     // measurement; only nothing received at all means the run measured nothing.
-    const problem =
-      r.messages === 0 ? 'uWS fan-out: the clients received nothing'
-      : r.bad_frames > 0 ? `uWS fan-out: ${r.bad_frames} frame(s) arrived with another length or header than sent (not counted)`
-      : null
-    return { perS: r.messages / r.seconds, minClientPerS: r.per_client_min / r.seconds, problem }
+    const problem = r.messages === 0 ? 'uWS fan-out: the clients received nothing' : null
+    // A frame that arrives other than sent is not this run's fault to hide nor a delivery check of a system: it is
+    // reported beside the limit. Seen here about once in 10^5-10^6 frames: the frame's first 4 bytes replaced by a
+    // WebSocket header (82 7e 4e 20 = binary, 16-bit length 20000) and the payload shifted by 4 (uWS.js 20.30
+    // unofficial sending under back-pressure, `ws` 8.18 receiving).
+    const warning = r.bad_frames === 0 ? null : `uWS fan-out: ${r.bad_frames} frame(s) arrived other than sent and were not counted (first: ${r.first_bad})`
+    return { perS: r.messages / r.seconds, minClientPerS: r.per_client_min / r.seconds, problem, warning }
   } finally {
     await Promise.all([server.stop(), client?.stop()])
   }
@@ -113,6 +117,7 @@ export async function runLimits(w: Workload, progress: Progress): Promise<LimitF
     disk_write_mib: w.quick ? 256 : 1024,
     disk_fsyncs_per_s: null,
     problems,
+    warnings: [],
   }
 
   progress(`limits: bare SAB ring, ${w.publishers} producer thread(s) -> 1 consumer, ${recordBytes} B records, ${seconds} s`)
@@ -126,6 +131,7 @@ export async function runLimits(w: Workload, progress: Progress): Promise<LimitF
     out.uws_fanout_msgs_per_s = f.perS
     out.uws_fanout_min_client_msgs_per_s = f.minClientPerS
     if (f.problem !== null) problems.push(f.problem)
+    if (f.warning !== null) out.warnings.push(f.warning)
   } catch (e) {
     problems.push(`uWS fan-out: ${e instanceof Error ? e.message : String(e)}`)
   }

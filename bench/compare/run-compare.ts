@@ -249,6 +249,7 @@ if (limits !== null) {
       `disk ${f(limits.disk_write_mb_per_s, 'MB/s', (n) => n.toFixed(0))} (1 MiB writes + fsync), ${f(limits.disk_fsyncs_per_s, 'fsyncs/s', (n) => n.toFixed(0))} (4 KiB append + fsync)`,
   )
 }
+for (const w of limits?.warnings ?? []) console.log(`WARNING: ${w}`)
 const rs = ratios(rows, limits, workload)
 console.log('')
 console.log('targets (issue 5) and fractions of the limits, same run:')

@@ -17,6 +17,7 @@ interface Args {
 const a = JSON.parse(process.argv[2]!) as Args
 const counts = new Float64Array(a.clients)
 let badFrames = 0
+let firstBad = ''
 const frameBytes = a.perFrame * a.messageBytes
 
 const conns = await Promise.all(
@@ -30,7 +31,10 @@ const conns = await Promise.all(
           // Count by length (every frame is perFrame messages of messageBytes); a frame whose length or header
           // differs from what the server sends is counted apart and reported, not trusted.
           if (data.length === frameBytes && data.readUInt32LE(0) === a.perFrame) counts[i]! += a.perFrame
-          else badFrames++
+          else {
+            badFrames++
+            if (firstBad === '') firstBad = `length ${data.length}, first 16 bytes ${data.subarray(0, 16).toString('hex')}`
+          }
         })
         ws.once('open', () => resolve(ws))
         ws.once('error', reject)
@@ -52,7 +56,7 @@ onCommand((line) => {
       let min = Infinity
       for (let i = 0; i < a.clients; i++) min = Math.min(min, counts[i]! - each0[i]!)
       for (const c of conns) c.terminate()
-      emit({ result: { messages, seconds, per_client_min: min, bad_frames: badFrames } })
+      emit({ result: { messages, seconds, per_client_min: min, bad_frames: badFrames, first_bad: firstBad } })
     }, a.seconds * 1000)
   }, a.warmupMs)
 })
