@@ -14,13 +14,19 @@ const script = fileURLToPath(new URL('../../bench/compare/run-compare.js', impor
 
 function run(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    // Its own process group: on a timeout the group is killed, so the servers run-compare started (which do not
+    // watch their parent) go with it instead of outliving the test.
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     const timer = setTimeout(() => {
-      child.kill('SIGKILL')
+      try {
+        process.kill(-child.pid!, 'SIGKILL')
+      } catch {
+        child.kill('SIGKILL')
+      }
       reject(new Error(`run-compare did not finish in ${timeoutMs} ms; stderr:\n${stderr.slice(-3000)}`))
     }, timeoutMs)
     child.on('exit', (code) => {
