@@ -121,6 +121,11 @@ async function runMode(w: Workload, durability: 'async' | 'fsync', progress: Pro
   const key = `ordo-ws-${durability}`
   progress(`${key}: starting \`ordo start --durability ${durability}\``)
   const server = await BenchServer.start(durability, [], w.dir ?? tmpdir())
+  // The server does not watch its parent: if this process ends early (a signal, a crash), kill it by its pid.
+  const killServer = (): void => {
+    if (server.proc.exitCode === null) server.proc.kill('SIGKILL')
+  }
+  process.once('exit', killServer)
   try {
     const meter = new UsageMeter(server.proc.pid!)
     const tp = await phase(server.url, w, key, 'throughput', progress)
@@ -144,6 +149,7 @@ async function runMode(w: Workload, durability: 'async' | 'fsync', progress: Pro
       ],
     }
   } finally {
+    process.removeListener('exit', killServer)
     await server.stop()
   }
 }

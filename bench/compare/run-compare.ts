@@ -117,6 +117,15 @@ const workload: Workload = {
 }
 if (!(workload.latencySeconds > 0)) usage(`--latency-seconds must be a positive number: got ${v['latency-seconds']}`)
 
+// A signal ends the run through process.exit, so the 'exit' hooks that kill the servers by pid run (ordo-ws.ts,
+// peers.ts); helper processes exit by themselves when their stdin closes.
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    process.stderr.write(`run-compare: ${sig}: stopping\n`)
+    process.exit(130)
+  })
+}
+
 const t0 = Date.now()
 const progress = (line: string): void => {
   const s = Math.floor((Date.now() - t0) / 1000)
