@@ -9,6 +9,7 @@
 // its acks return), then a latency run (latencyRate split over the publishers, open loop, latencySeconds after a
 // warm-up). Server CPU and peak RSS cover both runs.
 
+import { rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as hdr from 'hdr-histogram-js'
 import { BenchServer } from '../gateway-server-proc.js'
@@ -124,6 +125,7 @@ async function runMode(w: Workload, durability: 'async' | 'fsync', progress: Pro
   // The server does not watch its parent: if this process ends early (a signal, a crash), kill it by its pid.
   const killServer = (): void => {
     if (server.proc.exitCode === null) server.proc.kill('SIGKILL')
+    rmSync(server.dataDir, { recursive: true, force: true })
   }
   process.once('exit', killServer)
   try {
