@@ -147,6 +147,14 @@ const PEERS: PeerSpec[] = [
 ]
 const missing: string[] = []
 const runners: { name: SystemName; runner: SystemRunner }[] = []
+// The peers are Debian packages: install the missing ones first (tools/peers.sh install runs apt-get, with sudo
+// when not root), unless --allow-missing says to run without them.
+const absent = PEERS.filter((p) => selected.has(p.name) && findBinary(p.binary) === undefined)
+if (absent.length > 0 && !v['allow-missing']) {
+  progress(`installing ${absent.map((p) => p.apt).join(' and ')} (tools/peers.sh install: apt-get)`)
+  const r = spawnSync('bash', [path.join(repoRoot, 'tools', 'peers.sh'), 'install'], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 600_000 })
+  if (r.status !== 0) process.stderr.write(`run-compare: tools/peers.sh install failed (exit ${String(r.status)}); see its message above\n`)
+}
 if (selected.has('ordo-ws')) runners.push({ name: 'ordo-ws', runner: ordoWsRunner })
 if (selected.has('ordo-embedded')) runners.push({ name: 'ordo-embedded', runner: ordoEmbeddedRunner })
 for (const p of PEERS) {
