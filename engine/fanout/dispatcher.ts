@@ -30,7 +30,8 @@ import {
   NE_VALUE, NOTICE_COUNT, NOTICE_ENTRY, NOTICE_HEADER, NoticeKind, RecordType,
 } from '../sequencer/sequenced-record-descriptor.js'
 import { SLOT_DURABLE, SLOT_SEQUENCED, readU64, slotIndex } from '../watermark-descriptor.js'
-import { blobGroup, blobGroupCount, blobPseq, blobPublisher, canonicalBlobLength } from '../../codec/blob.js'
+import { blobGroup, blobGroupCount, blobPseq, canonicalBlobLength } from '../../codec/blob.js'
+import { PUBLISHER_POS } from '../../codec/message-layout.js'
 import { Interest } from './interest.js'
 import { Sub, type SubOwner } from './sub.js'
 import { patchDeliverSubscription } from '../../codec/frame-writer.js'
@@ -68,7 +69,11 @@ export class Dispatcher implements SubOwner {
   private readonly DUR = slotIndex(SLOT_DURABLE)
   private readonly listeners = new Map<number, AckListener>()
   private readonly touched: AckListener[] = []
-  private lastPublisher = -1
+  // The last publisher seen, as its two u32 words read as int32 (small integers): a
+  // publisher id is above 2^31, so holding or returning it as a number would box a heap
+  // number per message whenever the JIT leaves a helper out of line.
+  private lastPubLo = -1
+  private lastPubHi = -1
   private lastListener: AckListener | undefined = undefined
   private readonly interests = new Map<string, Interest>()
   private byGroup: Interest[][] = []
@@ -100,12 +105,12 @@ export class Dispatcher implements SubOwner {
 
   registerPublisher(publisher: number, listener: AckListener): void {
     this.listeners.set(publisher, listener)
-    this.lastPublisher = -1
+    this.lastPubHi = -1
   }
 
   unregisterPublisher(publisher: number): void {
     this.listeners.delete(publisher)
-    this.lastPublisher = -1
+    this.lastPubHi = -1
   }
 
   // ---- subscriptions ----------------------------------------------------------------
@@ -409,16 +414,20 @@ export class Dispatcher implements SubOwner {
 
   private batch(pos: number, end: number, firstGsn: number, count: number, durable: number): void {
     const bytes = this.bytes
+    const i32 = this.i32
     let p = pos
     for (let i = 0; i < count; i++) {
       const len = canonicalBlobLength(bytes, p, end)
       if (len < 0) throw new Error(`sequenced batch does not frame: firstGsn=${firstGsn}, index=${i}`)
       const gsn = firstGsn + i
       // Acks (a Map lookup only when the publisher changes).
-      const publisher = blobPublisher(bytes, p)
-      if (publisher !== this.lastPublisher) {
-        this.lastPublisher = publisher
-        this.lastListener = this.listeners.get(publisher)
+      const w = (p + PUBLISHER_POS) >> 2
+      const lo = i32[w]!
+      const hi = i32[w + 1]!
+      if (lo !== this.lastPubLo || hi !== this.lastPubHi) {
+        this.lastPubLo = lo
+        this.lastPubHi = hi
+        this.lastListener = this.listeners.get((hi >>> 0) * TWO_32 + (lo >>> 0))
       }
       const l = this.lastListener
       if (l !== undefined) {
