@@ -53,13 +53,13 @@ test('run-compare --quick on ordo and the limits ends with the JSON line, checks
     const lines = r.stdout.trim().split('\n')
     const summary = JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>
     for (const k of ISSUE_KEYS) assert.ok(k in summary, `JSON line lacks ${k}`)
-    for (const k of ['ordo_ws_async_msgs_per_s', 'ordo_ws_fsync_msgs_per_s', 'ordo_embedded_msgs_per_s', 'bare_ring_msgs_per_s', 'ordo_p99_us']) {
+    for (const k of ['ordo_ws_async_msgs_per_s', 'ordo_ws_fsync_msgs_per_s', 'ordo_embedded_msgs_per_s', 'ordo_embedded_memory_msgs_per_s', 'bare_ring_msgs_per_s', 'ordo_p99_us']) {
       assert.ok(typeof summary[k] === 'number' && (summary[k] as number) > 0, `${k} = ${String(summary[k])}`)
     }
     // Peers were not asked for: their keys are present and null, not made up.
     for (const k of ['jetstream_acked_msgs_per_s', 'redis_xadd_msgs_per_s', 'jetstream_p99_us']) assert.equal(summary[k], null, k)
     assert.equal(summary.ok, true)
-    assert.deepEqual(summary.checks, { 'ordo-ws-async': true, 'ordo-ws-fsync': true, 'ordo-embedded': true })
+    assert.deepEqual(summary.checks, { 'ordo-ws-async': true, 'ordo-ws-fsync': true, 'ordo-embedded': true, 'ordo-embedded-memory': true })
     assert.match(r.stdout, /^machine: /m)
     assert.match(r.stdout, /^ordo ws async .* ok\s*$/m)
     assert.match(r.stdout, /^checks: ok/m)
@@ -68,7 +68,7 @@ test('run-compare --quick on ordo and the limits ends with the JSON line, checks
     assert.equal(files.length, 4, files.join(', '))
     assert.ok(files.includes('latest.json') && files.includes('latest.svg'))
     const saved = JSON.parse(readFileSync(join(dir, 'results', 'latest.json'), 'utf8')) as { rows: { key: string }[]; workload: { subscribers: number } }
-    assert.deepEqual(saved.rows.map((x) => x.key), ['ordo-ws-async', 'ordo-ws-fsync', 'ordo-embedded'])
+    assert.deepEqual(saved.rows.map((x) => x.key), ['ordo-ws-async', 'ordo-ws-fsync', 'ordo-embedded', 'ordo-embedded-memory'])
     assert.equal(saved.workload.subscribers, 2)
     assert.match(readFileSync(join(dir, 'results', 'latest.svg'), 'utf8'), /ordo ws async/)
     // Nothing of the servers' or the disk test's data is left under --dir.

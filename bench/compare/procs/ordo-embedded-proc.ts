@@ -31,6 +31,8 @@ export interface EmbeddedArgs {
   latencyRate: number
   latencySeconds: number
   warmupMs: number
+  /** 'async' (the row compared with the peers) or 'memory' (no journal: the like-for-like with the bare ring). */
+  durability: 'async' | 'memory'
 }
 
 export interface EmbeddedResult {
@@ -205,7 +207,8 @@ async function run(engine: Engine): Promise<EmbeddedResult> {
 const dataDir = fs.mkdtempSync(path.join(a.dir, 'ordo-embedded-'))
 let report: Record<string, unknown>
 try {
-  const engine = await Engine.open({ dataDir, durability: 'async' })
+  if (a.durability === 'memory') process.removeAllListeners('warning') // the memory-mode warning is expected here
+  const engine = await Engine.open({ dataDir, durability: a.durability })
   try {
     report = { result: await run(engine) }
   } finally {
