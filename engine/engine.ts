@@ -173,6 +173,13 @@ export class Engine implements EnginePort {
       const lookahead = SpmcRing.attachIn(arena, layout.sequencedOffset, dispatcherConsumer(memory))
       const ring0 = rings[0]!
       ring0.producer.linkDoorbell(ingressBell)
+      // piscina: the work off the ordered path that parallelises. Today that is catch-up
+      // reads (journal -> CRC check -> filter -> Deliver frames) for subscriptions that start
+      // or fall behind: many can run at once and none may stall the main thread. The pool
+      // starts on first use and empties when idle (no threads while nobody catches up).
+      // Checksums on open are not sent there: recovery verifies only the tail after the last
+      // index entry (microseconds to milliseconds, see bench/RESULTS.md), and catch-up reads
+      // verify every record they serve.
       let pool: Piscina | null = null
       const catchup = memory ? null : (req: CatchupRequest): Promise<CatchupResult> => {
         if (pool === null) {
