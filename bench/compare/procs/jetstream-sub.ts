@@ -5,8 +5,9 @@
 import { connect } from '@nats-io/transport-node'
 import { jetstream } from '@nats-io/jetstream'
 import * as hdr from 'hdr-histogram-js'
-import { command, config, emit, progressEvery, received, runChild } from './child-io.js'
+import { command, config, emit, progressEvery, runChild } from './child-io.js'
 import { DeliveryChecker, nowUs, payloadIntendedUs, payloadSeq } from '../peer-payload.js'
+import { emitSubscriberDone } from './subscriber-done.js'
 
 Error.stackTraceLimit = 0 // see jetstream-pub.ts
 
@@ -64,17 +65,7 @@ runChild(async () => {
   const stopProgress = progressEvery(250, () => checker.received)
   if (cfg.messages > 0) await Promise.race([complete, command('stop')])
   stopProgress()
-  const problems = checker.finish()
-  if (negative > 0) problems.push(`${negative} latency samples arrived before their intended send time (clock error)`)
-  if (received('stop') && problems.length === 0) problems.push(`told to stop after ${count} messages`)
-  emit({
-    t: 'done',
-    received: checker.received,
-    firstUs,
-    lastUs,
-    problems,
-    ...(hist !== null ? { hist: hdr.encodeIntoCompressedBase64(hist) } : {}),
-  })
+  emitSubscriberDone(checker, negative, count, firstUs, lastUs, hist)
   await messages.close()
   await nc.close()
 })

@@ -7,6 +7,7 @@ import { Redis } from 'ioredis'
 import * as hdr from 'hdr-histogram-js'
 import { config, emit, progressEvery, received, runChild } from './child-io.js'
 import { DeliveryChecker, nowUs, payloadIntendedUs, payloadSeq } from '../peer-payload.js'
+import { emitSubscriberDone } from './subscriber-done.js'
 
 Error.stackTraceLimit = 0
 
@@ -75,16 +76,6 @@ runChild(async () => {
     }
   }
   stopProgress()
-  const problems = checker.finish()
-  if (negative > 0) problems.push(`${negative} latency samples arrived before their intended send time (clock error)`)
-  if (received('stop') && problems.length === 0) problems.push(`told to stop after ${count} messages`)
-  emit({
-    t: 'done',
-    received: checker.received,
-    firstUs,
-    lastUs,
-    problems,
-    ...(hist !== null ? { hist: hdr.encodeIntoCompressedBase64(hist) } : {}),
-  })
+  emitSubscriberDone(checker, negative, count, firstUs, lastUs, hist)
   redis.disconnect()
 })
