@@ -69,7 +69,11 @@ for (;;) {
   }
   Atomics.wait(startWait, 0, 0, 1)
 }
-let synced = readU64(wm, WRIT) // everything recovery found is on disk or in the page cache it read
+// Nothing counts as synced until this thread has synced it: starting from 0 means the first
+// pass fsyncs whatever WRIT holds by then. (Starting from WRIT lost a wake-up when this
+// thread came up late: a write made between the sequencer's start and this line was taken
+// as synced, never fsynced, and the durable watermark never moved.)
+let synced = 0
 
 function recordFsync(us: number): void {
   addU64(wm, STATS + JS_FSYNCS, 1)
@@ -82,17 +86,20 @@ function recordFsync(us: number): void {
 /** fdatasync of the segment holding `upTo` (read from WRIT before this call). */
 function syncUpTo(upTo: number): void {
   const seg = readU64(wm, SEG)
-  if (seg === 0) return // nothing appended yet
-  if (seg !== fdSegment) {
-    if (fd >= 0) closeSync(fd)
-    fd = -1
-    // Read-only is enough for fdatasync on Linux; the sequencer keeps its own descriptor.
-    fd = openSync(segmentPath(d.dir, seg), 'r')
-    fdSegment = seg
+  // SEGMENT 0: nothing appended since the journal opened; what WRIT holds is what recovery
+  // found, in segments that were synced when they rolled or closed.
+  if (seg !== 0) {
+    if (seg !== fdSegment) {
+      if (fd >= 0) closeSync(fd)
+      fd = -1
+      // Read-only is enough for fdatasync on Linux; the sequencer keeps its own descriptor.
+      fd = openSync(segmentPath(d.dir, seg), 'r')
+      fdSegment = seg
+    }
+    const t0 = performance.now()
+    fdatasyncSync(fd)
+    recordFsync((performance.now() - t0) * 1000)
   }
-  const t0 = performance.now()
-  fdatasyncSync(fd)
-  recordFsync((performance.now() - t0) * 1000)
   synced = upTo
 }
 
