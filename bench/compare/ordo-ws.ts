@@ -18,11 +18,22 @@ import { sharedClockMs } from './procs/ordo-payload.js'
 import type { OrdoPubArgs, OrdoPubResult } from './procs/ordo-pub.js'
 import type { OrdoSubArgs, OrdoSubResult } from './procs/ordo-sub.js'
 import { UsageMeter } from './proc-usage.js'
+import { blobLength } from '../../codec/message-layout.js'
 import type { LatencyFigures, Progress, SystemResult, SystemRunner, ThroughputFigures, Workload } from './workload.js'
 
 /** Messages per Publish frame and unacknowledged messages per publisher (as the gateway benchmark's load generator). */
 const PER_FRAME = 256
 const WINDOW = 131072
+/**
+ * Unacknowledged bytes per publisher at most. The gateway holds publish frames while the engine's ingress ring (16 MiB)
+ * is full and answers OVERLOADED past 16 MiB held per connection (gateway/limits.ts: pendingPublishBytes), as it
+ * should; a load generator that respects that keeps ring + held under both: 24 MiB in flight. With 100 B payloads
+ * this leaves the 131072-message window as it is; with 1 KiB payloads it is about 22 000 messages.
+ */
+const WINDOW_BYTES = 24 * 1024 * 1024
+function windowFor(payloadBytes: number): number {
+  return Math.min(WINDOW, Math.floor(WINDOW_BYTES / blobLength(1, payloadBytes)))
+}
 /** How long subscribers wait for acknowledged messages still missing once the publishers are done. */
 const DRAIN_WAIT_MS = 10_000
 
@@ -55,7 +66,7 @@ async function phase(url: string, w: Workload, key: string, kind: 'throughput' |
     const pubs = Array.from({ length: w.publishers }, (_, i) => {
       const args: OrdoPubArgs = {
         url, index: i, groups, payloadBytes: w.payloadBytes, mode: kind,
-        messages: split(messages, w.publishers, i), perFrame, window: WINDOW,
+        messages: split(messages, w.publishers, i), perFrame, window: windowFor(w.payloadBytes),
         rate: w.latencyRate / w.publishers, seconds: w.latencySeconds + warmupMs / 1000,
       }
       return Child.start(`${key} publisher ${i}`, './ordo-pub.js', args)
@@ -145,7 +156,7 @@ async function runMode(w: Workload, durability: 'async' | 'fsync', progress: Pro
       check: { ok: problems.length === 0, problems },
       notes: [
         `\`ordo start --durability ${durability}\` in its own process; ${w.publishers} publisher and ${w.subscribers} subscriber processes, one \`ws\` connection each, wire protocol frames built once and patched`,
-        `publish: ${PER_FRAME - (PER_FRAME % w.groups)} messages per Publish frame, at most ${WINDOW} unacknowledged per publisher; ${tp.throughput.messages} messages`,
+        `publish: ${PER_FRAME - (PER_FRAME % w.groups)} messages per Publish frame, at most ${windowFor(w.payloadBytes)} unacknowledged per publisher (${WINDOW_BYTES / 2 ** 20} MiB at most, below the gateway's OVERLOADED limit); ${tp.throughput.messages} messages`,
         `latency: open-loop publishers paced by intended send time, messages due together share a frame (at most 64)`,
         `subscribers check every message: gsn dense and increasing, payload seq per publisher = pseq, length and filler`,
       ],
