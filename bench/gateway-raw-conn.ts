@@ -6,7 +6,7 @@
 import WebSocket from 'ws'
 import { DELIVER_COUNT_POS, FRAME_BODY_TYPE_POS, ROOT_UOFFSET } from '../codec/internal.js'
 import { BodyType, decodeFrame, encodeHello, encodeResolveGroups, encodeSubscribe, type WireFrame } from '../codec/index.js'
-import { ACK_PSEQS_LENGTH_POS } from '../gateway/wire/publish-ack-layout.js'
+import { ACK_PSEQS_LENGTH_POS } from '../codec/publish-ack-layout.js'
 
 export class RawConn {
   /** Called with every Deliver frame (the Buffer is the frame) and its message count. */

@@ -74,6 +74,14 @@ export {
 export { BodyType, bodyTypeName, MAX_BODY_TYPE, type BodyTypeName } from './body-type.js'
 export { CodecError, FrameDecodeError, FrameEncodeError } from './errors.js'
 
+// The protocol's vocabulary: wire error codes and the group naming rule.
+export {
+  ErrorCode, ERROR_CODES, CloseCode, closeCodeFor, errorCodeName, errorCodeInfo, RefKind, type ErrorCodeInfo, type ErrorCodeName,
+} from './error-codes.js'
+export {
+  MAX_GROUP_NAME_BYTES, GroupNameProblem, groupNameProblem, groupNameProblemText, isValidGroupName,
+} from './group-name.js'
+
 // Builder-based helpers (control frames, tools).
 export {
   encodeFrame,

@@ -6,7 +6,7 @@ import type { BlobAckListener } from './fanout/dispatcher.js'
 import type { PublishResult } from './types.js'
 import { blobGroupCount, blobGseq } from '../codec/blob.js'
 import { PublishRefusedError } from './errors.js'
-import { ErrorCode } from './error-codes.js'
+import { ErrorCode } from '../codec/error-codes.js'
 
 interface Pending {
   resolve: (r: PublishResult) => void

@@ -14,7 +14,7 @@ export const CLOSED = -3
 export interface AckListener {
   /** One durable message of this publisher (or a resend answered with its original gsn). In pseq order. */
   onAck(pseq: number, gsn: number): void
-  /** The sequencer refused pseq (code from gateway/protocol-errors, e.g. PSEQ_GAP). */
+  /** The sequencer refused pseq (wire error code from codec/error-codes.ts, e.g. PSEQ_GAP). */
   onReject(pseq: number, code: number, expected: number): void
   /** End of a dispatch pass in which onAck/onReject was called: flush a PublishAck frame now. */
   onAckFlush(): void
@@ -31,7 +31,7 @@ export interface FrameSink {
   onFrame(bytes: Uint8Array, offset: number, length: number, lastGsn: number): boolean
   /** Replay finished: from now on frames come from the live stream. */
   onLive?(nextGsn: number): void
-  /** The subscription cannot go on (retention removed its range, journal failure…). code from protocol-errors. */
+  /** The subscription cannot go on (retention removed its range, journal failure…). wire error code from codec/error-codes.ts. */
   onError(code: number, message: string, ref: number): void
 }
 

@@ -45,7 +45,7 @@ import { MessageCursor } from '../codec/frame-reader.js'
 import type { Verdict } from '../codec/verdict.js'
 import { blobLength } from '../codec/message-layout.js'
 import type { CatchupRequest, CatchupResult } from './catchup/catchup-task.js'
-import { ErrorCode } from './error-codes.js'
+import { ErrorCode } from '../codec/error-codes.js'
 import { normalizeOptions, type ResolvedOptions } from './options.js'
 
 export const BAD_PUBLISHER = -4

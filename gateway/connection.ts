@@ -8,11 +8,11 @@ import type { GroupAccessCache } from './auth/group-access.js'
 import type { Grants } from './auth/token.js'
 import type { GatewayContext, IngressWaiter } from './context.js'
 import { PendingPublishes } from './pending-publishes.js'
-import { closeCodeFor, errorCodeInfo, errorCodeName, ErrorCode } from './protocol-errors.js'
+import { closeCodeFor, errorCodeInfo, errorCodeName, ErrorCode } from '../codec/error-codes.js'
 import type { PublisherEntry, PublisherOwner } from './publisher-registry.js'
 import type { SubscriptionSink } from './subscription-sink.js'
 import { errorFrame } from './wire/control-frames.js'
-import { PublishAckWriter } from './wire/publish-ack.js'
+import { PublishAckWriter } from '../codec/publish-ack.js'
 
 export interface ConnData {
   conn: Connection | null

@@ -6,8 +6,8 @@ import { BodyType, bodyTypeName, decodeFrame, VerifyCode, verifyCodeName, verify
 import { GroupAccessCache, GroupAccess } from './auth/group-access.js'
 import { AuthError } from './auth/auth-errors.js'
 import type { Connection } from './connection.js'
-import { groupNameProblem } from './group-names.js'
-import { ErrorCode } from './protocol-errors.js'
+import { groupNameProblemText } from '../codec/group-name.js'
+import { ErrorCode } from '../codec/error-codes.js'
 import { handlePublish } from './publish-path.js'
 import { SubscriptionSink } from './subscription-sink.js'
 import { groupsFrame, heartbeatFrame, subscribedFrame, welcomeFrame } from './wire/control-frames.js'
@@ -120,7 +120,7 @@ function handleResolve(conn: Connection, bytes: Uint8Array): void {
   if (f.type !== 'ResolveGroups') return
   const grants = conn.grants!
   for (const name of f.names) {
-    const problem = groupNameProblem(name)
+    const problem = groupNameProblemText(name)
     if (problem !== '') {
       conn.sendError(ErrorCode.BAD_GROUP_NAME, problem, 0)
       return

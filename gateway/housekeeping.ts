@@ -5,7 +5,7 @@
 
 import type { Connection } from './connection.js'
 import type { GatewayContext } from './context.js'
-import { ErrorCode } from './protocol-errors.js'
+import { ErrorCode } from '../codec/error-codes.js'
 import { heartbeatFrame } from './wire/control-frames.js'
 
 /** Resumes the connection's paused subscriptions when its send buffer is below the low mark. */

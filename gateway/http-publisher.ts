@@ -6,7 +6,7 @@
 
 import { BACK_PRESSURED } from '../engine/engine-port.js'
 import type { GatewayContext, IngressWaiter } from './context.js'
-import { ErrorCode, errorCodeName } from './protocol-errors.js'
+import { ErrorCode, errorCodeName } from '../codec/error-codes.js'
 import type { PublisherEntry, PublisherOwner } from './publisher-registry.js'
 
 export interface HttpAnswer {

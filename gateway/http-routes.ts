@@ -7,9 +7,9 @@ import { GroupAccess, GroupAccessCache } from './auth/group-access.js'
 import { AuthError } from './auth/auth-errors.js'
 import type { Grants } from './auth/token.js'
 import type { GatewayContext } from './context.js'
-import { groupNameProblem } from './group-names.js'
+import { groupNameProblemText } from '../codec/group-name.js'
 import { HttpPublisher, type HttpAnswer } from './http-publisher.js'
-import { ErrorCode, errorCodeName } from './protocol-errors.js'
+import { ErrorCode, errorCodeName } from '../codec/error-codes.js'
 
 export interface HttpDeps {
   ctx: GatewayContext
@@ -209,7 +209,7 @@ export function installHttpRoutes(app: uWS.TemplatedApp, deps: HttpDeps): void {
       return
     }
     for (const g of groups) {
-      const problem = groupNameProblem(g)
+      const problem = groupNameProblemText(g)
       if (problem !== '') return r.error(ctx, ErrorCode.BAD_GROUP_NAME, problem)
       if (!grants.canPublish(g as string)) return r.error(ctx, ErrorCode.FORBIDDEN_GROUP, `forbidden group: group=${g as string}, token does not allow publishing to it`)
     }

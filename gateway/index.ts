@@ -7,5 +7,5 @@ export { DEFAULT_GATEWAY_LIMITS, gatewayLimits, type GatewayLimits } from './lim
 export { mintToken, verifyToken, Authenticator, Grants, type TokenClaims, type MintOptions } from './auth/token.js'
 export { AuthError, type AuthErrorCode } from './auth/auth-errors.js'
 export { GroupPattern, PatternSet } from './auth/group-pattern.js'
-export { ErrorCode, ERROR_CODES, CloseCode, closeCodeFor, errorCodeName, errorCodeInfo, RefKind, type ErrorCodeInfo, type ErrorCodeName } from './protocol-errors.js'
-export { isValidGroupName, groupNameProblem } from './group-names.js'
+export { ErrorCode, ERROR_CODES, CloseCode, closeCodeFor, errorCodeName, errorCodeInfo, RefKind, type ErrorCodeInfo, type ErrorCodeName } from '../codec/error-codes.js'
+export { isValidGroupName, groupNameProblem, groupNameProblemText, GroupNameProblem, MAX_GROUP_NAME_BYTES } from '../codec/group-name.js'

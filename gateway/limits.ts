@@ -1,5 +1,5 @@
 // The gateway's limits and thresholds, each with its default. Every refusal they
-// cause is an Error frame with a code (gateway/protocol-errors.ts). Build a full
+// cause is an Error frame with a code (codec/error-codes.ts). Build a full
 // set once with gatewayLimits(); the frame verifier gets its share through
 // verifierLimits().
 

@@ -4,7 +4,7 @@
 // typed array indexed by code.
 
 import type { EngineMetrics } from '../engine/engine-port.js'
-import { ERROR_CODES } from './protocol-errors.js'
+import { ERROR_CODES } from '../codec/error-codes.js'
 import { PrometheusText } from './prometheus-text.js'
 
 export class GatewayCounters {

@@ -6,7 +6,7 @@
 
 import { BACK_PRESSURED } from '../engine/engine-port.js'
 import type { Connection } from './connection.js'
-import { ErrorCode } from './protocol-errors.js'
+import { ErrorCode } from '../codec/error-codes.js'
 
 export class PendingPublishes {
   private readonly frames: Uint8Array[] = []

@@ -15,7 +15,7 @@ import { BACK_PRESSURED } from '../engine/engine-port.js'
 import { GroupAccess } from './auth/group-access.js'
 import type { Connection } from './connection.js'
 import { PendingPublishes } from './pending-publishes.js'
-import { ErrorCode } from './protocol-errors.js'
+import { ErrorCode } from '../codec/error-codes.js'
 
 /** Handles a Publish frame that verifyFrame accepted, held in bytes[0, length). */
 export function handlePublish(conn: Connection, bytes: Uint8Array, length: number): void {

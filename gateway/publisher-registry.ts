@@ -22,7 +22,7 @@
 // at the gateway instead of piling up gap rejects in the sequencer.
 
 import type { AckListener, EnginePort } from '../engine/engine-port.js'
-import { ErrorCode } from './protocol-errors.js'
+import { ErrorCode } from '../codec/error-codes.js'
 
 /** A connection (or the HTTP publisher) that publishes under an id. */
 export interface PublisherOwner {

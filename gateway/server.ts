@@ -24,7 +24,7 @@ import { Housekeeping, resumeIfDrained } from './housekeeping.js'
 import { installHttpRoutes } from './http-routes.js'
 import { gatewayLimits, verifierLimits, type GatewayLimits } from './limits.js'
 import { GatewayCounters, renderMetrics, type SubscriberLag } from './metrics.js'
-import { CloseCode, ErrorCode } from './protocol-errors.js'
+import { CloseCode, ErrorCode } from '../codec/error-codes.js'
 import { PublisherRegistry } from './publisher-registry.js'
 import { errorFrame } from './wire/control-frames.js'
 

@@ -35,7 +35,7 @@ import { PUBLISHER_POS } from '../../codec/message-layout.js'
 import { Interest } from './interest.js'
 import { Sub, type SubOwner } from './sub.js'
 import { patchDeliverSubscription } from '../../codec/frame-writer.js'
-import { ErrorCode } from '../error-codes.js'
+import { ErrorCode } from '../../codec/error-codes.js'
 import type { CatchupRequest, CatchupResult } from '../catchup/catchup-task.js'
 
 const TWO_32 = 4294967296

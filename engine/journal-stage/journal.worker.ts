@@ -30,7 +30,7 @@ import {
   SLOT_STATE, SLOT_WRITTEN, STATE_ERROR_CODE, STATE_JOURNAL, STATE_SEQUENCER,
   StageState, addU64, readU64, slotIndex, storeU64, SLOT_HEAP, HEAP_JOURNAL,
 } from '../watermark-descriptor.js'
-import { ErrorCode } from '../error-codes.js'
+import { ErrorCode } from '../../codec/error-codes.js'
 import { HeapProbe } from '../heap-probe.js'
 
 export interface JournalWorkerData {

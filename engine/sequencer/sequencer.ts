@@ -27,7 +27,7 @@ import { Dedupe, DedupeVerdict, type PublisherState } from './dedupe.js'
 import { GseqTable } from './gseq-table.js'
 import { blobGroup, blobGroupCount, canonicalBlobLength } from '../../codec/blob.js'
 import { GSEQS_POS, GSN_POS, PSEQ_POS, PUBLISHER_POS, TIME_POS } from '../../codec/message-layout.js'
-import { ErrorCode } from '../error-codes.js'
+import { ErrorCode } from '../../codec/error-codes.js'
 
 const TWO_32 = 4294967296
 // Blob fields as i32 word offsets from the blob's first word (little-endian u64: lo, hi).

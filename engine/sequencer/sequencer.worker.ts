@@ -17,7 +17,7 @@ import { HeapProbe } from '../heap-probe.js'
 import { writeSnapshot } from './state-snapshot.js'
 import { JournalTap } from './journal-tap.js'
 import { Journal } from '../journal/journal-writer.js'
-import { ErrorCode } from '../error-codes.js'
+import { ErrorCode } from '../../codec/error-codes.js'
 import {
   SLOT_DURABLE, SLOT_MAX_GROUP, SLOT_SEQUENCED, SLOT_SEQ_STATS, SLOT_STATE, SS_BATCHES, SS_DUPLICATES,
   SS_MESSAGES, SS_REJECTS, STATE_SEQUENCER, SLOT_HEAP, HEAP_SEQUENCER, STATE_STOP_REQUEST, StageState, addU64, slotIndex, storeU64,

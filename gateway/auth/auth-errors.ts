@@ -1,5 +1,5 @@
 // Named errors of token handling. Each has a stable `code`; the server turns any
-// of them into wire error BAD_TOKEN (gateway/protocol-errors.ts) with the message.
+// of them into wire error BAD_TOKEN (codec/error-codes.ts) with the message.
 
 export type AuthErrorCode = 'BAD_TOKEN' | 'TOKEN_EXPIRED' | 'BAD_SIGNATURE' | 'BAD_PATTERN' | 'BAD_CLAIMS'
 

@@ -11,8 +11,8 @@
 
 import { BodyType, decodeFrame, encodeHello, makeLimits, MessageCursor, Verdict, verifyFrame } from '../../codec/index.js'
 import { viewOf } from '../../codec/byte-view.js'
-import { ErrorCode } from '../protocol-errors.js'
-import { readPublishAck } from '../wire/publish-ack.js'
+import { ErrorCode } from '../../codec/error-codes.js'
+import { readPublishAck } from '../../codec/publish-ack.js'
 import { Backoff, type BackoffOptions } from './backoff.js'
 import { ClientErrorCode, OrdoError } from './errors.js'
 import { GroupResolver, type Link } from './group-resolver.js'

@@ -1,9 +1,9 @@
 // Typed errors of the client library. Wire errors keep the server's numeric
-// code (gateway/protocol-errors.ts), its name and the ref it named; errors the
+// code (codec/error-codes.ts), its name and the ref it named; errors the
 // client raises itself use the same codes where one fits (a payload over the
 // server's limit is PAYLOAD_TOO_LARGE before it is ever sent).
 
-import { errorCodeName } from '../protocol-errors.js'
+import { errorCodeName } from '../../codec/error-codes.js'
 
 export class OrdoError extends Error {
   /** Wire error code (ErrorCode), or one of ClientErrorCode (negative). */

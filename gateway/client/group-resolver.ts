@@ -5,8 +5,8 @@
 // not answered when the connection drops are sent again on the next one.
 
 import { encodeResolveGroups } from '../../codec/index.js'
-import { groupNameProblem } from '../group-names.js'
-import { ErrorCode } from '../protocol-errors.js'
+import { groupNameProblemText } from '../../codec/group-name.js'
+import { ErrorCode } from '../../codec/error-codes.js'
 import { ClientErrorCode, OrdoError } from './errors.js'
 
 export interface Link {
@@ -40,7 +40,7 @@ export class GroupResolver {
   /** Ids for names (created when missing); rejects with OrdoError BAD_GROUP_NAME / FORBIDDEN_GROUP. */
   resolve(names: readonly string[]): Promise<number[]> {
     for (const n of names) {
-      const problem = groupNameProblem(n)
+      const problem = groupNameProblemText(n)
       if (problem !== '') return Promise.reject(new OrdoError(ErrorCode.BAD_GROUP_NAME, problem))
     }
     const missing = names.filter((n) => !this.ids.has(n))

@@ -8,4 +8,4 @@ export type { ClientSubscription, ClientSubscribeOptions, ClientDeliverHandler }
 export type { BackoffOptions } from './backoff.js'
 export type { WebSocketCtor, WebSocketLike } from './transport.js'
 export type { DeliverBatch } from '../../engine/types.js'
-export { ErrorCode, ERROR_CODES, errorCodeName, type ErrorCodeInfo } from '../protocol-errors.js'
+export { ErrorCode, ERROR_CODES, errorCodeName, type ErrorCodeInfo } from '../../codec/error-codes.js'

@@ -17,8 +17,8 @@
 
 import { blobLength, FrameWriter } from '../../codec/index.js'
 import { PUBLISH_EMPTY_LENGTH, publishBlobsPos } from '../../codec/frame-layout.js'
-import { ErrorCode } from '../protocol-errors.js'
-import type { AckPairSink } from '../wire/publish-ack.js'
+import { ErrorCode } from '../../codec/error-codes.js'
+import type { AckPairSink } from '../../codec/publish-ack.js'
 import { ClientErrorCode, OrdoError } from './errors.js'
 import type { GroupResolver, Link } from './group-resolver.js'
 

@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test'
 import { encodeFrame, encodeHello, encodePublish } from '../../codec/index.js'
 import { mintToken } from '../../gateway/auth/token.js'
 import { connect, type Client } from '../../gateway/client/index.js'
-import { ErrorCode } from '../../gateway/protocol-errors.js'
+import { ErrorCode } from '../../codec/error-codes.js'
 import { RawClient } from './helpers/raw-client.js'
 import { startServerProcess, type ServerProcess } from './helpers/server-process.js'
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { after, test } from 'node:test'
 import { connect, type Client } from '../../gateway/client/index.js'
-import { ErrorCode } from '../../gateway/protocol-errors.js'
+import { ErrorCode } from '../../codec/error-codes.js'
 import { RawClient } from './helpers/raw-client.js'
 import { startServerProcess, type ServerProcess } from './helpers/server-process.js'
 

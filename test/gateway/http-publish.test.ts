@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { encodePublish } from '../../codec/index.js'
 import { mintToken } from '../../gateway/auth/token.js'
-import { ErrorCode } from '../../gateway/protocol-errors.js'
+import { ErrorCode } from '../../codec/error-codes.js'
 import { GatewayServer } from '../../gateway/server.js'
 import { MemoryEngine } from './helpers/memory-engine.js'
 

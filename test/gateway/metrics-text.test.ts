@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { GatewayCounters, renderMetrics } from '../../gateway/metrics.js'
-import { ErrorCode } from '../../gateway/protocol-errors.js'
+import { ErrorCode } from '../../codec/error-codes.js'
 import type { EngineMetrics } from '../../engine/engine-port.js'
 
 const engine: EngineMetrics = {

@@ -1,11 +1,11 @@
 // gateway/README.md lists every wire error code exactly as the table in
-// gateway/protocol-errors.ts has it (number, name, ref, whether it closes).
+// codec/error-codes.ts has it (number, name, ref, whether it closes).
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
-import { closeCodeFor, ERROR_CODES } from '../../gateway/protocol-errors.js'
+import { closeCodeFor, ERROR_CODES } from '../../codec/error-codes.js'
 
-test('the README error table matches protocol-errors.ts', () => {
+test('the README error table matches error-codes.ts', () => {
   const readme = readFileSync(new URL('../../../gateway/README.md', import.meta.url), 'utf8')
   const rows = readme.split('\n').filter((l) => /^\| \d+ \| [A-Z_]+ \|/.test(l))
   assert.equal(rows.length, ERROR_CODES.length)

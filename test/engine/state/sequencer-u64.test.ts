@@ -17,7 +17,7 @@ import {
   BATCH_COUNT, BATCH_FIRST_GSN_HI, BATCH_FIRST_GSN_LO, BATCH_HEADER, INGRESS_COUNT, INGRESS_HEADER, IngressType,
   NE_CODE, NE_KIND, NE_PSEQ, NE_PUBLISHER, NE_VALUE, NOTICE_COUNT, NOTICE_ENTRY, NOTICE_HEADER, NoticeKind, RecordType,
 } from '../../../engine/sequencer/sequenced-record-descriptor.js'
-import { ErrorCode } from '../../../engine/error-codes.js'
+import { ErrorCode } from '../../../codec/error-codes.js'
 import { blobGroup, blobGroupCount, blobGseq, blobGsn, blobLengthAt, blobPseq, blobPublisher, blobTime, writeMessage } from '../../../codec/index.js'
 
 const TWO_32 = 4294967296

@@ -23,7 +23,7 @@ import {
   type FrameSink,
   type RawSubscription,
 } from '../../../engine/engine-port.js'
-import { ErrorCode } from '../../../gateway/protocol-errors.js'
+import { ErrorCode } from '../../../codec/error-codes.js'
 
 interface Pub {
   last: number

@@ -1,12 +1,12 @@
 // Writing PublishAck frames at the publish rate (layout:
-// gateway/wire/publish-ack-layout.ts) and reading any valid PublishAck (from
+// codec/publish-ack-layout.ts) and reading any valid PublishAck (from
 // this gateway or another implementation) without allocating per entry.
 // No node: imports: the client library reads acks with readPublishAck.
 
-import { BodyType } from '../../codec/body-type.js'
-import { readU64, TWO_POW_32 } from '../../codec/byte-view.js'
-import { FRAME_BODY_TYPE_POS, FRAME_BODY_UOFFSET_POS, FRAME_FIELD_BODY, FRAME_FIELD_BODY_TYPE, FRAME_TABLE_POS, FRAME_TABLE_SIZE, FRAME_VTABLE_POS, FRAME_VTABLE_SIZE, ROOT_UOFFSET } from '../../codec/frame-layout.js'
-import { fieldPos, indirect, vectorAt } from '../../codec/table-read.js'
+import { BodyType } from './body-type.js'
+import { readU64, TWO_POW_32 } from './byte-view.js'
+import { FRAME_BODY_TYPE_POS, FRAME_BODY_UOFFSET_POS, FRAME_FIELD_BODY, FRAME_FIELD_BODY_TYPE, FRAME_TABLE_POS, FRAME_TABLE_SIZE, FRAME_VTABLE_POS, FRAME_VTABLE_SIZE, ROOT_UOFFSET } from './frame-layout.js'
+import { fieldPos, indirect, vectorAt } from './table-read.js'
 import {
   ACK_FIELD_GSNS,
   ACK_FIELD_PSEQS,

@@ -1,8 +1,9 @@
 // The one table of ordo's wire error codes (Error.code in codec/ordo.fbs) and the
 // WebSocket close codes that go with them. Numbers are part of the protocol:
 // clients in other languages switch on them, so a number is never reused or
-// renumbered; new codes are added at the end. The README lists this table, and
-// the engine imports the numbers for the refusals it makes itself (PSEQ_GAP...).
+// renumbered; new codes are added at the end. gateway/README.md lists this table
+// (a test keeps the two equal), the engine names these numbers in the refusals it
+// makes itself (PSEQ_GAP...), the gateway sends them and the client library reads them.
 //
 // `ref` says what Error.ref names for that code, so a client knows whether it is
 // a pseq, a subscription id or a gsn.

@@ -1,8 +1,8 @@
-// The error table holds the fixed numbers of the brief, once each, and the close
+// The error table holds the protocol's fixed numbers, once each, and the close
 // codes follow the documented rule.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { CloseCode, closeCodeFor, ERROR_CODES, ErrorCode, errorCodeInfo, errorCodeName } from '../../gateway/protocol-errors.js'
+import { CloseCode, closeCodeFor, ERROR_CODES, ErrorCode, errorCodeInfo, errorCodeName } from '../../codec/error-codes.js'
 
 test('numbers are the fixed ones, dense from 1, each with a meaning', () => {
   const fixed: Record<string, number> = {
