@@ -11,7 +11,7 @@
 import { parseArgs } from 'node:util'
 import { Bench } from 'tinybench'
 import { SpscRing } from '../engine/ring/spsc-ring.js'
-import { EMPTY } from '../engine/ring/ring-sentinels.js'
+import { EMPTY } from '../codec/results.js'
 import { machineBanner } from './lib/machine.js'
 
 const { values } = parseArgs({

@@ -57,6 +57,8 @@ export { DEFAULT_LIMITS, makeLimits, type Limits } from './limits.js'
 
 // Results, body types, errors.
 export {
+  Result,
+  resultName,
   CodecResult,
   codecResultName,
   NO_SPACE,

@@ -5,11 +5,7 @@
 // All callbacks run on the main thread, inside the engine's dispatch pass. Byte
 // arguments are valid only during the call: copy what you keep.
 
-/** Negative sentinels returned on hot paths instead of throwing. */
 import type { Verdict } from '../codec/verdict.js'
-
-export const BACK_PRESSURED = -2
-export const CLOSED = -3
 
 export interface AckListener {
   /** One durable message of this publisher (or a resend answered with its original gsn). In pseq order. */
@@ -58,8 +54,12 @@ export interface EnginePort {
   /**
    * Sequence the messages of a Publish frame that verifyFrame() accepted and whose
    * groups the caller checked (exist, allowed). Every message's publisher field must
-   * equal `publisher`. Returns the count enqueued, or BACK_PRESSURED when the ingress
-   * ring is full (nothing enqueued: retry after onIngressDrain fires). verdict: the
+   * equal `publisher`. Returns the count enqueued, or one of OfferResult (codec/results.ts):
+   * BACK_PRESSURED when the ingress ring is full (nothing enqueued: retry after
+   * onIngressDrain fires), CLOSED when the engine is closed or a stage failed,
+   * BAD_PUBLISHER when a message names another publisher, TOO_LARGE when the frame's
+   * messages exceed one ingress record, NOT_MESSAGE_FRAME when the body is not a
+   * Publish (nothing enqueued in each of these cases). verdict: the
    * Verdict that verifyFrame() filled for exactly these bytes, if the caller has it
    * (lets the engine skip re-checking each message's layout; ignored if it is for other bytes).
    */

@@ -33,12 +33,13 @@ import {
 } from './watermark-descriptor.js'
 import { Dispatcher } from './fanout/dispatcher.js'
 import { CursorDeliverBatch } from './fanout/deliver-batch.js'
-import { IngressWriter, TOO_LARGE } from './ingress-writer.js'
+import { IngressWriter } from './ingress-writer.js'
 import { EmbeddedPublisher } from './embedded-publisher.js'
 import { startStage, type StageHandle } from './stages.js'
 import { GroupRegistry } from './journal/group-registry.js'
 import { MemoryGroupRegistry } from './memory-registry.js'
-import { BACK_PRESSURED, type AckListener, type EngineMetrics, type EnginePort, type FrameSink, type RawSubscription } from './engine-port.js'
+import { BACK_PRESSURED, BAD_PUBLISHER, CLOSED, NOT_MESSAGE_FRAME, TOO_LARGE } from '../codec/results.js'
+import { type AckListener, type EngineMetrics, type EnginePort, type FrameSink, type RawSubscription } from './engine-port.js'
 import type { DeliverHandler, EngineOptions, PublishOptions, PublishResult, SubscribeOptions, Subscription } from './types.js'
 import { EngineClosedError, EngineError, EngineErrorCode, EngineOptionError, PublishRefusedError, SubscriptionError, type StageFailedError } from './errors.js'
 import { MessageCursor } from '../codec/frame-reader.js'
@@ -48,7 +49,6 @@ import type { CatchupRequest, CatchupResult } from './catchup/catchup-task.js'
 import { ErrorCode } from '../codec/error-codes.js'
 import { normalizeOptions, type ResolvedOptions } from './options.js'
 
-export const BAD_PUBLISHER = -4
 const MAX_U48 = 2 ** 48
 const noop = (): boolean => true
 
@@ -348,14 +348,14 @@ export class Engine implements EnginePort {
   }
 
   offerPublishFrame(bytes: Uint8Array, offset: number, length: number, publisher: number, verdict?: Verdict): number {
-    if (this.closed || this.failure !== null) return -3
+    if (this.closed || this.failure !== null) return CLOSED
     if (this.backlog.length > this.backlogHead) {
       this.waitForIngress()
       return BACK_PRESSURED
     }
     const c = this.cursor
     const count = c.reset(bytes, offset, length, verdict)
-    if (count < 0) return count
+    if (count < 0) return NOT_MESSAGE_FRAME // the only refusal of MessageCursor.reset
     let total = 0
     while (c.next()) {
       if (c.publisher !== publisher) return BAD_PUBLISHER

@@ -1,13 +1,13 @@
 // Public surface of ordo's engine (the embedding API). Internals for tests and tools
 // are imported from their modules directly.
-export { Engine, BAD_PUBLISHER, type PublisherPort } from './engine.js'
+export { Engine, type PublisherPort } from './engine.js'
 export { RingPublisher } from './ring-publisher.js'
 export { Durability } from './types.js'
 export type {
   EngineOptions, PublishOptions, PublishResult, SubscribeOptions, DeliverBatch, DeliverHandler, Subscription,
 } from './types.js'
 export type { EnginePort, AckListener, FrameSink, RawSubscription, EngineMetrics } from './engine-port.js'
-export { BACK_PRESSURED, CLOSED } from './engine-port.js'
+export { BACK_PRESSURED, CLOSED, BAD_PUBLISHER, TOO_LARGE, NOT_MESSAGE_FRAME, OfferResult } from '../codec/results.js'
 export {
   EngineError, EngineErrorCode, EngineOptionError, EngineClosedError, PublishRefusedError, StageFailedError, SubscriptionError,
 } from './errors.js'

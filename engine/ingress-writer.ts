@@ -6,7 +6,7 @@
 //
 // Record payload: [count u32][0 u32][canonical blob]… (sequenced-record-descriptor.ts).
 
-import { BACK_PRESSURED } from './engine-port.js'
+import { BACK_PRESSURED, TOO_LARGE } from '../codec/results.js'
 import { INGRESS_COUNT, INGRESS_HEADER, IngressType } from './sequencer/sequenced-record-descriptor.js'
 import { blobLength } from '../codec/message-layout.js'
 import { writeMessage } from '../codec/message-writer.js'
@@ -14,8 +14,6 @@ import { copyCanonical } from '../codec/copy-canonical.js'
 import type { RingProducer } from './ring/ring-producer.js'
 import type { MessageCursor } from '../codec/frame-reader.js'
 import type { Verdict } from '../codec/verdict.js'
-
-export const TOO_LARGE = -1
 
 export class IngressWriter {
   /** Messages written into records not yet committed. */
@@ -38,6 +36,8 @@ export class IngressWriter {
     const at = this.room(need)
     if (at < 0) return at
     const n = writeMessage(this.bytes, at, publisher, pseq, groups, groupCount, payload, offset, length)
+    // writeMessage can only refuse arguments the callers check before (group count, payload
+    // range): reported as TOO_LARGE, the one refusal of a message this writer has.
     if (n < 0) return TOO_LARGE
     this.writeAt = at + n
     this.count++

@@ -8,7 +8,7 @@
 import { SpscRing } from './ring/spsc-ring.js'
 import { Doorbell } from './ring/doorbell.js'
 import { IngressWriter } from './ingress-writer.js'
-import { BACK_PRESSURED } from './engine-port.js'
+import { BACK_PRESSURED } from '../codec/results.js'
 import type { PublisherPort } from './engine.js'
 
 export class RingPublisher {
@@ -30,7 +30,7 @@ export class RingPublisher {
     return new RingPublisher(port)
   }
 
-  /** 0, or BACK_PRESSURED (call flush() and wait: waitForSpace), or TOO_LARGE (-1). */
+  /** 0, or BACK_PRESSURED (call flush() and wait: waitForSpace), or TOO_LARGE (codec/results.ts). */
   offer(groups: ArrayLike<number>, groupCount: number, payload: Uint8Array, offset: number, length: number): number {
     const rc = this.writer.offer(this.publisher, this.nextPseq, groups, groupCount, payload, offset, length)
     if (rc === 0) this.nextPseq++

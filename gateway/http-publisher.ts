@@ -4,7 +4,8 @@
 // is deduplicated by the engine and answered with its original gsn. Each
 // request is answered once its messages are durable (the engine's ack).
 
-import { BACK_PRESSURED } from '../engine/engine-port.js'
+import { BACK_PRESSURED } from '../codec/results.js'
+import { offerRefusalCode } from './engine-refusal.js'
 import type { GatewayContext, IngressWaiter } from './context.js'
 import { ErrorCode, errorCodeName } from '../codec/error-codes.js'
 import type { PublisherEntry, PublisherOwner } from './publisher-registry.js'
@@ -64,7 +65,7 @@ export class HttpPublisher implements PublisherOwner, IngressWaiter {
     const r = this.ctx.engine.offerPublishFrame(frame, 0, frame.length, this.publisher)
     if (r === BACK_PRESSURED) return false
     if (r < 0) {
-      for (const p of pseqs) this.answerRefused(p, ErrorCode.INTERNAL, `engine refused the frame: result=${r}`)
+      for (const p of pseqs) this.answerRefused(p, offerRefusalCode(r), `engine refused the frame: result=${r}`)
       return true
     }
     this.entry?.offered(this.generation, r)

@@ -4,9 +4,9 @@
 // engine reports room. While any are held, later frames of the connection queue
 // behind them so the publisher's order is kept.
 
-import { BACK_PRESSURED } from '../engine/engine-port.js'
+import { BACK_PRESSURED } from '../codec/results.js'
+import { offerRefusalCode } from './engine-refusal.js'
 import type { Connection } from './connection.js'
-import { ErrorCode } from '../codec/error-codes.js'
 
 export class PendingPublishes {
   private readonly frames: Uint8Array[] = []
@@ -43,7 +43,7 @@ export class PendingPublishes {
       this.bytes -= f.length
       this.since = Date.now()
       if (r < 0) {
-        conn.sendError(ErrorCode.INTERNAL, `engine refused the frame: result=${r} (closed?)`, 0)
+        conn.sendError(offerRefusalCode(r), `engine refused the frame: result=${r} (closed?)`, 0)
         continue
       }
       conn.entry?.offered(conn.generation, r)

@@ -11,7 +11,8 @@
 // allocates per message; a refusal builds its text once.
 
 import { blobLength, copyCanonical } from '../codec/index.js'
-import { BACK_PRESSURED } from '../engine/engine-port.js'
+import { BACK_PRESSURED } from '../codec/results.js'
+import { offerRefusalCode } from './engine-refusal.js'
 import { GroupAccess } from './auth/group-access.js'
 import type { Connection } from './connection.js'
 import { PendingPublishes } from './pending-publishes.js'
@@ -99,7 +100,7 @@ function offer(conn: Connection, bytes: Uint8Array, length: number, count: numbe
       return
     }
     if (r !== BACK_PRESSURED) {
-      conn.sendError(ErrorCode.INTERNAL, `engine refused the frame: result=${r} (closed?)`, firstPseq)
+      conn.sendError(offerRefusalCode(r), `engine refused the frame: result=${r} (closed?)`, firstPseq)
       return
     }
     ctx.counters.ingressBackPressured++

@@ -9,7 +9,7 @@
 // records per commit and per release (how the ingress writer and the stages batch).
 
 import { SpscRing } from '../../engine/ring/spsc-ring.js'
-import { EMPTY } from '../../engine/ring/ring-sentinels.js'
+import { EMPTY } from '../../codec/results.js'
 import type { MicroArea } from './measure.js'
 
 const RECORD = 100

@@ -19,7 +19,7 @@ export { RingProducer, DEFAULT_CLAIM_TIMEOUT_MS } from './ring-producer.js'
 export { RingConsumer, detachConsumer, type RecordHandler } from './ring-consumer.js'
 export { Doorbell, DOORBELL_BYTES } from './doorbell.js'
 export { committedUnreleasedBytes } from './ring-occupancy.js'
-export { TOO_LARGE, BACK_PRESSURED, CLOSED, EMPTY, RingResult } from './ring-sentinels.js'
+export { TOO_LARGE, BACK_PRESSURED, CLOSED, EMPTY, RingResult } from '../../codec/results.js'
 export { RingError, RingErrorCode } from './ring-errors.js'
 export {
   RECORD_HEADER_LENGTH,

@@ -31,7 +31,7 @@ import {
 import { RingError, RingErrorCode } from './ring-errors.js'
 import type { RingViews } from './ring-layout.js'
 import { PADDING_TYPE, RECORD_HEADER_LENGTH } from './record-descriptor.js'
-import { CLOSED, EMPTY } from './ring-sentinels.js'
+import { CLOSED, EMPTY } from '../../codec/results.js'
 
 /**
  * Receives one record in place. bytes[offset, offset+length) is the payload; it stays

@@ -1,5 +1,5 @@
 // Errors for programming mistakes around rings (bad buffer, bad argument). Hot-path
-// conditions (full, empty, too large) are numeric sentinels instead: see ring-sentinels.ts.
+// conditions (full, empty, too large) are numeric sentinels instead: see codec/results.ts (RingResult).
 
 export const RingErrorCode = {
   badCapacity: 'RING_BAD_CAPACITY',

@@ -12,7 +12,7 @@
 // cache says the claim does not fit, so a producer well ahead of full touches no consumer
 // line at all.
 //
-// Hot-path calls allocate nothing and return numeric sentinels (ring-sentinels.ts).
+// Hot-path calls allocate nothing and return numeric sentinels (RingResult in codec/results.ts).
 
 import type { IdleStrategy, Parker } from '../idle/idle-strategy.js'
 import { Doorbell } from './doorbell.js'
@@ -29,7 +29,7 @@ import {
 import { RingError, RingErrorCode } from './ring-errors.js'
 import type { RingViews } from './ring-layout.js'
 import { PADDING_TYPE, RECORD_HEADER_LENGTH } from './record-descriptor.js'
-import { BACK_PRESSURED, CLOSED, TOO_LARGE } from './ring-sentinels.js'
+import { BACK_PRESSURED, CLOSED, TOO_LARGE } from '../../codec/results.js'
 
 /** Default bound of claim()'s wait, ms. */
 export const DEFAULT_CLAIM_TIMEOUT_MS = 30_000

@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { SpscRing } from '../../../engine/ring/spsc-ring.js'
 import { RingError } from '../../../engine/ring/ring-errors.js'
-import { BACK_PRESSURED } from '../../../engine/ring/ring-sentinels.js'
+import { BACK_PRESSURED } from '../../../codec/results.js'
 
 test('tryClaimMax on an empty ring grants up to maxLength, capped by maxPayloadLength', () => {
   const ring = SpscRing.create(1024)

@@ -5,7 +5,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { SpscRing } from '../../../engine/ring/spsc-ring.js'
-import { BACK_PRESSURED, CLOSED } from '../../../engine/ring/ring-sentinels.js'
+import { BACK_PRESSURED, CLOSED } from '../../../codec/results.js'
 import { NoOpIdleStrategy } from '../../../engine/idle/no-op-idle-strategy.js'
 import { startWorker } from './helpers/run-worker.js'
 import { waitUntil } from './helpers/main-thread.js'

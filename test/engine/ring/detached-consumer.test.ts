@@ -6,7 +6,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { SpmcRing } from '../../../engine/ring/spmc-ring.js'
-import { BACK_PRESSURED, CLOSED } from '../../../engine/ring/ring-sentinels.js'
+import { BACK_PRESSURED, CLOSED } from '../../../codec/results.js'
 import { startWorker } from './helpers/run-worker.js'
 import { drainPattern, waitUntil } from './helpers/main-thread.js'
 import type { ProducerData, ProducerResult } from './workers/pattern-producer.worker.js'

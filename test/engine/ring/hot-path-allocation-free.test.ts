@@ -9,7 +9,7 @@ import { PerformanceObserver, constants } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { SpscRing } from '../../../engine/ring/spsc-ring.js'
 import { SpmcRing } from '../../../engine/ring/spmc-ring.js'
-import { EMPTY } from '../../../engine/ring/ring-sentinels.js'
+import { EMPTY } from '../../../codec/results.js'
 import type { RingConsumer } from '../../../engine/ring/ring-consumer.js'
 import type { RingProducer } from '../../../engine/ring/ring-producer.js'
 

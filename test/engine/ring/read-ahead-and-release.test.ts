@@ -6,7 +6,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { SpscRing } from '../../../engine/ring/spsc-ring.js'
 import { SpmcRing } from '../../../engine/ring/spmc-ring.js'
-import { BACK_PRESSURED, EMPTY } from '../../../engine/ring/ring-sentinels.js'
+import { BACK_PRESSURED, EMPTY } from '../../../codec/results.js'
 import { RingError } from '../../../engine/ring/ring-errors.js'
 
 function fill(ring: SpscRing, count: number, length: number): void {

@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { SpscRing } from '../../../engine/ring/spsc-ring.js'
 import { SpmcRing } from '../../../engine/ring/spmc-ring.js'
-import { TOO_LARGE, BACK_PRESSURED } from '../../../engine/ring/ring-sentinels.js'
+import { TOO_LARGE, BACK_PRESSURED } from '../../../codec/results.js'
 import { RingError } from '../../../engine/ring/ring-errors.js'
 import { NoOpIdleStrategy } from '../../../engine/idle/no-op-idle-strategy.js'
 

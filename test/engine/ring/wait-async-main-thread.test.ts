@@ -5,7 +5,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { SpscRing } from '../../../engine/ring/spsc-ring.js'
-import { BACK_PRESSURED } from '../../../engine/ring/ring-sentinels.js'
+import { BACK_PRESSURED } from '../../../codec/results.js'
 import { startWorker } from './helpers/run-worker.js'
 import { PATTERN_HEADER, bodyLength, recordType, writeRecord } from './helpers/record-pattern.js'
 import type { ProducerData, ProducerResult } from './workers/pattern-producer.worker.js'

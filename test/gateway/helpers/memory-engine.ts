@@ -15,8 +15,8 @@ import {
   blobGroupCount,
   blobGroup,
 } from '../../../codec/index.js'
+import { BACK_PRESSURED } from '../../../codec/results.js'
 import {
-  BACK_PRESSURED,
   type AckListener,
   type EngineMetrics,
   type EnginePort,

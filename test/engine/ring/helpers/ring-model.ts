@@ -9,7 +9,7 @@ import type { RingConsumer } from '../../../../engine/ring/ring-consumer.js'
 import type { RingProducer } from '../../../../engine/ring/ring-producer.js'
 import { SpmcRing } from '../../../../engine/ring/spmc-ring.js'
 import { SpscRing } from '../../../../engine/ring/spsc-ring.js'
-import { BACK_PRESSURED, EMPTY, TOO_LARGE } from '../../../../engine/ring/ring-sentinels.js'
+import { BACK_PRESSURED, EMPTY, TOO_LARGE } from '../../../../codec/results.js'
 import { TAIL_INDEX, cursorIndex, headerBytes } from '../../../../engine/ring/ring-descriptor.js'
 
 export type RingOp =
