@@ -105,5 +105,6 @@ export {
 } from './frames.js'
 export { decodeFrame } from './frame-decode.js'
 export type * from './wire-types.js'
+export type { DeliverBatch } from './deliver-batch.js'
 export { isValidUtf8 } from './utf8.js'
 export { releaseViews } from './byte-view.js'

@@ -48,6 +48,7 @@ import { blobLength } from '../codec/message-layout.js'
 import type { CatchupRequest, CatchupResult } from './catchup/catchup-task.js'
 import { ErrorCode } from '../codec/error-codes.js'
 import { normalizeOptions, type ResolvedOptions } from './options.js'
+import type { PublisherPort } from './publisher-port.js'
 
 const MAX_U48 = 2 ** 48
 const noop = (): boolean => true
@@ -547,16 +548,6 @@ export interface StageHeap {
   allocatedBytes: number
   collections: number
   gcPauseMs: number
-}
-
-/** What a publisher thread needs (structured-clonable: post it to a Worker). */
-export interface PublisherPort {
-  arena: SharedArrayBuffer
-  ringOffset: number
-  bell: SharedArrayBuffer
-  /** Int32 [0] = highest pseq acknowledged (durable), [1] = refusals; notified on change. */
-  acks: SharedArrayBuffer
-  publisher: number
 }
 
 export { EngineError }

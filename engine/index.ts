@@ -1,6 +1,7 @@
 // Public surface of ordo's engine (the embedding API). Internals for tests and tools
 // are imported from their modules directly.
-export { Engine, type PublisherPort } from './engine.js'
+export { Engine } from './engine.js'
+export type { PublisherPort } from './publisher-port.js'
 export { RingPublisher } from './ring-publisher.js'
 export { Durability } from './types.js'
 export type {

@@ -9,7 +9,7 @@ import { SpscRing } from './ring/spsc-ring.js'
 import { Doorbell } from './ring/doorbell.js'
 import { IngressWriter } from './ingress-writer.js'
 import { BACK_PRESSURED } from '../codec/results.js'
-import type { PublisherPort } from './engine.js'
+import type { PublisherPort } from './publisher-port.js'
 
 export class RingPublisher {
   readonly publisher: number

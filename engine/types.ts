@@ -1,6 +1,9 @@
 // Public types of the embedding API (DESIGN.md "Embedding API"). The Engine class
 // in engine/engine.ts implements them; the gateway is written against them too.
 
+import type { DeliverBatch } from '../codec/deliver-batch.js'
+export type { DeliverBatch } from '../codec/deliver-batch.js'
+
 export const Durability = { fsync: 'fsync', async: 'async', memory: 'memory' } as const
 export type Durability = (typeof Durability)[keyof typeof Durability]
 
@@ -58,33 +61,6 @@ export interface SubscribeOptions {
   fromGsn?: bigint
   /** Deliver before durable (marked by Deliver.durable_gsn < gsn). Default false. */
   tentative?: boolean
-}
-
-/**
- * One delivery: a Deliver frame (FlatBuffers) holding messages in gsn order, read through
- * a cursor. Valid only during the handler call: copy what you keep.
- */
-export interface DeliverBatch {
-  readonly subscription: number
-  readonly count: number
-  readonly durableGsn: number
-  /** The Deliver frame bytes [frameOffset, frameOffset + frameLength). */
-  readonly frame: Uint8Array
-  readonly frameOffset: number
-  readonly frameLength: number
-  /** Cursor: call next() before reading the first message. */
-  next(): boolean
-  readonly gsn: number
-  readonly publisher: number
-  readonly pseq: number
-  readonly time: number
-  readonly groupCount: number
-  group(i: number): number
-  gseq(i: number): number
-  /** Payload view (no copy), valid during the handler call. */
-  payload(): Uint8Array
-  readonly payloadOffset: number
-  readonly payloadLength: number
 }
 
 export type DeliverHandler = (batch: DeliverBatch) => void

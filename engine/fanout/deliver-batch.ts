@@ -2,7 +2,7 @@
 // One instance per subscription, reused for every delivery (valid during the call only).
 
 import { MessageCursor } from '../../codec/frame-reader.js'
-import type { DeliverBatch } from '../types.js'
+import type { DeliverBatch } from '../../codec/deliver-batch.js'
 
 export class CursorDeliverBatch implements DeliverBatch {
   subscription = 0

@@ -5,7 +5,7 @@
 // so a handler sees each gsn once. Valid only during the handler call.
 
 import { MessageCursor } from '../../codec/index.js'
-import type { DeliverBatch } from '../../engine/types.js'
+import type { DeliverBatch } from '../../codec/deliver-batch.js'
 
 export class ClientDeliverBatch implements DeliverBatch {
   private readonly cursor = new MessageCursor()

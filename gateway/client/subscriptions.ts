@@ -6,7 +6,7 @@
 // Subscribed, so what was published while it was away is not skipped.
 
 import { encodeAck, encodeSubscribe, encodeUnsubscribe, type MessageCursor } from '../../codec/index.js'
-import type { DeliverBatch } from '../../engine/types.js'
+import type { DeliverBatch } from '../../codec/deliver-batch.js'
 import { ClientDeliverBatch, scanDeliver } from './deliver-batch.js'
 import { ClientErrorCode, OrdoError } from './errors.js'
 import type { GroupResolver, Link } from './group-resolver.js'
