@@ -1,12 +1,14 @@
-// ordo engine benchmark (issue 3): throughput, durable throughput, latency, allocation,
-// recovery, each next to the baseline it is judged against, measured in the same run.
+// ordo engine benchmark: throughput, durable throughput, latency, allocation, recovery,
+// each next to the baseline it is judged against, measured in the same run.
 //
 //   publisher thread 0 ─ RingPublisher ─▶ ingress ring 1 ─┐
 //   publisher thread 1 ─ RingPublisher ─▶ ingress ring 2 ─┤
 //                                                         ▼
-//                                   sequencer worker (gsn, gseqs, batches)
+//                sequencer worker (gsn, gseqs, batches; then, same thread, journal
+//                append + write() to the OS — none in memory mode)
 //                                                         ▼
-//                        sequenced ring ──▶ journal worker (fsync/async; none in memory)
+//                        sequenced ring ──▶ journal-sync worker: fdatasync (fsync mode) or
+//                                           every asyncFsyncIntervalMs (async mode)
 //                                                         ▼
 //                  main thread: dispatcher ──▶ 1 embedded subscriber (counts, checks gsn
 //                                                order, reads the payload's timestamp)

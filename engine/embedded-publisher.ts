@@ -2,7 +2,7 @@
 // once the message is durable (onAckBlob, which also reads the gseqs from the blob) or
 // rejected when the sequencer refuses it (onReject).
 
-import type { BlobAckListener } from './fanout/dispatcher.js'
+import type { BlobAckListener } from './stages/fanout/dispatcher.js'
 import type { PublishResult } from './types.js'
 import { blobGroupCount, blobGseq } from '../codec/blob.js'
 import { PublishRefusedError } from './errors.js'

@@ -25,19 +25,19 @@ import { Piscina } from 'piscina'
 import { SpmcRing } from './ring/spmc-ring.js'
 import { SpscRing } from './ring/spsc-ring.js'
 import { Doorbell } from './ring/doorbell.js'
-import { arenaLayout, dispatcherConsumer, type ArenaLayout } from './arena-descriptor.js'
+import { arenaLayout, dispatcherConsumer, type ArenaLayout } from './descriptors/arena-descriptor.js'
 import {
   FSYNC_BUCKETS_US, JS_BUCKETS, JS_FSYNCS, JS_FSYNC_US_SUM, SLOT_DURABLE, SLOT_JOURNAL_STATS, SLOT_MAX_GROUP,
   SLOT_RETENTION_FLOOR, SLOT_SEQUENCED, SLOT_SEQ_STATS, SLOT_HEAP, HEAP_SEQUENCER, HEAP_JOURNAL, SLOT_STATE, SS_BATCHES, SS_DUPLICATES, SS_MESSAGES, SS_REJECTS,
   STATE_STOP_REQUEST, WATERMARK_BYTES, readU64, slotIndex, storeU64,
-} from './watermark-descriptor.js'
-import { Dispatcher } from './fanout/dispatcher.js'
-import { CursorDeliverBatch } from './fanout/deliver-batch.js'
+} from './descriptors/watermark-descriptor.js'
+import { Dispatcher } from './stages/fanout/dispatcher.js'
+import { CursorDeliverBatch } from './stages/fanout/deliver-batch.js'
 import { IngressWriter } from './ingress-writer.js'
 import { EmbeddedPublisher } from './embedded-publisher.js'
-import { startStage, type StageHandle } from './stages.js'
-import { GroupRegistry } from './journal/group-registry.js'
-import { MemoryGroupRegistry } from './memory-registry.js'
+import { startStage, type StageHandle } from './stages/stage-launcher.js'
+import { GroupRegistry } from './groups/group-registry.js'
+import { MemoryGroupRegistry } from './groups/memory-group-registry.js'
 import { BACK_PRESSURED, BAD_PUBLISHER, CLOSED, NOT_MESSAGE_FRAME, TOO_LARGE } from '../codec/results.js'
 import { type AckListener, type EngineMetrics, type EnginePort, type FrameSink, type RawSubscription } from './engine-port.js'
 import type { DeliverHandler, EngineOptions, PublishOptions, PublishResult, SubscribeOptions, Subscription } from './types.js'
@@ -45,10 +45,14 @@ import { EngineClosedError, EngineError, EngineErrorCode, EngineOptionError, Pub
 import { MessageCursor } from '../codec/frame-reader.js'
 import type { Verdict } from '../codec/verdict.js'
 import { blobLength } from '../codec/message-layout.js'
-import type { CatchupRequest, CatchupResult } from './catchup/catchup-task.js'
+import type { CatchupRequest, CatchupResult } from './stages/catchup/catchup-messages.js'
 import { ErrorCode } from '../codec/error-codes.js'
 import { normalizeOptions, type ResolvedOptions } from './options.js'
 import type { PublisherPort } from './publisher-port.js'
+import type { RecoveryReport } from './journal/recovery.js'
+import type { ScanReport } from './stages/sequencer/recovery-scan.js'
+import type { SequencerReady, SequencerStopped, SequencerWorkerData } from './stages/sequencer/sequencer-messages.js'
+import type { JournalSyncReady, JournalSyncStopped, JournalSyncWorkerData } from './stages/journal/journal-sync-messages.js'
 
 const MAX_U48 = 2 ** 48
 const noop = (): boolean => true
@@ -60,9 +64,9 @@ export class Engine implements EnginePort {
   readonly maxPayload: number
   readonly maxGroups: number
   /** What the journal's recovery found on open (null in memory mode). */
-  readonly recovery: Record<string, unknown> | null
+  readonly recovery: RecoveryReport | null
   /** Messages the sequencer replayed from the journal to rebuild gseqs and dedupe state. */
-  readonly recoveryScan: Record<string, unknown> | null
+  readonly recoveryScan: ScanReport | null
   private closed = false
   private closing: Promise<void> | null = null
   private failure: StageFailedError | null = null
@@ -92,7 +96,7 @@ export class Engine implements EnginePort {
   private constructor(init: {
     options: ResolvedOptions; wm: Int32Array; registry: Registry; ingress: IngressWriter; dispatcher: Dispatcher
     stages: StageHandle[]; ingressBell: Doorbell; arena: SharedArrayBuffer; layout: ArenaLayout
-    recovery: Record<string, unknown> | null; recoveryScan: Record<string, unknown> | null
+    recovery: RecoveryReport | null; recoveryScan: ScanReport | null
   }) {
     this.options = init.options
     this.maxPayload = init.options.maxPayload
@@ -128,7 +132,7 @@ export class Engine implements EnginePort {
       mkdirSync(o.dataDir, { recursive: true })
       registry = GroupRegistry.open({ dir: o.dataDir })
     }
-    const layout = arenaLayout(o.sequencedRingBytes, memory ? 1 : 2, o.ingressRingBytes, o.ingressSlots, 0)
+    const layout = arenaLayout(o.sequencedRingBytes, memory ? 1 : 2, o.ingressRingBytes, o.ingressSlots)
     const arena = new SharedArrayBuffer(layout.totalBytes)
     const seqRing = SpmcRing.createIn(arena, layout.sequencedOffset, layout.sequencedCapacity, layout.sequencedConsumers)
     const rings = layout.ingressOffsets.map((off) => SpscRing.createIn(arena, off, layout.ingressCapacity))
@@ -140,36 +144,36 @@ export class Engine implements EnginePort {
     const dispatchBell = Doorbell.create()
     const syncBell = Doorbell.create()
     const journalDir = join(o.dataDir, 'journal')
-    const stages: StageHandle[] = []
+    const stages: StageHandle<unknown>[] = []
     let engine: Engine | null = null
     const onFailure = (err: StageFailedError): void => engine?.stageFailed(err)
     let nextGsn = 1
-    let recovery: Record<string, unknown> | null = null
     try {
-      // The sequencer opens the journal (recovery), appends and writes; the sync stage
-      // (journal-stage/journal.worker.ts) fdatasyncs and, in fsync mode, publishes durable.
-      // Both threads start at once (a worker takes tens of ms to load its modules); the sync
-      // stage waits for the sequencer's journal before it touches a watermark.
-      const starting = [
-        startStage('sequencer', new URL('./sequencer/sequencer.worker.js', import.meta.url), {
-          arena, layout, wm: wmSab, ingressBell: ingressBell.buffer, dispatchBell: dispatchBell.buffer, syncBell: syncBell.buffer,
-          memoryMode: memory, durability: o.durability, dataDir: journalDir, stateDir: join(o.dataDir, 'state'),
-          snapshotEvery: o.snapshotEveryMessages, segmentBytes: o.segmentBytes, retention: o.retention,
-          batchMaxMessages: o.batchMaxMessages, batchMaxBytes: o.batchMaxBytes, maxGroups: o.maxGroups, dedupeWindow: o.dedupeWindow, idleSpins: o.idleSpins,
-        }, onFailure),
-      ]
-      if (!memory) {
-        starting.push(startStage('journal-sync', new URL('./journal-stage/journal.worker.js', import.meta.url), {
-          wm: wmSab, dispatchBell: dispatchBell.buffer, syncBell: syncBell.buffer, dir: journalDir,
-          durability: o.durability, asyncFsyncIntervalMs: o.asyncFsyncIntervalMs,
-        }, onFailure))
+      // The sequencer opens the journal (recovery), appends and writes; the journal-sync
+      // stage fdatasyncs and, in fsync mode, publishes durable. Both threads start at once
+      // (a worker takes tens of ms to load its modules); the journal-sync stage waits for
+      // the sequencer's journal before it touches a watermark.
+      const sequencerData: SequencerWorkerData = {
+        arena, layout, wm: wmSab, ingressBell: ingressBell.buffer, dispatchBell: dispatchBell.buffer, syncBell: syncBell.buffer,
+        memoryMode: memory, durability: o.durability, dataDir: journalDir, stateDir: join(o.dataDir, 'state'),
+        snapshotEvery: o.snapshotEveryMessages, segmentBytes: o.segmentBytes, retention: o.retention,
+        batchMaxMessages: o.batchMaxMessages, batchMaxBytes: o.batchMaxBytes, maxGroups: o.maxGroups, dedupeWindow: o.dedupeWindow, idleSpins: o.idleSpins,
       }
-      const started = await Promise.allSettled(starting)
-      for (const r of started) if (r.status === 'fulfilled') stages.push(r.value.handle)
-      for (const r of started) if (r.status === 'rejected') throw r.reason
-      const s = (started[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof startStage>>>).value
-      nextGsn = Number(s.ready.nextGsn)
-      recovery = (s.ready.recovery as Record<string, unknown> | null) ?? null
+      const sequencing = startStage<SequencerReady, SequencerStopped, SequencerWorkerData>(
+        'sequencer', new URL('./stages/sequencer/sequencer.worker.js', import.meta.url), sequencerData, onFailure,
+      )
+      const syncing = memory ? null : startStage<JournalSyncReady, JournalSyncStopped, JournalSyncWorkerData>(
+        'journal-sync', new URL('./stages/journal/journal-sync.worker.js', import.meta.url),
+        { wm: wmSab, dispatchBell: dispatchBell.buffer, syncBell: syncBell.buffer, dir: journalDir, durability: o.durability === 'async' ? 'async' : 'fsync', asyncFsyncIntervalMs: o.asyncFsyncIntervalMs },
+        onFailure,
+      )
+      const [seqStarted, syncStarted] = await Promise.allSettled([sequencing, syncing ?? Promise.resolve(null)])
+      if (seqStarted.status === 'fulfilled') stages.push(seqStarted.value.handle)
+      if (syncStarted.status === 'fulfilled' && syncStarted.value !== null) stages.push(syncStarted.value.handle)
+      if (seqStarted.status === 'rejected') throw seqStarted.reason
+      if (syncStarted.status === 'rejected') throw syncStarted.reason
+      const ready = seqStarted.value.ready
+      nextGsn = ready.nextGsn
       const consumer = SpmcRing.attachIn(arena, layout.sequencedOffset, dispatcherConsumer(memory))
       const lookahead = SpmcRing.attachIn(arena, layout.sequencedOffset, dispatcherConsumer(memory))
       const ring0 = rings[0]!
@@ -184,7 +188,7 @@ export class Engine implements EnginePort {
       let pool: Piscina | null = null
       const catchup = memory ? null : (req: CatchupRequest): Promise<CatchupResult> => {
         if (pool === null) {
-          pool = new Piscina({ filename: new URL('./catchup/catchup-task.js', import.meta.url).href, minThreads: 0, maxThreads: 2, idleTimeout: 5000 })
+          pool = new Piscina({ filename: new URL('./stages/catchup/catchup-task.js', import.meta.url).href, minThreads: 0, maxThreads: 2, idleTimeout: 5000 })
           if (engine !== null) engine.pool = pool
         }
         return pool.run(req) as Promise<CatchupResult>
@@ -192,7 +196,7 @@ export class Engine implements EnginePort {
       const dispatcher = new Dispatcher({ consumer, lookahead, wm, bell: dispatchBell, catchup, journalDir, nextGsn })
       engine = new Engine({
         options: o, wm, registry, ingress: new IngressWriter(ring0.producer), dispatcher, stages, ingressBell, arena, layout,
-        recovery, recoveryScan: (s.ready.scan as Record<string, unknown>) ?? null,
+        recovery: ready.recovery, recoveryScan: memory ? null : ready.scan,
       })
       dispatcher.start()
       return engine

@@ -4,10 +4,10 @@
 // until flush() (or until the record is full) so the sequencer sees batches, and the
 // ring's tail is stored once per record, not per message.
 //
-// Record payload: [count u32][0 u32][canonical blob]… (sequenced-record-descriptor.ts).
+// Record payload: [count u32][0 u32][canonical blob]… (descriptors/ingress-record-descriptor.ts).
 
 import { BACK_PRESSURED, TOO_LARGE } from '../codec/results.js'
-import { INGRESS_COUNT, INGRESS_HEADER, IngressType } from './sequencer/sequenced-record-descriptor.js'
+import { INGRESS_HEADER, IngressType, ingressBlobsAt, writeIngressHeader } from './descriptors/ingress-record-descriptor.js'
 import { blobLength } from '../codec/message-layout.js'
 import { writeMessage } from '../codec/message-writer.js'
 import { copyCanonical } from '../codec/copy-canonical.js'
@@ -73,7 +73,7 @@ export class IngressWriter {
       return at === TOO_LARGE ? TOO_LARGE : BACK_PRESSURED
     }
     cursor.reset(src, offset, length, verdict)
-    let w = at + INGRESS_HEADER
+    let w = ingressBlobsAt(at)
     let count = 0
     // Canonical blobs that lie back to back in the frame (what FrameWriter writes) are
     // copied as one run: one copy per frame instead of one per message.
@@ -97,8 +97,7 @@ export class IngressWriter {
       count++
     }
     if (runStart >= 0) w = this.copyRun(src, runStart, runEnd, w)
-    this.i32[(at + INGRESS_COUNT) >> 2] = count
-    this.i32[(at + 4) >> 2] = 0
+    writeIngressHeader(this.i32, at, count)
     this.producer.shrinkLast(w - at)
     this.pending += count
     return count
@@ -137,7 +136,7 @@ export class IngressWriter {
       return at === TOO_LARGE ? TOO_LARGE : BACK_PRESSURED
     }
     this.recordAt = at
-    this.writeAt = at + INGRESS_HEADER
+    this.writeAt = ingressBlobsAt(at)
     this.recordEnd = at + this.producer.claimedLength
     this.count = 0
     return this.writeAt
@@ -145,8 +144,7 @@ export class IngressWriter {
 
   private close(): void {
     if (this.recordAt < 0) return
-    this.i32[(this.recordAt + INGRESS_COUNT) >> 2] = this.count
-    this.i32[(this.recordAt + 4) >> 2] = 0
+    writeIngressHeader(this.i32, this.recordAt, this.count)
     this.producer.shrinkLast(this.writeAt - this.recordAt)
     this.recordAt = -1
   }

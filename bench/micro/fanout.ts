@@ -14,9 +14,9 @@
 
 import { SpmcRing } from '../../engine/ring/spmc-ring.js'
 import { Doorbell } from '../../engine/ring/doorbell.js'
-import { Dispatcher } from '../../engine/fanout/dispatcher.js'
-import { BATCH_BYTES, BATCH_COUNT, BATCH_FIRST_GSN_HI, BATCH_FIRST_GSN_LO, BATCH_HEADER, RecordType } from '../../engine/sequencer/sequenced-record-descriptor.js'
-import { SLOT_DURABLE, SLOT_SEQUENCED, WATERMARK_BYTES, slotIndex, storeU64 } from '../../engine/watermark-descriptor.js'
+import { Dispatcher } from '../../engine/stages/fanout/dispatcher.js'
+import { BATCH_BYTES, BATCH_COUNT, BATCH_FIRST_GSN_HI, BATCH_FIRST_GSN_LO, BATCH_HEADER, RecordType } from '../../engine/descriptors/sequenced-record-descriptor.js'
+import { SLOT_DURABLE, SLOT_SEQUENCED, WATERMARK_BYTES, slotIndex, storeU64 } from '../../engine/descriptors/watermark-descriptor.js'
 import { MessageCursor, verifyFrame, writeMessage } from '../../codec/index.js'
 import type { FrameSink } from '../../engine/engine-port.js'
 import type { MicroArea } from './measure.js'

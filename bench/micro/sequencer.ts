@@ -15,17 +15,16 @@
 // consecutive (every message is fresh). A second case runs only the feed and drain
 // (the harness's own cost, to subtract).
 
-import { arenaLayout } from '../../engine/arena-descriptor.js'
+import { arenaLayout } from '../../engine/descriptors/arena-descriptor.js'
 import { SpmcRing } from '../../engine/ring/spmc-ring.js'
 import { SpscRing } from '../../engine/ring/spsc-ring.js'
-import { Sequencer } from '../../engine/sequencer/sequencer.js'
-import { Dedupe } from '../../engine/sequencer/dedupe.js'
-import { GseqTable } from '../../engine/sequencer/gseq-table.js'
-import { ArenaIngressSource, ArenaSequencedSink } from '../../engine/sequencer/ring-adapters.js'
-import {
-  BATCH_COUNT, BATCH_FIRST_GSN_HI, BATCH_FIRST_GSN_LO, INGRESS_COUNT, INGRESS_HEADER, IngressType, RecordType,
-} from '../../engine/sequencer/sequenced-record-descriptor.js'
-import { SLOT_MAX_GROUP, SLOT_SEQUENCED, SLOT_SEQ_STATS, SS_BATCHES, SS_MESSAGES, WATERMARK_BYTES, addU64, slotIndex, storeU64 } from '../../engine/watermark-descriptor.js'
+import { Sequencer } from '../../engine/stages/sequencer/sequencer.js'
+import { Dedupe } from '../../engine/stages/sequencer/dedupe.js'
+import { GseqTable } from '../../engine/stages/sequencer/gseq-table.js'
+import { ArenaIngressSource, ArenaSequencedSink } from '../../engine/stages/sequencer/ring-adapters.js'
+import { RecordType, batchCount, batchFirstGsn } from '../../engine/descriptors/sequenced-record-descriptor.js'
+import { INGRESS_HEADER, IngressType, writeIngressHeader } from '../../engine/descriptors/ingress-record-descriptor.js'
+import { SLOT_MAX_GROUP, SLOT_SEQUENCED, SLOT_SEQ_STATS, SS_BATCHES, SS_MESSAGES, WATERMARK_BYTES, addU64, slotIndex, storeU64 } from '../../engine/descriptors/watermark-descriptor.js'
 import { writeMessage } from '../../codec/index.js'
 import { PSEQ_POS, PUBLISHER_POS } from '../../codec/message-layout.js'
 import type { MicroArea } from './measure.js'
@@ -63,7 +62,7 @@ interface Pipeline {
 }
 
 function pipeline(): Pipeline {
-  const layout = arenaLayout(64 * 1024 * 1024, 1, 4 * 1024 * 1024, 1, 0)
+  const layout = arenaLayout(64 * 1024 * 1024, 1, 4 * 1024 * 1024, 1)
   const arena = new SharedArrayBuffer(layout.totalBytes)
   // Touch every page now: the first pass over fresh shared memory takes a page fault per
   // 4 KiB, which would be timed against the first case.
@@ -93,7 +92,7 @@ function pipeline(): Pipeline {
     publisherWord[i] = pseqWord[i]! - (PSEQ_POS - PUBLISHER_POS) / 4
   }
   const template = scratch.slice(0, w)
-  new DataView(template.buffer).setUint32(INGRESS_COUNT, PER_RECORD, true)
+  writeIngressHeader(new Int32Array(template.buffer), 0, PER_RECORD)
   const ingressBytes = ingress.bytes
   const ingressI32 = ingress.i32
 
@@ -149,9 +148,9 @@ function pipeline(): Pipeline {
   const onBatch = (_b: Uint8Array, at: number, _len: number, type: number): void => {
     if (type !== RecordType.batch) return
     const i32 = out.i32
-    const count = i32[(at + BATCH_COUNT) >> 2]!
+    const count = batchCount(i32, at)
     if (count === 0) return
-    const first = (i32[(at + BATCH_FIRST_GSN_HI) >> 2]! >>> 0) * TWO_32 + (i32[(at + BATCH_FIRST_GSN_LO) >> 2]! >>> 0)
+    const first = batchFirstGsn(i32, at)
     if (first !== big[1]) st[4]++
     big[1] = first + count
     st[2] += count

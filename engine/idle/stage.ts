@@ -25,3 +25,23 @@ export function runStage(stage: Stage, idle: IdleStrategy, stop: Int32Array, sto
   }
   return total
 }
+
+/** A stage that drains before it stops: the loop ends at a pass with no work once finished() says so. */
+export interface DrainingStage extends Stage {
+  /** Asked only after a pass that found nothing: true when the stage is to stop (stop requested, input drained). */
+  finished(): boolean
+}
+
+/**
+ * Runs stage until a pass finds no work and stage.finished() is true; idles through the
+ * strategy between passes. Blocks the thread: worker threads only. The pipeline's worker
+ * stages run this way (stages/sequencer, stages/journal).
+ */
+export function runUntilFinished(stage: DrainingStage, idle: IdleStrategy): void {
+  idle.reset()
+  for (;;) {
+    const n = stage.doWork()
+    if (n === 0 && stage.finished()) return
+    idle.idle(n)
+  }
+}

@@ -1,4 +1,4 @@
-// Public surface of the journal, the group registry and inspect. Internals (descriptors,
+// Public surface of the journal library and inspect. Internals (descriptors,
 // cursor, recovery steps) are exported from ./internal.ts for tests and tools.
 
 export { Journal, DEFAULT_SEGMENT_BYTES, DEFAULT_WRITE_BUFFER_BYTES } from './journal-writer.js'
@@ -10,10 +10,6 @@ export { openReader, JournalReader, RecordView } from './journal-reader.js'
 export type { ReaderOptions } from './journal-reader.js'
 export { inspectJournal } from './inspect.js'
 export type { InspectReport, SegmentInspection, IndexInspection, RecordProblem } from './inspect.js'
-export { GroupRegistry, GROUPS_FILE_NAME } from './group-registry.js'
-export type { GroupRegistryOptions, GroupRegistryRecovery } from './group-registry.js'
-export { validateGroupName } from './validate-group-name.js'
-export { groupNameProblem, GroupNameProblem, MAX_GROUP_NAME_BYTES } from '../../codec/group-name.js'
 export type { FileIo } from './file-io.js'
 export { nodeFileIo } from './file-io.js'
 export {

@@ -1,8 +1,9 @@
-// The journal writer: appends sequenced batches to segment files, group-commits them with
-// fsync, rolls segments, keeps the sparse index, applies retention. Driven synchronously
-// by the sequencer thread (sequencer/journal-tap.ts), which owns it (no other thread touches a Journal;
-// readers on other threads open the files themselves, see journal-reader.ts; the sync worker
-// fdatasyncs the active segment through a descriptor of its own, see journal-stage/).
+// The journal writer: appends sequenced batches to segment files, hands them to the OS,
+// rolls segments, keeps the sparse index, applies retention. One thread drives a Journal
+// and owns it: in the engine, the sequencer thread's journal appender
+// (engine/stages/journal/journal-appender.ts). Readers on other threads open the files
+// themselves (journal-reader.ts); the engine's journal-sync stage fdatasyncs the active
+// segment through a descriptor of its own (engine/stages/journal/journal-sync.worker.ts).
 //
 // On-disk format (version 1; constants and offset functions in segment-descriptor.ts and
 // index-descriptor.ts):
@@ -35,16 +36,25 @@
 //   then 24-byte entries | gsn (u64) | file offset (u64) | kind | crc32c |, kind 1 = point
 //   (record at offset starts at gsn), kind 2 = seal (segment ends at offset, next gsn).
 //
-// Durability: append() copies into the write buffer (handing it to the OS when full);
-// write() hands the rest to the OS;
-// sync() = write() + fdatasync. The stage calls append many times and sync once (group
-// commit) and publishes syncedGsn as the durable watermark. A new segment's header is
-// fsynced and so is the directory (so the file itself survives power loss); a segment is
-// fsynced before the writer rolls past it.
+// Written and synced. append() copies into the write buffer (handing it to the OS when
+// full); write() hands the rest to the OS: writtenGsn, which survives a process crash but
+// not a power cut. "Synced" has one meaning: on stable storage by an fdatasync that started
+// after the bytes were written. Two parties make such fsyncs of a journal directory:
+//   - this object, at the points it controls: a new segment's header (and the directory,
+//     so the file itself survives), a segment before the writer rolls past it, sync()
+//     (= write() + fdatasync), and close();
+//   - in the engine, the journal-sync stage, which fdatasyncs the active segment back to
+//     back while something is written (group commit) and publishes the engine's durable
+//     watermark (DUR in engine/descriptors/watermark-descriptor.ts). Acknowledgements in
+//     the engine follow DUR, never syncedGsn.
+// syncedGsn and activeSyncedBytes count only this object's own fsyncs: in the engine they
+// move at open, roll and close, and lag DUR in between. A standalone user (tests, tools,
+// benchmarks) calls append many times and sync() once (group commit) and may treat
+// syncedGsn as its durable watermark.
 //
-// After an I/O error the journal is failed: the error is thrown, watermarks stop, every
-// later call throws JournalFailedError, and the active segment is cut back to its last
-// fsync, so the files hold exactly what syncedGsn promised. Reopening runs recovery.
+// After an I/O error the journal is failed: the error is thrown, writtenGsn and syncedGsn
+// stop, every later call throws JournalFailedError, and fail() cuts the active segment back
+// to cutBackOffset(): the last offset this object fsynced. Reopening runs recovery.
 
 import path from 'node:path'
 import { acquireDirLock, releaseDirLock } from './dir-lock.js'
@@ -218,7 +228,8 @@ export class Journal {
   get writtenGsn(): number {
     return this._writtenGsn
   }
-  /** Highest gsn on stable storage: the durable watermark. */
+  /** Highest gsn this object fsynced itself (see "Written and synced" above): the durable
+   *  watermark of a standalone user; in the engine it lags the journal-sync stage's DUR. */
   get syncedGsn(): number {
     return this._syncedGsn
   }
@@ -435,7 +446,7 @@ export class Journal {
    * and are lost as they would be on a power cut).
    */
   private fail(op: string, err: unknown): never {
-    const keepBytes = this.activeSyncedBytes
+    const keepBytes = this.cutBackOffset()
     const file = this.activeFd >= 0 ? this.segmentFile(this.activeFirstGsn) : this.dir
     const e = new JournalIoError(
       op,
@@ -453,6 +464,15 @@ export class Journal {
       }
     }
     throw e
+  }
+
+  /**
+   * Where fail() cuts the active segment back to: the end of the last fsync this object
+   * made. It knows nothing of fsyncs made by other parties (the engine's journal-sync
+   * stage), so records they made durable after that point are cut with the rest.
+   */
+  private cutBackOffset(): number {
+    return this.activeSyncedBytes
   }
 
   private checkUsable(): void {

@@ -13,7 +13,7 @@
 //
 //   CONFIG    written once by create(), only read afterwards (so its line stays clean in
 //             every cache):
-//               +0 magic 'ORDR'  +4 version  +8 capacity  +12 consumer count
+//               +0 magic 'ORNG'  +4 version  +8 capacity  +12 consumer count
 //               +16 max payload length  +20 header bytes
 //   TAIL      +0 producer's committed position. Written by the producer once per commit,
 //             read by every consumer on every poll: its own slot so consumer cursor writes
@@ -45,7 +45,10 @@
 export const SLOT_BYTES = 128
 export const SLOT_INTS = SLOT_BYTES / 4
 
-export const RING_MAGIC = 0x5244524f // 'ORDR' little-endian
+// 'ORNG' read as a little-endian u32. In memory only; distinct from every on-disk magic
+// ('ORDS' segment, 'ORDR' journal record, 'ORDI' index, 'ORDG' groups.log, 'ORSQ' snapshot)
+// so a dump of either is never mistaken for the other.
+export const RING_MAGIC = 0x474e524f
 export const RING_VERSION = 1
 
 export const MIN_CAPACITY = 64

@@ -9,7 +9,8 @@ import { join } from 'node:path'
 import { after, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { blobLength, stampBlob, stampBlobGseq, writeMessage } from '../../codec/index.js'
-import { GroupRegistry, Journal } from '../../engine/journal/index.js'
+import { Journal } from '../../engine/journal/index.js'
+import { GroupRegistry } from '../../engine/groups/index.js'
 
 const cli = fileURLToPath(new URL('../../tools/cli.js', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'ordo-inspect-test-'))

@@ -6,7 +6,8 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } 
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { MessageCursor } from '../../codec/index.js'
-import { GROUPS_FILE_NAME, GroupRegistry, inspectJournal, openReader, type InspectReport } from '../../engine/journal/index.js'
+import { inspectJournal, openReader, type InspectReport } from '../../engine/journal/index.js'
+import { GROUPS_FILE_NAME, GroupRegistry } from '../../engine/groups/index.js'
 import { CommandError, parse, stderr, UsageError, type Command } from './common.js'
 
 const help = `Usage: ordo inspect <dir> [--json] [--no-groups]

@@ -9,7 +9,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { test } from 'node:test'
-import { GroupRegistry, Journal, inspectJournal, openReader } from '../../../engine/journal/index.js'
+import { Journal, inspectJournal, openReader } from '../../../engine/journal/index.js'
+import { GroupRegistry } from '../../../engine/groups/index.js'
 import { cleanup, tempDir } from './helpers.js'
 
 const FIXTURE_DIR = fileURLToPath(new URL('../../../../test/engine/journal/fixtures/v1/', import.meta.url))

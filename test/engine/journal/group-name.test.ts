@@ -3,7 +3,8 @@
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { GroupNameError, GroupRegistry, groupNameProblem, validateGroupName } from '../../../engine/journal/index.js'
+import { GroupNameError, GroupRegistry, validateGroupName } from '../../../engine/groups/index.js'
+import { groupNameProblem } from '../../../codec/group-name.js'
 import { cleanup, tempDir } from './helpers.js'
 
 test('valid names', () => {

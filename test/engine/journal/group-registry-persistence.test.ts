@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import { test } from 'node:test'
-import { GroupRegistry, JournalIoError, nodeFileIo } from '../../../engine/journal/index.js'
+import { JournalIoError, nodeFileIo } from '../../../engine/journal/index.js'
+import { GroupRegistry } from '../../../engine/groups/index.js'
 import { cleanup, tempDir } from './helpers.js'
 
 test('ids from 1, stable, persisted, continued after reopen', () => {

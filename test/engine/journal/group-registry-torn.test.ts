@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import { test } from 'node:test'
-import { GroupRegistry, GroupRegistryCorruptError } from '../../../engine/journal/index.js'
+import { GroupRegistry, GroupRegistryCorruptError } from '../../../engine/groups/index.js'
 import { cleanup, tempDir } from './helpers.js'
 
 function build(dir: string): { file: string; lastStart: number; full: Buffer } {

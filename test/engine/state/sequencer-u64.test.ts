@@ -5,18 +5,19 @@
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { arenaLayout } from '../../../engine/arena-descriptor.js'
+import { arenaLayout } from '../../../engine/descriptors/arena-descriptor.js'
 import { SpmcRing } from '../../../engine/ring/spmc-ring.js'
 import { SpscRing } from '../../../engine/ring/spsc-ring.js'
 import { EMPTY } from '../../../codec/results.js'
-import { Sequencer } from '../../../engine/sequencer/sequencer.js'
-import { Dedupe } from '../../../engine/sequencer/dedupe.js'
-import { GseqTable } from '../../../engine/sequencer/gseq-table.js'
-import { ArenaIngressSource, ArenaSequencedSink } from '../../../engine/sequencer/ring-adapters.js'
+import { Sequencer } from '../../../engine/stages/sequencer/sequencer.js'
+import { Dedupe } from '../../../engine/stages/sequencer/dedupe.js'
+import { GseqTable } from '../../../engine/stages/sequencer/gseq-table.js'
+import { ArenaIngressSource, ArenaSequencedSink } from '../../../engine/stages/sequencer/ring-adapters.js'
 import {
-  BATCH_COUNT, BATCH_FIRST_GSN_HI, BATCH_FIRST_GSN_LO, BATCH_HEADER, INGRESS_COUNT, INGRESS_HEADER, IngressType,
-  NE_CODE, NE_KIND, NE_PSEQ, NE_PUBLISHER, NE_VALUE, NOTICE_COUNT, NOTICE_ENTRY, NOTICE_HEADER, NoticeKind, RecordType,
-} from '../../../engine/sequencer/sequenced-record-descriptor.js'
+  NoticeKind, RecordType, batchBlobsAt, batchCount, batchFirstGsn, noticeCode, noticeCount, noticeEntryAt, noticeKind,
+  noticePseq, noticePublisher, noticeValue,
+} from '../../../engine/descriptors/sequenced-record-descriptor.js'
+import { INGRESS_HEADER, IngressType, writeIngressHeader } from '../../../engine/descriptors/ingress-record-descriptor.js'
 import { ErrorCode } from '../../../codec/error-codes.js'
 import { blobGroup, blobGroupCount, blobGseq, blobGsn, blobLengthAt, blobPseq, blobPublisher, blobTime, writeMessage } from '../../../codec/index.js'
 
@@ -35,7 +36,7 @@ interface Msg {
 }
 
 test('gsns, pseqs, gseqs and times past 2^32 are stamped exactly; resends and gaps are answered', () => {
-  const layout = arenaLayout(1 << 20, 1, 1 << 20, 1, 0)
+  const layout = arenaLayout(1 << 20, 1, 1 << 20, 1)
   const arena = new SharedArrayBuffer(layout.totalBytes)
   const bytes = new Uint8Array(arena)
   const i32 = new Int32Array(arena)
@@ -66,7 +67,7 @@ test('gsns, pseqs, gseqs and times past 2^32 are stamped exactly; resends and ga
     for (const m of msgs) size += writeMessage(scratch, size, m.publisher, m.pseq, m.groups, m.groups.length, payload, 0, payload.length)
     const at = ingress.tryClaim(size, IngressType.blobs)
     assert.ok(at >= 0)
-    new DataView(scratch.buffer).setUint32(INGRESS_COUNT, msgs.length, true)
+    writeIngressHeader(new Int32Array(scratch.buffer), 0, msgs.length)
     ingress.bytes.set(scratch.subarray(0, size), at)
     ingress.commit()
     assert.equal(seq.doWork(), 1)
@@ -90,13 +91,12 @@ test('gsns, pseqs, gseqs and times past 2^32 are stamped exactly; resends and ga
   const c = out.consumer(0)
   const seen: { publisher: number; pseq: number; gsn: number; time: number; groups: number[]; gseqs: number[] }[] = []
   const notices: { kind: number; code: number; publisher: number; pseq: number; value: number }[] = []
-  const u64 = (at: number): number => (i32[(at >> 2) + 1]! >>> 0) * TWO_32 + (i32[at >> 2]! >>> 0)
   for (let at = c.peek(); at !== EMPTY; at = c.peek()) {
     const abs = out.dataOffset + at
     if (c.recordType === RecordType.batch) {
-      const count = i32[(abs + BATCH_COUNT) >> 2]!
-      const first = (i32[(abs + BATCH_FIRST_GSN_HI) >> 2]! >>> 0) * TWO_32 + (i32[(abs + BATCH_FIRST_GSN_LO) >> 2]! >>> 0)
-      let p = abs + BATCH_HEADER
+      const count = batchCount(i32, abs)
+      const first = batchFirstGsn(i32, abs)
+      let p = batchBlobsAt(abs)
       for (let k = 0; k < count; k++) {
         const n = blobGroupCount(bytes, p)
         const groups = Array.from({ length: n }, (_, g) => blobGroup(bytes, p, g))
@@ -106,10 +106,10 @@ test('gsns, pseqs, gseqs and times past 2^32 are stamped exactly; resends and ga
         p += blobLengthAt(bytes, p)
       }
     } else {
-      const count = i32[(abs + NOTICE_COUNT) >> 2]!
+      const count = noticeCount(i32, abs)
       for (let k = 0; k < count; k++) {
-        const e = abs + NOTICE_HEADER + k * NOTICE_ENTRY
-        notices.push({ kind: i32[(e + NE_KIND) >> 2]!, code: i32[(e + NE_CODE) >> 2]!, publisher: u64(e + NE_PUBLISHER), pseq: u64(e + NE_PSEQ), value: u64(e + NE_VALUE) })
+        const e = noticeEntryAt(abs, k)
+        notices.push({ kind: noticeKind(i32, e), code: noticeCode(i32, e), publisher: noticePublisher(i32, e), pseq: noticePseq(i32, e), value: noticeValue(i32, e) })
       }
     }
     c.advance()

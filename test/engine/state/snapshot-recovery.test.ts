@@ -8,9 +8,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Engine } from '../../../engine/index.js'
-import { readSnapshot, writeSnapshot } from '../../../engine/sequencer/state-snapshot.js'
-import { GseqTable } from '../../../engine/sequencer/gseq-table.js'
-import { Dedupe } from '../../../engine/sequencer/dedupe.js'
+import { readSnapshot, writeSnapshot } from '../../../engine/stages/sequencer/state-snapshot.js'
+import { GseqTable } from '../../../engine/stages/sequencer/gseq-table.js'
+import { Dedupe } from '../../../engine/stages/sequencer/dedupe.js'
 
 const PUB = 777n
 
@@ -30,7 +30,7 @@ async function fill(dir: string, n: number): Promise<{ counts: Map<string, numbe
   return { counts, gsnOf }
 }
 
-async function checkContinues(dir: string, n: number, counts: Map<string, number>, gsnOf: Map<number, bigint>): Promise<Record<string, unknown>> {
+async function checkContinues(dir: string, n: number, counts: Map<string, number>, gsnOf: Map<number, bigint>): Promise<NonNullable<Engine['recoveryScan']>> {
   const e = await Engine.open({ dataDir: dir, snapshotEveryMessages: 700, dedupeWindow: 400 })
   try {
     const scan = e.recoveryScan!

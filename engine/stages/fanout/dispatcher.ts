@@ -22,21 +22,21 @@
 // when there is none; whoever moves the durable watermark (sync worker in fsync mode,
 // sequencer otherwise) rings it.
 
-import type { RingConsumer } from '../ring/ring-consumer.js'
-import type { Doorbell } from '../ring/doorbell.js'
-import type { AckListener, FrameSink } from '../engine-port.js'
+import type { RingConsumer } from '../../ring/ring-consumer.js'
+import type { Doorbell } from '../../ring/doorbell.js'
+import type { AckListener, FrameSink } from '../../engine-port.js'
 import {
-  BATCH_COUNT, BATCH_FIRST_GSN_HI, BATCH_FIRST_GSN_LO, BATCH_HEADER, NE_CODE, NE_KIND, NE_PSEQ, NE_PUBLISHER,
-  NE_VALUE, NOTICE_COUNT, NOTICE_ENTRY, NOTICE_HEADER, NoticeKind, RecordType,
-} from '../sequencer/sequenced-record-descriptor.js'
-import { SLOT_DURABLE, SLOT_SEQUENCED, readU64, slotIndex } from '../watermark-descriptor.js'
-import { blobGroup, blobGroupCount, blobPseq, canonicalBlobLength } from '../../codec/blob.js'
-import { PUBLISHER_POS } from '../../codec/message-layout.js'
+  NoticeKind, RecordType, batchBlobsAt, batchCount, batchFirstGsn, noticeCode, noticeCount, noticeEntryAt, noticeKind,
+  noticePseq, noticePublisher, noticeValue,
+} from '../../descriptors/sequenced-record-descriptor.js'
+import { SLOT_DURABLE, SLOT_SEQUENCED, readU64, slotIndex } from '../../descriptors/watermark-descriptor.js'
+import { blobGroup, blobGroupCount, blobPseq, canonicalBlobLength } from '../../../codec/blob.js'
+import { PUBLISHER_POS } from '../../../codec/message-layout.js'
 import { Interest } from './interest.js'
 import { Sub, type SubOwner } from './sub.js'
-import { patchDeliverSubscription } from '../../codec/frame-writer.js'
-import { ErrorCode } from '../../codec/error-codes.js'
-import type { CatchupRequest, CatchupResult } from '../catchup/catchup-task.js'
+import { patchDeliverSubscription } from '../../../codec/frame-writer.js'
+import { ErrorCode } from '../../../codec/error-codes.js'
+import type { CatchupRequest, CatchupResult } from '../catchup/catchup-messages.js'
 
 const TWO_32 = 4294967296
 const RECORDS_PER_PASS = 512
@@ -298,11 +298,9 @@ export class Dispatcher implements SubOwner {
     const at = this.consumer.peek()
     if (at < 0) return false
     if (this.consumer.recordType !== RecordType.batch) return true
-    const w = at >> 2
-    const count = this.i32[w + (BATCH_COUNT >> 2)]! >>> 0
+    const count = batchCount(this.i32, at)
     if (count === 0) return true
-    const first = (this.i32[w + (BATCH_FIRST_GSN_HI >> 2)]! >>> 0) * TWO_32 + (this.i32[w + (BATCH_FIRST_GSN_LO >> 2)]! >>> 0)
-    return first + count - 1 <= readU64(this.wm, this.DUR)
+    return batchFirstGsn(this.i32, at) + count - 1 <= readU64(this.wm, this.DUR)
   }
 
   /** One pass: take what is durable, ack publishers, build and send frames. Returns records taken. */
@@ -320,12 +318,11 @@ export class Dispatcher implements SubOwner {
       // padding skipped): what we release, the producer may overwrite.
       if (c.readPosition === look.readPosition) break
       if (c.recordType === RecordType.batch) {
-        const w = at >> 2
-        const count = i32[w + (BATCH_COUNT >> 2)]! >>> 0
+        const count = batchCount(i32, at)
         if (count > 0) {
-          const first = (i32[w + (BATCH_FIRST_GSN_HI >> 2)]! >>> 0) * TWO_32 + (i32[w + (BATCH_FIRST_GSN_LO >> 2)]! >>> 0)
+          const first = batchFirstGsn(i32, at)
           if (first + count - 1 > durable) break // not durable yet
-          this.batch(at + BATCH_HEADER, at + c.recordLength, first, count, durable)
+          this.batch(batchBlobsAt(at), at + c.recordLength, first, count, durable)
         }
       } else if (c.recordType === RecordType.notice) {
         this.notices(at)
@@ -349,11 +346,10 @@ export class Dispatcher implements SubOwner {
   private lookReady(): boolean {
     const l = this.look
     if (l.recordType !== RecordType.batch) return true
-    const w = l.peek() >> 2
-    const count = this.i32[w + (BATCH_COUNT >> 2)]! >>> 0
+    const at = l.peek()
+    const count = batchCount(this.i32, at)
     if (count === 0) return true
-    const first = (this.i32[w + (BATCH_FIRST_GSN_HI >> 2)]! >>> 0) * TWO_32 + (this.i32[w + (BATCH_FIRST_GSN_LO >> 2)]! >>> 0)
-    return first + count - 1 <= readU64(this.wm, this.SEQ)
+    return batchFirstGsn(this.i32, at) + count - 1 <= readU64(this.wm, this.SEQ)
   }
 
   /** Look-ahead: feed tentative interests with what is sequenced (not yet durable). */
@@ -366,12 +362,11 @@ export class Dispatcher implements SubOwner {
       const at = l.peek()
       if (at < 0) break
       if (l.recordType === RecordType.batch) {
-        const w = at >> 2
-        const count = i32[w + (BATCH_COUNT >> 2)]! >>> 0
+        const count = batchCount(i32, at)
         if (count > 0) {
-          const first = (i32[w + (BATCH_FIRST_GSN_HI >> 2)]! >>> 0) * TWO_32 + (i32[w + (BATCH_FIRST_GSN_LO >> 2)]! >>> 0)
+          const first = batchFirstGsn(i32, at)
           if (first + count - 1 > sequenced) break
-          if (this.tentativeInterests > 0) this.fanout(this.byGroupT, this.activeT, at + BATCH_HEADER, at + l.recordLength, first, count, durable)
+          if (this.tentativeInterests > 0) this.fanout(this.byGroupT, this.activeT, batchBlobsAt(at), at + l.recordLength, first, count, durable)
           this.lookNextGsn = first + count
         }
       }
@@ -444,16 +439,15 @@ export class Dispatcher implements SubOwner {
 
   private notices(at: number): void {
     const i32 = this.i32
-    const count = i32[(at + NOTICE_COUNT) >> 2]! >>> 0
+    const count = noticeCount(i32, at)
     for (let k = 0; k < count; k++) {
-      const e = (at + NOTICE_HEADER + k * NOTICE_ENTRY) >> 2
-      const publisher = (i32[e + (NE_PUBLISHER >> 2) + 1]! >>> 0) * TWO_32 + (i32[e + (NE_PUBLISHER >> 2)]! >>> 0)
-      const l = this.listeners.get(publisher)
+      const e = noticeEntryAt(at, k)
+      const l = this.listeners.get(noticePublisher(i32, e))
       if (l === undefined) continue
-      const pseq = (i32[e + (NE_PSEQ >> 2) + 1]! >>> 0) * TWO_32 + (i32[e + (NE_PSEQ >> 2)]! >>> 0)
-      const value = (i32[e + (NE_VALUE >> 2) + 1]! >>> 0) * TWO_32 + (i32[e + (NE_VALUE >> 2)]! >>> 0)
-      if (i32[e + (NE_KIND >> 2)] === NoticeKind.duplicate) l.onAck(pseq, value)
-      else l.onReject(pseq, i32[e + (NE_CODE >> 2)]!, value)
+      const pseq = noticePseq(i32, e)
+      const value = noticeValue(i32, e)
+      if (noticeKind(i32, e) === NoticeKind.duplicate) l.onAck(pseq, value)
+      else l.onReject(pseq, noticeCode(i32, e), value)
       this.touch(l)
     }
   }

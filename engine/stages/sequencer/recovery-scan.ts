@@ -9,10 +9,10 @@
 // it reads every record from the oldest retained gsn. It runs in the sequencer thread
 // before it takes traffic.
 
-import { openReader } from '../journal/journal-reader.js'
+import { openReader } from '../../journal/journal-reader.js'
 import {
   blobGroup, blobGroupCount, blobGseq, blobPseq, blobPublisher, canonicalBlobLength,
-} from '../../codec/blob.js'
+} from '../../../codec/blob.js'
 import type { Dedupe } from './dedupe.js'
 import { readSnapshot } from './state-snapshot.js'
 import type { GseqTable } from './gseq-table.js'

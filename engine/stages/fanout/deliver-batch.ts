@@ -1,8 +1,8 @@
 // The DeliverBatch handed to embedded subscribers: a cursor over one Deliver frame.
 // One instance per subscription, reused for every delivery (valid during the call only).
 
-import { MessageCursor } from '../../codec/frame-reader.js'
-import type { DeliverBatch } from '../../codec/deliver-batch.js'
+import { MessageCursor } from '../../../codec/frame-reader.js'
+import type { DeliverBatch } from '../../../codec/deliver-batch.js'
 
 export class CursorDeliverBatch implements DeliverBatch {
   subscription = 0

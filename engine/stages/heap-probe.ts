@@ -13,7 +13,7 @@
 //   [allocated u64 (4 words)][collections u32][GC pause µs u32]
 
 import { getHeapStatistics, GCProfiler } from 'node:v8'
-import { addU64 } from './watermark-descriptor.js'
+import { addU64 } from '../descriptors/watermark-descriptor.js'
 
 const INTERVAL_MS = 250
 

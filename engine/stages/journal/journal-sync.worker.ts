@@ -1,48 +1,47 @@
-// Sync stage entry: a dedicated worker thread (started by engine/engine.ts) that makes
-// the journal durable. The sequencer thread appends and writes (sequencer/journal-tap.ts);
-// this thread only runs fdatasync, which blocks for a millisecond or more, so that the
-// writes of the next batches overlap it.
+// Journal-sync stage entry: a dedicated worker thread (started by engine/engine.ts) that
+// makes the journal durable and does nothing else. The sequencer thread appends and
+// writes (journal-appender.ts); this thread only runs fdatasync, which blocks for a
+// millisecond or more, so that the writes of the next batches overlap it.
 //
-//   sequencer: append … write() ─▶ SEGMENT, WRIT ──ring syncBell──▶ this thread
+//   appender: append … write() ─▶ SEGMENT, WRIT ──ring syncBell──▶ this thread
 //                                                                      │ read WRIT, then SEGMENT
 //                                                                      │ fdatasync(segment file)
 //                       dispatcher ◀──ring dispatchBell── DUR = WRIT ◀─┘ (fsync mode)
 //
 // Group commit: each fdatasync covers everything written before it started, so while one
-// runs the sequencer keeps writing and the next one carries more (REFERENCE.md: a few
-// thousand fsyncs/s, so millions of messages/s need hundreds per fsync).
+// runs the sequencer keeps writing and the next one carries more (this machine's disk
+// does about 2 500 small fsyncs/s, bench/RESULTS.md, so millions of messages/s need
+// hundreds of messages per fsync).
 // Why fsyncing another descriptor of the same file is enough: fdatasync flushes the
 // file's dirty pages and metadata needed to read them, whichever descriptor wrote them.
-// Why reading WRIT before SEGMENT is enough: the sequencer stores SEGMENT before WRIT, and
+// Why reading WRIT before SEGMENT is enough: the appender stores SEGMENT before WRIT, and
 // a segment it rolled away from was fdatasynced by the Journal before the roll, so every
 // gsn up to the WRIT read lies in the SEGMENT read or in an older, already synced file.
 //
-//   fsync mode: owns DUR; syncs back to back while WRIT > DUR, sleeps on syncBell otherwise.
-//   async mode: DUR is the sequencer's (written = acknowledged); syncs every
+//   fsync mode: owns DUR; syncs back to back while WRIT > synced, parks on syncBell otherwise.
+//   async mode: DUR is the appender's (written = acknowledged); syncs every
 //               asyncFsyncIntervalMs while something was written since the last sync.
+// The loop is runUntilFinished (idle/stage.ts) with a spin-then-park BackoffIdleStrategy.
 
 import { openSync, closeSync, fdatasyncSync } from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
-import { Doorbell } from '../ring/doorbell.js'
-import { segmentPath } from '../journal/segment-directory.js'
+import { Doorbell } from '../../ring/doorbell.js'
+import { segmentPath } from '../../journal/segment-directory.js'
 import {
   FSYNC_BUCKETS_US, JS_BUCKETS, JS_FSYNCS, JS_FSYNC_US_SUM, SLOT_ACTIVE_SEGMENT, SLOT_DURABLE, SLOT_JOURNAL_STATS,
   SLOT_STATE, SLOT_WRITTEN, STATE_ERROR_CODE, STATE_JOURNAL, STATE_SEQUENCER,
   StageState, addU64, readU64, slotIndex, storeU64, SLOT_HEAP, HEAP_JOURNAL,
-} from '../watermark-descriptor.js'
-import { ErrorCode } from '../../codec/error-codes.js'
+} from '../../descriptors/watermark-descriptor.js'
+import { ErrorCode } from '../../../codec/error-codes.js'
 import { HeapProbe } from '../heap-probe.js'
+import type { JournalSyncMessage, JournalSyncWorkerData } from './journal-sync-messages.js'
+import { BackoffIdleStrategy } from '../../idle/backoff-idle-strategy.js'
+import type { Parker } from '../../idle/idle-strategy.js'
+import { runUntilFinished, type DrainingStage } from '../../idle/stage.js'
 
-export interface JournalWorkerData {
-  wm: SharedArrayBuffer
-  dispatchBell: SharedArrayBuffer
-  syncBell: SharedArrayBuffer
-  dir: string
-  durability: 'fsync' | 'async'
-  asyncFsyncIntervalMs: number
-}
 
-const d = workerData as JournalWorkerData
+const d = workerData as JournalSyncWorkerData
+const post = (m: JournalSyncMessage): void => parentPort!.postMessage(m)
 const wm = new Int32Array(d.wm)
 const dispatchBell = Doorbell.attach(d.dispatchBell)
 const syncBell = Doorbell.attach(d.syncBell)
@@ -58,13 +57,13 @@ let fdSegment = 0
 
 // The sequencer opens the journal (recovery may take a while) and then publishes WRIT,
 // DUR and SEGMENT; until then this thread only waits (it was started alongside).
-parentPort!.postMessage({ type: 'ready' })
+post({ type: 'ready' })
 const startWait = new Int32Array(new SharedArrayBuffer(4)) // a sleep: Atomics.wait needs shared memory
 for (;;) {
   const js = Atomics.load(wm, STATE + STATE_JOURNAL)
   if (js === StageState.running) break
   if (js === StageState.failed || sequencerDone()) {
-    parentPort!.postMessage({ type: 'stopped', syncedGsn: 0 })
+    post({ type: 'stopped', syncedGsn: 0 })
     process.exit(0)
   }
   Atomics.wait(startWait, 0, 0, 1)
@@ -108,48 +107,55 @@ function sequencerDone(): boolean {
   return s === StageState.stopped || s === StageState.failed
 }
 
-const SPINS = 200
+/** One pass of the journal-sync thread: fdatasync what was written since the last sync. */
+class JournalSyncStage implements DrainingStage {
+  readonly probe = new HeapProbe(wm, slotIndex(SLOT_HEAP) + HEAP_JOURNAL)
+  // Fields, not module-level `let`s: a module-level binding holding a double (a clock
+  // reading) is a heap number, so each store would allocate.
+  private lastSync = performance.now()
+  private passes = 0
 
-// The loop lives in a function, not at module level: module-level `let`s holding doubles
-// (clock readings) are heap numbers, so each store would allocate.
-function syncLoop(): void {
-  const probe = new HeapProbe(wm, slotIndex(SLOT_HEAP) + HEAP_JOURNAL)
-  let lastSync = performance.now()
-  let idle = 0
-  let passes = 0
-  for (;;) {
-    if ((++passes & 63) === 0) probe.sample(performance.now())
+  doWork(): number {
+    if ((++this.passes & 63) === 0) this.probe.sample(performance.now())
     const written = readU64(wm, WRIT)
+    if (written <= synced) return 0
     if (fsyncMode) {
-      if (written > synced) {
-        syncUpTo(written)
-        storeU64(wm, DUR, written)
-        dispatchBell.ring()
-        idle = 0
-        continue
-      }
-    } else if (written > synced && performance.now() - lastSync >= d.asyncFsyncIntervalMs) {
       syncUpTo(written)
-      lastSync = performance.now()
-      continue
+      storeU64(wm, DUR, written)
+      dispatchBell.ring()
+      return 1
     }
-    // Stop once the sequencer has closed the journal (its last write is in WRIT) and it is synced.
-    if (sequencerDone()) {
-      const last = readU64(wm, WRIT)
-      if (last > synced) syncUpTo(last) // the Journal synced on close; this only confirms it
-      return
-    }
-    if (++idle < SPINS) continue
-    const s = syncBell.prepare()
-    if (fsyncMode && readU64(wm, WRIT) > synced) {
-      syncBell.cancel()
-      continue
-    }
-    probe.sample(performance.now())
-    // async: wake for the next interval; fsync: the sequencer rings after each write.
-    syncBell.await(s, fsyncMode ? 50 : Math.max(1, d.asyncFsyncIntervalMs))
-    idle = 0
+    if (performance.now() - this.lastSync < d.asyncFsyncIntervalMs) return 0
+    syncUpTo(written)
+    this.lastSync = performance.now()
+    return 1
   }
+
+  /** Stop once the sequencer has closed the journal (its last write is in WRIT). */
+  finished(): boolean {
+    return sequencerDone()
+  }
+}
+
+function syncLoop(): void {
+  const stage = new JournalSyncStage()
+  // Sleeps on the doorbell the appender rings after each write (race-free: WRIT is
+  // re-checked after registering). async mode: wakes for the next interval anyway.
+  const syncParker: Parker = {
+    park(timeoutMs: number): boolean {
+      const s = syncBell.prepare()
+      if (fsyncMode && readU64(wm, WRIT) > synced) {
+        syncBell.cancel()
+        return true
+      }
+      stage.probe.sample(performance.now())
+      return syncBell.await(s, timeoutMs)
+    },
+  }
+  const parkMs = fsyncMode ? 50 : Math.max(1, d.asyncFsyncIntervalMs)
+  runUntilFinished(stage, new BackoffIdleStrategy({ maxSpins: 200, maxYields: 0, minParkMs: parkMs, maxParkMs: parkMs, parker: syncParker }))
+  const last = readU64(wm, WRIT)
+  if (last > synced) syncUpTo(last) // the Journal synced on close; this only confirms it
 }
 
 let failed = false
@@ -161,11 +167,11 @@ try {
   Atomics.store(wm, STATE + STATE_ERROR_CODE, ErrorCode.INTERNAL)
   Atomics.store(wm, STATE + STATE_JOURNAL, StageState.failed)
   dispatchBell.forceRing()
-  parentPort!.postMessage({ type: 'failed', code: e.code ?? 'JOURNAL_FSYNC_FAILED', message: `fdatasync of the journal failed: ${e.message}` })
+  post({ type: 'failed', code: e.code ?? 'JOURNAL_FSYNC_FAILED', message: `fdatasync of the journal failed: ${e.message}` })
 }
 if (fd >= 0) closeSync(fd)
 if (!failed) {
   if (fsyncMode) storeU64(wm, DUR, synced)
   dispatchBell.forceRing()
-  parentPort!.postMessage({ type: 'stopped', syncedGsn: synced })
+  post({ type: 'stopped', syncedGsn: synced })
 }

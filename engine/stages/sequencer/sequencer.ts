@@ -19,15 +19,15 @@
 // answers by pseq (notices are rare: resends after reconnects, broken clients).
 
 import {
-  BATCH_BYTES, BATCH_COUNT, BATCH_FIRST_GSN_HI, BATCH_FIRST_GSN_LO, BATCH_HEADER,
-  INGRESS_COUNT, INGRESS_HEADER, NE_CODE, NE_KIND, NE_PSEQ, NE_PUBLISHER, NE_VALUE,
-  NOTICE_COUNT, NOTICE_ENTRY, NOTICE_HEADER, NoticeKind, RecordType,
-} from './sequenced-record-descriptor.js'
+  BATCH_HEADER, NoticeKind, RecordType, batchBlobsAt, noticeEntryAt, noticeRecordBytes, writeBatchHeader, writeNoticeEntry,
+  writeNoticeHeader,
+} from '../../descriptors/sequenced-record-descriptor.js'
+import { INGRESS_HEADER, ingressBlobsAt, ingressCount } from '../../descriptors/ingress-record-descriptor.js'
 import { Dedupe, DedupeVerdict, type PublisherState } from './dedupe.js'
 import { GseqTable } from './gseq-table.js'
-import { blobGroup, blobGroupCount, canonicalBlobLength } from '../../codec/blob.js'
-import { GSEQS_POS, GSN_POS, PSEQ_POS, PUBLISHER_POS, TIME_POS } from '../../codec/message-layout.js'
-import { ErrorCode } from '../../codec/error-codes.js'
+import { blobGroup, blobGroupCount, canonicalBlobLength } from '../../../codec/blob.js'
+import { GSEQS_POS, GSN_POS, PSEQ_POS, PUBLISHER_POS, TIME_POS } from '../../../codec/message-layout.js'
+import { ErrorCode } from '../../../codec/error-codes.js'
 
 const TWO_32 = 4294967296
 // Blob fields as i32 word offsets from the blob's first word (little-endian u64: lo, hi).
@@ -185,11 +185,11 @@ export class Sequencer {
   private take(pos: number, length: number): boolean {
     const bytes = this.bytes
     const end = pos + length
-    const count = this.u32(pos + INGRESS_COUNT)
+    const count = ingressCount(this.i32, pos)
     // Worst case the whole record's blobs land in the batch.
     if (!this.ensureRoom(length - INGRESS_HEADER, count)) return false
     this.maxGroupId = this.o.maxGroupId()
-    let p = pos + INGRESS_HEADER
+    let p = ingressBlobsAt(pos)
     for (let i = 0; i < count; i++) {
       const len = canonicalBlobLength(bytes, p, end)
       if (len < 0) {
@@ -301,7 +301,7 @@ export class Sequencer {
     }
     this.batchPos = at
     this.batchEnd = at + got
-    this.writePos = at + BATCH_HEADER
+    this.writePos = batchBlobsAt(at)
     this.batchCount = 0
     this.batchFirstGsn = this.nextGsn
     this.batchTimeUs = this.o.clockUs()
@@ -318,12 +318,7 @@ export class Sequencer {
     } else {
       this.out.shrinkLast(this.writePos - pos)
     }
-    const i32 = this.i32
-    const base = pos >> 2 // records are 8-aligned
-    i32[base + (BATCH_COUNT >> 2)] = this.batchCount
-    i32[base + (BATCH_BYTES >> 2)] = this.writePos - pos - BATCH_HEADER
-    i32[base + (BATCH_FIRST_GSN_LO >> 2)] = this.batchFirstGsn >>> 0
-    i32[base + (BATCH_FIRST_GSN_HI >> 2)] = Math.floor(this.batchFirstGsn / TWO_32)
+    writeBatchHeader(this.i32, pos, this.batchCount, this.writePos - batchBlobsAt(pos), this.batchFirstGsn)
     this.committedMessages += this.batchCount
     this.messages += this.batchCount
     if (this.batchCount > 0) {
@@ -351,35 +346,20 @@ export class Sequencer {
 
   private writeNotices(): boolean {
     const count = this.noticeCount
-    const at = this.out.tryClaim(NOTICE_HEADER + count * NOTICE_ENTRY, RecordType.notice)
+    const at = this.out.tryClaim(noticeRecordBytes(count), RecordType.notice)
     if (at < 0) {
       if (this.uncommitted > 0) this.commitClosed()
       return false
     }
     const i32 = this.i32
     const n = this.notices
-    i32[(at + NOTICE_COUNT) >> 2] = count
-    i32[(at + 4) >> 2] = 0
+    writeNoticeHeader(i32, at, count)
     for (let k = 0; k < count; k++) {
-      const e = (at + NOTICE_HEADER + k * NOTICE_ENTRY) >> 2
       const f = k * 5
-      i32[e + (NE_KIND >> 2)] = n[f]!
-      i32[e + (NE_CODE >> 2)] = n[f + 1]!
-      this.put64(e + (NE_PUBLISHER >> 2), n[f + 2]!)
-      this.put64(e + (NE_PSEQ >> 2), n[f + 3]!)
-      this.put64(e + (NE_VALUE >> 2), n[f + 4]!)
+      writeNoticeEntry(i32, noticeEntryAt(at, k), n[f]!, n[f + 1]!, n[f + 2]!, n[f + 3]!, n[f + 4]!)
     }
     this.noticeCount = 0
     this.uncommitted++
     return true
-  }
-
-  private put64(index: number, v: number): void {
-    this.i32[index] = v >>> 0
-    this.i32[index + 1] = Math.floor(v / TWO_32)
-  }
-
-  private u32(pos: number): number {
-    return this.i32[pos >> 2]! >>> 0
   }
 }

@@ -1,37 +1,38 @@
-// The journal's append path, run on the sequencer thread right after each pass commits
-// batches to the sequenced ring.
+// The journal's append path: consumer 0 of the sequenced ring, run on the sequencer
+// thread right after each pass commits batches to that ring.
 //
-//   sequencer pass ──commit──▶ sequenced ring ──consumer 0 (this tap, same thread)──▶ Journal.append
-//                                      │                                             write() to the OS
-//                                      │                          SEGMENT, then WRIT ◀─┘ (async: DUR too)
-//                                      └──consumer 1──▶ dispatcher (main thread)      │
-//                                                                                    ▼
-//                                              sync stage (journal.worker.ts): fdatasync, DUR (fsync mode)
+//   sequencer pass ──commit──▶ sequenced ring ──consumer 0 (this appender, same thread)──▶ Journal.append
+//                                      │                                                  write() to the OS
+//                                      │                               SEGMENT, then WRIT ◀─┘ (async: DUR too)
+//                                      └──consumer 1──▶ dispatcher (main thread)           │
+//                                                                                         ▼
+//                             journal-sync stage (journal-sync.worker.ts): fdatasync, DUR (fsync mode)
 //
 // Why here and not on a thread of its own: on a machine with few cores every extra busy
-// thread and every hand-off costs latency (REFERENCE.md: a futex wake is tens of µs, and a
-// spinning stage competes with the ones that have work). Appending costs a copy, a CRC32C
-// and one write() per pass, which the sequencer can afford; only the fsync, which blocks
-// for a millisecond or more, stays on another thread, and it overlaps the next writes.
-// Durable still means: async — written to the OS; fsync — fdatasync returned for a file
-// state that included the gsn (the sync stage reads WRIT before it syncs).
+// thread and every hand-off costs latency (a futex wake takes tens of µs on a VM, and a
+// spinning stage competes with the ones that have work; docs/architecture.md has the
+// measurements). Appending costs a copy, a CRC32C and one write() per pass, which the
+// sequencer can afford; only the fsync, which blocks for a millisecond or more, runs on
+// another thread, and it overlaps the next writes.
+// Durable means: async mode — written to the OS (this appender moves DUR); fsync mode —
+// an fdatasync that started after the write returned (the journal-sync stage reads WRIT
+// before it syncs, then moves DUR).
 
-import { Journal } from '../journal/journal-writer.js'
-import type { SpmcRing } from '../ring/spmc-ring.js'
-import type { Doorbell } from '../ring/doorbell.js'
+import { Journal } from '../../journal/journal-writer.js'
+import type { SpmcRing } from '../../ring/spmc-ring.js'
+import type { Doorbell } from '../../ring/doorbell.js'
 import {
-  BATCH_BYTES, BATCH_COUNT, BATCH_FIRST_GSN_HI, BATCH_FIRST_GSN_LO, BATCH_HEADER, RecordType,
-} from './sequenced-record-descriptor.js'
+  BATCH_HEADER, RecordType, batchBlobsAt, batchBytes, batchCount, batchFirstGsn,
+} from '../../descriptors/sequenced-record-descriptor.js'
 import {
   JS_BYTES, SLOT_ACTIVE_SEGMENT, SLOT_DURABLE, SLOT_JOURNAL_STATS, SLOT_RETENTION_FLOOR, SLOT_WRITTEN,
   addU64, readU64, slotIndex, storeU64,
-} from '../watermark-descriptor.js'
+} from '../../descriptors/watermark-descriptor.js'
 
-const TWO_32 = 4294967296
 // Retention runs at most this often, busy or idle.
 const RETENTION_EVERY_MS = 2_000
 
-export interface JournalTapOptions {
+export interface JournalAppenderOptions {
   journal: Journal
   /** Consumer 0 of the sequenced ring (attached by this thread). */
   consumer: ReturnType<typeof SpmcRing.attachIn>
@@ -44,9 +45,9 @@ export interface JournalTapOptions {
   retention: boolean
 }
 
-export class JournalTap {
+export class JournalAppender {
   readonly journal: Journal
-  private readonly consumer: JournalTapOptions['consumer']
+  private readonly consumer: JournalAppenderOptions['consumer']
   private readonly i32: Int32Array
   private readonly bytes: Uint8Array
   private readonly wm: Int32Array
@@ -64,7 +65,7 @@ export class JournalTap {
   private appendedBytes = 0
   private readonly onRecordBound = (b: Uint8Array, at: number, length: number, type: number): void => this.onRecord(b, at, length, type)
 
-  constructor(o: JournalTapOptions) {
+  constructor(o: JournalAppenderOptions) {
     this.journal = o.journal
     this.consumer = o.consumer
     this.i32 = o.consumer.i32
@@ -141,13 +142,11 @@ export class JournalTap {
   private onRecord(_b: Uint8Array, at: number, length: number, type: number): void {
     if (type !== RecordType.batch) return // notices are for the dispatcher only
     const i32 = this.i32
-    const w = at >> 2
-    const count = i32[w + (BATCH_COUNT >> 2)]! >>> 0
+    const count = batchCount(i32, at)
     if (count === 0) return // a batch that held only duplicates
-    const blobBytes = i32[w + (BATCH_BYTES >> 2)]! >>> 0
-    const firstGsn = (i32[w + (BATCH_FIRST_GSN_HI >> 2)]! >>> 0) * TWO_32 + (i32[w + (BATCH_FIRST_GSN_LO >> 2)]! >>> 0)
+    const blobBytes = batchBytes(i32, at)
     if (BATCH_HEADER + blobBytes > length) throw new Error(`sequenced batch overruns its record: bytes=${blobBytes}, record=${length}`)
-    this.journal.append(this.bytes, at + BATCH_HEADER, blobBytes, firstGsn, count)
+    this.journal.append(this.bytes, batchBlobsAt(at), blobBytes, batchFirstGsn(i32, at), count)
     this.appended++
     this.appendedBytes += blobBytes
   }

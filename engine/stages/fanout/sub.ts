@@ -4,10 +4,10 @@
 //   paused       – its sink declined a frame (slow consumer); waits for resume()
 // nextGsn only grows; everything below it was handed to the sink, exactly once.
 
-import type { FrameSink, RawSubscription } from '../engine-port.js'
+import type { FrameSink, RawSubscription } from '../../engine-port.js'
 import type { Interest } from './interest.js'
-import { FrameWriter, patchDeliverSubscription } from '../../codec/frame-writer.js'
-import { MessageCursor } from '../../codec/frame-reader.js'
+import { FrameWriter, patchDeliverSubscription } from '../../../codec/frame-writer.js'
+import { MessageCursor } from '../../../codec/frame-reader.js'
 
 export interface SubOwner {
   startCatchup(s: Sub): void

@@ -3,8 +3,8 @@
 // interest per pass; every live subscription of the interest gets the same frame with
 // its own id patched in (REFERENCE.md: fan-out is frame-bound, so one frame, many sends).
 
-import { FrameWriter } from '../../codec/frame-writer.js'
-import { DELIVER_DURABLE_GSN_POS, DELIVER_SUBSCRIPTION_POS } from '../../codec/frame-layout.js'
+import { FrameWriter } from '../../../codec/frame-writer.js'
+import { DELIVER_DURABLE_GSN_POS, DELIVER_SUBSCRIPTION_POS } from '../../../codec/frame-layout.js'
 import type { Sub } from './sub.js'
 
 const MAX_MESSAGES_PER_FRAME = 1024

@@ -5,32 +5,10 @@
 // Deliver frames, so the main thread only patches the subscription id and sends.
 // The journal verifies every record's CRC as it reads: bad bytes are never served.
 
-import { openReader } from '../journal/journal-reader.js'
-import { blobGroup, blobGroupCount, canonicalBlobLength } from '../../codec/blob.js'
-import { FrameWriter } from '../../codec/frame-writer.js'
-
-export interface CatchupRequest {
-  dir: string
-  fromGsn: number
-  /** Read no further than this gsn (the durable watermark when asked). */
-  limitGsn: number
-  groups: number[]
-  /** Stop after about this many bytes of frames. */
-  maxBytes: number
-  maxMessagesPerFrame: number
-}
-
-export interface CatchupResult {
-  /** Frames, back to back; frame k is [offsets[k], offsets[k] + lengths[k]). */
-  buffer: ArrayBuffer
-  offsets: number[]
-  lengths: number[]
-  lastGsns: number[]
-  /** Every gsn <= scannedTo was examined (delivered or not matching). fromGsn - 1 if nothing. */
-  scannedTo: number
-  /** Set when fromGsn was removed by retention. */
-  retainedAway?: { oldestGsn: number; message: string }
-}
+import { openReader } from '../../journal/journal-reader.js'
+import { blobGroup, blobGroupCount, canonicalBlobLength } from '../../../codec/blob.js'
+import { FrameWriter } from '../../../codec/frame-writer.js'
+import type { CatchupRequest, CatchupResult } from './catchup-messages.js'
 
 export default function catchup(req: CatchupRequest): CatchupResult {
   const want = new Set(req.groups)

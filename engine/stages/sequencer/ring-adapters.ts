@@ -2,8 +2,8 @@
 // works with (every ring lives in the one arena buffer; index i of a ring's data region
 // is arena byte dataOffset + i).
 
-import type { RingConsumer } from '../ring/ring-consumer.js'
-import type { RingProducer } from '../ring/ring-producer.js'
+import type { RingConsumer } from '../../ring/ring-consumer.js'
+import type { RingProducer } from '../../ring/ring-producer.js'
 import type { IngressSource, SequencedSink } from './sequencer.js'
 
 export class ArenaIngressSource implements IngressSource {

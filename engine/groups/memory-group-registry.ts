@@ -1,7 +1,7 @@
 // Group registry for memory mode (no data directory): same contract as
-// journal/group-registry.ts (ids from 1, never reused) for the life of the process.
+// group-registry.ts (ids from 1, never reused) for the life of the process.
 
-import { validateGroupName } from './journal/validate-group-name.js'
+import { validateGroupName } from './validate-group-name.js'
 
 export class MemoryGroupRegistry {
   private readonly ids = new Map<string, number>()

@@ -2,7 +2,7 @@
 // (codec/group-name.ts), thrown as a named error with the details a caller can act on.
 
 import { GroupNameProblem, MAX_GROUP_NAME_BYTES, groupNameProblem, isGroupNameChar } from '../../codec/group-name.js'
-import { GroupNameError } from './errors.js'
+import { GroupNameError } from '../journal/errors.js'
 
 /** Throws GroupNameError (code GROUP_NAME_INVALID) unless `name` follows the rule. */
 export function validateGroupName(name: unknown, position = -1): asserts name is string {

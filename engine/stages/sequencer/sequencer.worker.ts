@@ -1,54 +1,38 @@
 // Sequencer stage entry: a dedicated worker thread (started by engine/engine.ts).
-// Opens the journal (recovery), rebuilds its state from it, then loops: doWork() over
-// every ingress ring, then appends what it committed to the journal and writes it to the
-// OS (journal-tap.ts: the fsync runs on the sync stage), spinning briefly and parking on
-// the shared ingress doorbell when there is nothing.
+// Opens the journal (recovery), rebuilds its state from it, then runs one stage loop
+// (runUntilFinished, idle/stage.ts): each pass sequences what every ingress ring holds,
+// then appends what it committed to the journal and writes it to the OS
+// (stages/journal/journal-appender.ts; the fsync runs on the journal-sync stage). Between
+// passes with nothing to do it spins briefly, then parks on the shared ingress doorbell.
 
 import { parentPort, workerData } from 'node:worker_threads'
-import { SpmcRing } from '../ring/spmc-ring.js'
-import { SpscRing } from '../ring/spsc-ring.js'
-import { Doorbell } from '../ring/doorbell.js'
+import { SpmcRing } from '../../ring/spmc-ring.js'
+import { SpscRing } from '../../ring/spsc-ring.js'
+import { Doorbell } from '../../ring/doorbell.js'
 import { Sequencer } from './sequencer.js'
 import { Dedupe } from './dedupe.js'
 import { GseqTable } from './gseq-table.js'
 import { ArenaIngressSource, ArenaSequencedSink } from './ring-adapters.js'
 import { recoverState } from './recovery-scan.js'
 import { HeapProbe } from '../heap-probe.js'
+import { BackoffIdleStrategy } from '../../idle/backoff-idle-strategy.js'
+import type { Parker } from '../../idle/idle-strategy.js'
+import { runUntilFinished, type DrainingStage } from '../../idle/stage.js'
 import { writeSnapshot } from './state-snapshot.js'
-import { JournalTap } from './journal-tap.js'
-import { Journal } from '../journal/journal-writer.js'
-import { ErrorCode } from '../../codec/error-codes.js'
+import { JournalAppender } from '../journal/journal-appender.js'
+import { Journal } from '../../journal/journal-writer.js'
+import { ErrorCode } from '../../../codec/error-codes.js'
 import {
   SLOT_DURABLE, SLOT_MAX_GROUP, SLOT_SEQUENCED, SLOT_SEQ_STATS, SLOT_STATE, SS_BATCHES, SS_DUPLICATES,
   SS_MESSAGES, SS_REJECTS, STATE_SEQUENCER, SLOT_HEAP, HEAP_SEQUENCER, STATE_STOP_REQUEST, StageState, addU64, slotIndex, storeU64,
   STATE_JOURNAL, STATE_ERROR_CODE,
-} from '../watermark-descriptor.js'
-import type { ArenaLayout } from '../arena-descriptor.js'
+} from '../../descriptors/watermark-descriptor.js'
+import { JOURNAL_CONSUMER } from '../../descriptors/arena-descriptor.js'
+import type { SequencerMessage, SequencerWorkerData } from './sequencer-messages.js'
 
-export interface SequencerWorkerData {
-  arena: SharedArrayBuffer
-  layout: ArenaLayout
-  wm: SharedArrayBuffer
-  ingressBell: SharedArrayBuffer
-  dispatchBell: SharedArrayBuffer
-  /** Rung after each journal write in fsync mode: the sync stage sleeps on it. */
-  syncBell: SharedArrayBuffer
-  memoryMode: boolean
-  durability: 'fsync' | 'async' | 'memory'
-  dataDir: string // journal directory
-  stateDir: string // sequencer state snapshots
-  snapshotEvery: number // messages between snapshots
-  segmentBytes: number
-  retention: { maxBytes?: number; maxAgeMs?: number } | undefined
-  batchMaxMessages: number
-  batchMaxBytes: number
-  maxGroups: number
-  dedupeWindow: number
-  /** Empty passes before parking (EngineOptions.idleSpins). */
-  idleSpins: number
-}
 
 const d = workerData as SequencerWorkerData
+const post = (m: SequencerMessage): void => parentPort!.postMessage(m)
 const wm = new Int32Array(d.wm)
 const bytes = new Uint8Array(d.arena)
 const i32 = new Int32Array(d.arena)
@@ -72,7 +56,7 @@ if (!d.memoryMode) {
   } catch (err) {
     Atomics.store(wm, slotIndex(SLOT_STATE) + STATE_JOURNAL, StageState.failed)
     const e = err as { code?: string; message: string }
-    parentPort!.postMessage({ type: 'failed', code: e.code ?? 'JOURNAL_OPEN', message: e.message })
+    post({ type: 'failed', code: e.code ?? 'JOURNAL_OPEN', message: e.message })
     process.exit(1)
   }
   nextGsn = journal.nextGsn
@@ -86,7 +70,7 @@ try {
   if (!d.memoryMode) scan = recoverState(d.dataDir, d.stateDir, firstGsn, nextGsn - 1, gseqs, dedupe)
 } catch (err) {
   Atomics.store(wm, slotIndex(SLOT_STATE) + STATE_SEQUENCER, StageState.failed)
-  parentPort!.postMessage({ type: 'failed', message: `sequencer recovery scan failed: ${(err as Error).message}`, code: (err as { code?: string }).code ?? 'SEQUENCER_RECOVERY' })
+  post({ type: 'failed', message: `sequencer recovery scan failed: ${(err as Error).message}`, code: (err as { code?: string }).code ?? 'SEQUENCER_RECOVERY' })
   process.exit(1)
 }
 
@@ -107,7 +91,7 @@ function snapshot(gsn: number): void {
     writeSnapshot(d.stateDir, gsn, gseqs, dedupe)
   } catch (err) {
     // A snapshot is only a hint for a faster restart: losing one costs a longer scan.
-    parentPort!.postMessage({ type: 'warning', message: `sequencer snapshot failed: ${(err as Error).message}` })
+    post({ type: 'warning', message: `sequencer snapshot failed: ${(err as Error).message}` })
   }
 }
 
@@ -146,9 +130,9 @@ const seq: Sequencer = new Sequencer({
 
 storeU64(wm, SEQ, nextGsn - 1)
 if (d.memoryMode) storeU64(wm, DUR, nextGsn - 1)
-const tap = journal === null ? null : new JournalTap({
+const appender = journal === null ? null : new JournalAppender({
   journal,
-  consumer: SpmcRing.attachIn(d.arena, d.layout.sequencedOffset, 0),
+  consumer: SpmcRing.attachIn(d.arena, d.layout.sequencedOffset, JOURNAL_CONSUMER),
   wm,
   durability: d.durability === 'async' ? 'async' : 'fsync',
   syncBell: Doorbell.attach(d.syncBell),
@@ -157,7 +141,7 @@ const tap = journal === null ? null : new JournalTap({
 })
 Atomics.store(wm, STATE + STATE_SEQUENCER, StageState.running)
 if (journal !== null) Atomics.store(wm, STATE + STATE_JOURNAL, StageState.running)
-parentPort!.postMessage({ type: 'ready', scan, firstGsn, nextGsn, recovery: journal?.recovery ?? null })
+post({ type: 'ready', scan, firstGsn, nextGsn, recovery: journal?.recovery ?? null })
 
 /** A journal that failed (disk full, I/O error) stops the pipeline: nothing may be acknowledged past it. */
 function journalFailed(err: unknown): never {
@@ -166,7 +150,7 @@ function journalFailed(err: unknown): never {
   Atomics.store(wm, STATE + STATE_JOURNAL, StageState.failed)
   Atomics.store(wm, STATE + STATE_SEQUENCER, StageState.failed)
   dispatchBell.forceRing()
-  parentPort!.postMessage({ type: 'failed', code: e.code ?? 'JOURNAL_FAILED', message: e.message })
+  post({ type: 'failed', code: e.code ?? 'JOURNAL_FAILED', message: e.message })
   try {
     journal?.abandon()
   } catch {
@@ -180,50 +164,70 @@ function anyInput(): boolean {
   return false
 }
 
-const SPINS = d.idleSpins
 const probe = new HeapProbe(wm, slotIndex(SLOT_HEAP) + HEAP_SEQUENCER)
-let idle = 0
-let passes = 0
-for (;;) {
-  let n = seq.doWork()
-  if (tap !== null) {
-    try {
-      n += tap.pump()
-      if ((passes & 255) === 0) tap.maybeRetain(Date.now())
-    } catch (err) {
-      journalFailed(err)
+const stopRequested = (): boolean => Atomics.load(wm, STATE + STATE_STOP_REQUEST) !== 0
+
+/** One pass of the sequencer thread: sequence what the ingress rings hold, then journal it. */
+class SequencerStage implements DrainingStage {
+  private passes = 0
+
+  doWork(): number {
+    let n = seq.doWork()
+    if (appender !== null) {
+      try {
+        n += appender.pump()
+        if ((this.passes & 255) === 0) appender.maybeRetain(Date.now())
+      } catch (err) {
+        journalFailed(err)
+      }
     }
+    if ((++this.passes & 1023) === 0) probe.sample(performance.now())
+    return n
   }
-  if ((++passes & 1023) === 0) probe.sample(performance.now())
-  if (n > 0) {
-    idle = 0
-    continue
+
+  finished(): boolean {
+    return stopRequested() && !anyInput()
   }
-  if (Atomics.load(wm, STATE + STATE_STOP_REQUEST) !== 0 && !anyInput()) break
-  if (++idle < SPINS) continue
-  const s = ingressBell.prepare()
-  if (anyInput() || Atomics.load(wm, STATE + STATE_STOP_REQUEST) !== 0) {
-    ingressBell.cancel()
-    // Input waits but the sequenced ring is full: sleep until the dispatcher releases.
-    if (anyInput()) out.producer.park(1)
-    continue
-  }
-  probe.sample(performance.now())
-  if (tap !== null) {
-    // Idle: retention still runs every few seconds (the 100 ms timeout brings us back here).
-    try {
-      tap.maybeRetain(Date.now())
-    } catch (err) {
-      ingressBell.cancel()
-      journalFailed(err)
-    }
-  }
-  ingressBell.await(s, 100)
 }
+
+/**
+ * Sleeps on the ingress doorbell that every ingress producer rings (race-free: the
+ * condition is re-checked after registering, see ring/doorbell.ts). While idle it also
+ * samples the heap and applies retention, so both run every few seconds (the timeout
+ * brings it back) when no message arrives.
+ */
+const ingressParker: Parker = {
+  park(timeoutMs: number): boolean {
+    const s = ingressBell.prepare()
+    if (anyInput() || stopRequested()) {
+      ingressBell.cancel()
+      // Input waits but the sequenced ring is full: sleep until the dispatcher releases.
+      if (anyInput()) out.producer.park(1)
+      return true
+    }
+    probe.sample(performance.now())
+    if (appender !== null) {
+      try {
+        appender.maybeRetain(Date.now())
+      } catch (err) {
+        ingressBell.cancel()
+        journalFailed(err)
+      }
+    }
+    return ingressBell.await(s, timeoutMs)
+  },
+}
+
+// Spin idleSpins empty passes (EngineOptions.idleSpins: a wake-up costs tens of µs, a spin
+// holds a core), then park on the doorbell for up to 100 ms at a time until work shows up.
+runUntilFinished(
+  new SequencerStage(),
+  new BackoffIdleStrategy({ maxSpins: d.idleSpins, maxYields: 0, minParkMs: 100, maxParkMs: 100, parker: ingressParker }),
+)
 seq.flush()
-if (tap !== null) {
+if (appender !== null) {
   try {
-    tap.close()
+    appender.close()
   } catch (err) {
     journalFailed(err)
   }
@@ -232,4 +236,4 @@ if (tap !== null) {
 snapshot(seq.nextGsn - 1)
 Atomics.store(wm, STATE + STATE_SEQUENCER, StageState.stopped)
 dispatchBell.forceRing()
-parentPort!.postMessage({ type: 'stopped', nextGsn: seq.nextGsn, malformed: seq.malformed })
+post({ type: 'stopped', nextGsn: seq.nextGsn, malformed: seq.malformed })

@@ -1,6 +1,7 @@
 // Group registry: group name <-> numeric id (u32, assigned once from 1 upwards, never
-// reused), persisted in `<dataDir>/groups.log`. Lives with its owner (the gateway's main
-// thread); not shared between threads.
+// reused), persisted in `<dataDir>/groups.log`, next to the journal directory but not part
+// of it (it uses the journal library's file I/O, CRC and error classes). Lives with its
+// owner, the engine's main thread; not shared between threads.
 //
 // groups.log (format version 1), append-only, little-endian:
 //
@@ -23,9 +24,9 @@
 // because cutting a middle record would hand its id to another name later.
 
 import path from 'node:path'
-import { crc32cJs } from './crc32c-range.js'
-import { GroupRegistryCorruptError, GroupRegistryFullError, JournalClosedError, JournalIoError } from './errors.js'
-import { type FileIo, fsyncDir, nodeFileIo, writeFully } from './file-io.js'
+import { crc32cJs } from '../journal/crc32c-range.js'
+import { GroupRegistryCorruptError, GroupRegistryFullError, JournalClosedError, JournalIoError } from '../journal/errors.js'
+import { type FileIo, fsyncDir, nodeFileIo, writeFully } from '../journal/file-io.js'
 import { GroupNameProblem, MAX_GROUP_NAME_BYTES, groupNameProblem } from '../../codec/group-name.js'
 import { validateGroupName } from './validate-group-name.js'
 

@@ -9,40 +9,42 @@
 // their single owner under a seqlock and read with a retry loop (see readU64), so no
 // BigInt is created on the hot path and no reader ever sees a torn or backward value.
 //
-//   byte 0      128     256     384     512     640     768     896     1024 ...
-//        +-------+-------+-------+-------+-------+-------+-------+-------+----
-//        |SEQ    |DUR    |WRIT   |WAKE   |STATE  |MAXGRP |SEQSTAT|JRNSTAT|
-//        +-------+-------+-------+-------+-------+-------+-------+-------+----
+//   byte 0     128    256    384    512    640    768    896    1024   1152   1280
+//        +------+------+------+------+------+------+------+------+------+------+
+//        |SEQ   |DUR   |WRIT  |STATE |MAXGRP|SEQST |JRNST |FLOOR |HEAP  |SEGMNT|
+//        +------+------+------+------+------+------+------+------+------+------+
 //   SEQ     sequenced gsn      (writer: sequencer)       [lo, hi, version]
-//   DUR     durable gsn        (writer: sync stage in fsync mode; sequencer in async and memory mode)
-//   WRIT    written-to-OS gsn  (writer: sequencer, which appends to the journal itself)
-//   WAKE    dispatcher wake word: bumped + notified when SEQ/DUR moves and the
-//           dispatcher said it sleeps (WAKE_WAITING flag slot next to it)
-//   STATE   lifecycle: per-stage state words (running, stopping, stopped, failed) and error codes
+//   DUR     durable gsn        (writer: journal-sync stage in fsync mode; the sequencer
+//           thread in async mode (journal appender) and in memory mode)
+//   WRIT    written-to-OS gsn  (writer: the sequencer thread's journal appender)
+//   STATE   lifecycle: per-stage state words (starting, running, stopped, failed), the
+//           stop request, the first fatal error code
 //   MAXGRP  highest group id the registry assigned (writer: main thread)
-//   SEQSTAT sequencer counters: messages, batches, duplicates, rejects, batch size sum
-//   JRNSTAT journal counters: fsyncs, fsync ns sum, bytes written, fsync latency buckets
-//   FLOOR   (byte 1024) retention floor gsn: the lowest gsn a subscriber still needs
+//   SEQST   sequencer counters: messages, batches, duplicates, rejects
+//   JRNST   journal counters: fsyncs, fsync µs sum (journal-sync stage), bytes written
+//           (appender), fsync latency buckets (journal-sync stage)
+//   FLOOR   retention floor gsn: the lowest gsn a subscriber still needs
 //           (writer: main thread; the journal never deletes a segment holding it or later)
-//   HEAP    (byte 1152) allocation probes of the sequencer and journal threads (heap-probe.ts)
-//   SEGMENT (byte 1280) first gsn of the journal segment being appended to (writer: sequencer;
-//           stored before WRIT, so a reader of WRIT then SEGMENT finds the file holding it)
+//   HEAP    allocation probes of the sequencer and journal-sync threads (stages/heap-probe.ts)
+//   SEGMNT  first gsn of the journal segment being appended to (writer: appender;
+//           stored before WRIT, so a reader of WRIT then SEGMNT finds the file holding it)
+// Who wakes whom does not live here: each sleeper has a doorbell of its own
+// (engine/ring/doorbell.ts), rung by whoever moves the watermark it waits for.
 
 export const SLOT_INTS = 32 // 128 bytes
 
 export const SLOT_SEQUENCED = 0
 export const SLOT_DURABLE = 1
 export const SLOT_WRITTEN = 2
-export const SLOT_WAKE = 3
-export const SLOT_STATE = 4
-export const SLOT_MAX_GROUP = 5
-export const SLOT_SEQ_STATS = 6
-export const SLOT_JOURNAL_STATS = 7
-export const SLOT_RETENTION_FLOOR = 8
-export const SLOT_HEAP = 9
-export const SLOT_ACTIVE_SEGMENT = 10
-export const SLOT_COUNT = 11
-// Words inside SLOT_HEAP (heap-probe.ts): sequencer at 0, journal sync worker at 8.
+export const SLOT_STATE = 3
+export const SLOT_MAX_GROUP = 4
+export const SLOT_SEQ_STATS = 5
+export const SLOT_JOURNAL_STATS = 6
+export const SLOT_RETENTION_FLOOR = 7
+export const SLOT_HEAP = 8
+export const SLOT_ACTIVE_SEGMENT = 9
+export const SLOT_COUNT = 10
+// Words inside SLOT_HEAP (stages/heap-probe.ts): sequencer at 0, journal-sync stage at 8.
 export const HEAP_SEQUENCER = 0
 export const HEAP_JOURNAL = 8
 
@@ -59,19 +61,11 @@ export const W_LO = 0
 export const W_HI = 1
 export const W_VER = 2
 
-// Words inside SLOT_WAKE.
-export const WAKE_WORD = 0 // bumped on every wake-worthy change
-export const WAKE_WAITING = 1 // 1 while the dispatcher waits (Atomics.waitAsync on WAKE_WORD)
-
 // Words inside SLOT_STATE.
 export const STATE_SEQUENCER = 0
 export const STATE_JOURNAL = 1
 export const STATE_STOP_REQUEST = 2 // main thread sets 1: stages drain and stop
-export const STATE_ERROR_CODE = 3 // first fatal error code seen (engine error table)
-export const STATE_SEQUENCER_WAITING = 4 // 1 while the sequencer parks on STATE_SEQ_WAKE
-export const STATE_SEQ_WAKE = 5 // bumped by ingress producers when the sequencer waits
-export const STATE_JOURNAL_WAITING = 6
-export const STATE_JOURNAL_WAKE = 7
+export const STATE_ERROR_CODE = 3 // first fatal error code seen (a wire error code, codec/error-codes.ts)
 
 export const StageState = { starting: 0, running: 1, stopped: 2, failed: 3 } as const
 
@@ -81,7 +75,7 @@ export const SS_BATCHES = 4
 export const SS_DUPLICATES = 8
 export const SS_REJECTS = 12
 
-// Words inside SLOT_JOURNAL_STATS (owners: sync worker for fsync counters, sequencer for bytes).
+// Words inside SLOT_JOURNAL_STATS (owners: journal-sync stage for fsync counters, the appender for bytes).
 export const JS_FSYNCS = 0
 export const JS_FSYNC_US_SUM = 4
 export const JS_BYTES = 8

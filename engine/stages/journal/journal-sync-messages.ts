@@ -1,0 +1,28 @@
+// Main thread ↔ journal-sync worker: what engine.ts hands the worker at start
+// (JournalSyncWorkerData) and what the worker posts back (stage-messages.ts shapes).
+
+import type { StageMessage } from '../stage-messages.js'
+
+export interface JournalSyncWorkerData {
+  wm: SharedArrayBuffer
+  dispatchBell: SharedArrayBuffer
+  syncBell: SharedArrayBuffer
+  /** Journal directory (the worker opens the active segment by name). */
+  dir: string
+  durability: 'fsync' | 'async'
+  asyncFsyncIntervalMs: number
+}
+
+/** Started; it waits for the sequencer to open the journal before it touches a watermark. */
+export interface JournalSyncReady {
+  type: 'ready'
+}
+
+/** The sequencer closed the journal and everything it wrote is synced. */
+export interface JournalSyncStopped {
+  type: 'stopped'
+  /** Highest gsn this stage fsynced (0 if it never synced). */
+  syncedGsn: number
+}
+
+export type JournalSyncMessage = StageMessage<JournalSyncReady, JournalSyncStopped>

@@ -1,0 +1,63 @@
+// Starting the pipeline's worker threads (main thread) and waiting for their first word.
+// What each stage posts is typed by its messages module (stage-messages.ts and the
+// stage's own), so the receiver reads fields, not an untyped record.
+
+import { Worker } from 'node:worker_threads'
+import { StageFailedError } from '../errors.js'
+import type { StageMessage } from './stage-messages.js'
+
+/** How a stage's thread ended: its 'stopped' message, a failure, or a plain exit. */
+export type StageEnd<Stopped> = Stopped | { type: 'failed'; code: string; message: string } | { type: 'exit' }
+
+export interface StageHandle<Stopped = unknown> {
+  worker: Worker
+  /** Resolves when the stage stopped: its 'stopped' message, its failure, or its exit. */
+  stopped: Promise<StageEnd<Stopped>>
+  /** Set once the worker reported a failure or died. */
+  failure: StageFailedError | null
+}
+
+export async function startStage<Ready extends { type: 'ready' }, Stopped extends { type: 'stopped' }, WorkerData>(
+  name: string,
+  file: URL,
+  workerData: WorkerData,
+  onFailure: (err: StageFailedError) => void,
+): Promise<{ handle: StageHandle<Stopped>; ready: Ready }> {
+  const worker = new Worker(file, { workerData, name: `ordo-${name}` })
+  let resolveStopped!: (m: StageEnd<Stopped>) => void
+  const stopped = new Promise<StageEnd<Stopped>>((r) => (resolveStopped = r))
+  const handle: StageHandle<Stopped> = { worker, stopped, failure: null }
+  const ready = await new Promise<Ready>((resolve, reject) => {
+    let isReady = false
+    const fail = (code: string, message: string): void => {
+      const err = new StageFailedError(name, code, message)
+      if (handle.failure === null) handle.failure = err
+      if (!isReady) reject(err)
+      else onFailure(err)
+      resolveStopped({ type: 'failed', code, message })
+    }
+    worker.on('message', (m: StageMessage<Ready, Stopped>) => {
+      switch (m.type) {
+        case 'ready':
+          isReady = true
+          resolve(m as Ready)
+          break
+        case 'stopped':
+          resolveStopped(m as Stopped)
+          break
+        case 'failed':
+          fail(m.code, m.message)
+          break
+        case 'warning':
+          process.emitWarning(m.message, { code: 'ORDO_STAGE_WARNING' })
+          break
+      }
+    })
+    worker.on('error', (err) => fail('WORKER_ERROR', err.message))
+    worker.on('exit', (code) => {
+      if (code !== 0) fail('WORKER_EXIT', `exit code ${code}`)
+      else resolveStopped({ type: 'exit' })
+    })
+  })
+  return { handle, ready }
+}
