@@ -5,7 +5,7 @@
 import type { BlobAckListener } from './stages/fanout/dispatcher.js'
 import type { PublishResult } from './types.js'
 import { blobGroupCount, blobGseq } from '../codec/blob.js'
-import { PublishRefusedError } from './errors.js'
+import { PublishRefusedError, wireCodeName } from './errors.js'
 import { ErrorCode } from '../codec/error-codes.js'
 
 interface Pending {
@@ -14,9 +14,6 @@ interface Pending {
   /** Another publish of the same pseq made while this one was in flight (a retry). */
   next: Pending | null
 }
-
-const CODE_NAMES: Record<number, string> = {}
-for (const [k, v] of Object.entries(ErrorCode)) CODE_NAMES[v] = k
 
 export class EmbeddedPublisher implements BlobAckListener {
   private readonly pending = new Map<number, Pending>()
@@ -64,7 +61,7 @@ export class EmbeddedPublisher implements BlobAckListener {
     const p = this.pending.get(pseq)
     if (p === undefined) return
     this.pending.delete(pseq)
-    const name = CODE_NAMES[code] ?? `CODE_${code}`
+    const name = wireCodeName(code)
     const detail = code === ErrorCode.PSEQ_GAP ? `publisher=${this.publisher}, pseq=${pseq}, expected=${expected}` : `publisher=${this.publisher}, pseq=${pseq}`
     const err = new PublishRefusedError(name, `publish refused by the sequencer (${name}): ${detail}`, BigInt(pseq))
     for (let q: Pending | null = p; q !== null; q = q.next) q.reject(err)

@@ -8,56 +8,47 @@
 //             journal append + CRC + write() to the OS ─▶ WRIT             │ consumer 1
 //                                   │                                      ▼
 //                                   ▼                         dispatcher (main thread): acks,
-//             sync worker: fdatasync ─▶ DUR (fsync mode) ───▶ Deliver frames per interest,
+//             journal-sync worker: fdatasync ─▶ DUR (fsync) ▶ Deliver frames per interest,
 //             (async mode: DUR = WRIT, fsync every N ms)      released up to durable
 //   catch-up reads (piscina) ◀── subscriptions that start behind or fell behind
 //
 // Why the journal's writes run on the sequencer thread: on few cores every busy thread and
-// every futex hand-off costs latency (sequencer/journal-tap.ts); only the blocking fsync has
-// a thread of its own, and it overlaps the next writes (group commit).
-// Watermarks live in one shared block (watermark-descriptor.ts) that every stage reads
-// without locks. In memory mode there is no journal and no sync worker: sequenced is durable.
+// every futex hand-off costs latency (stages/journal/journal-appender.ts); only the blocking
+// fsync has a thread of its own, and it overlaps the next writes (group commit).
+// Watermarks live in one shared block (descriptors/watermark-descriptor.ts) that every stage
+// reads without locks. In memory mode there is no journal and no journal-sync stage:
+// sequenced is durable. docs/architecture.md tells the whole story.
+//
+// Where each part lives: pipeline.ts starts and stops the threads and rings; stages/ holds
+// each stage (sequencer, journal append and sync, fan-out, catch-up); ingress-queue.ts is
+// the main thread's way into ingress ring 0; engine-metrics.ts reads the counters. This
+// module is the embedding API (Engine) and the gateway's port into it (EnginePort).
 
-import { mkdirSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { Piscina } from 'piscina'
 import { SpmcRing } from './ring/spmc-ring.js'
-import { SpscRing } from './ring/spsc-ring.js'
-import { Doorbell } from './ring/doorbell.js'
-import { arenaLayout, dispatcherConsumer, type ArenaLayout } from './descriptors/arena-descriptor.js'
-import {
-  FSYNC_BUCKETS_US, JS_BUCKETS, JS_FSYNCS, JS_FSYNC_US_SUM, SLOT_DURABLE, SLOT_JOURNAL_STATS, SLOT_MAX_GROUP,
-  SLOT_RETENTION_FLOOR, SLOT_SEQUENCED, SLOT_SEQ_STATS, SLOT_HEAP, HEAP_SEQUENCER, HEAP_JOURNAL, SLOT_STATE, SS_BATCHES, SS_DUPLICATES, SS_MESSAGES, SS_REJECTS,
-  STATE_STOP_REQUEST, WATERMARK_BYTES, readU64, slotIndex, storeU64,
-} from './descriptors/watermark-descriptor.js'
-import { Dispatcher } from './stages/fanout/dispatcher.js'
-import { CursorDeliverBatch } from './stages/fanout/deliver-batch.js'
-import { IngressWriter } from './ingress-writer.js'
+import { SLOT_DURABLE, SLOT_MAX_GROUP, SLOT_SEQUENCED, readU64, slotIndex } from './descriptors/watermark-descriptor.js'
+import { embeddedSubscriber, subscriptionHandle } from './embedded-subscriber.js'
 import { EmbeddedPublisher } from './embedded-publisher.js'
-import { startStage, type StageHandle } from './stages/stage-launcher.js'
-import { GroupRegistry } from './groups/group-registry.js'
-import { MemoryGroupRegistry } from './groups/memory-group-registry.js'
+import { IngressQueue } from './ingress-queue.js'
+import { Pipeline } from './pipeline.js'
+import { readEngineMetrics, readStageHeap, type StageHeap } from './engine-metrics.js'
 import { BACK_PRESSURED, BAD_PUBLISHER, CLOSED, NOT_MESSAGE_FRAME, TOO_LARGE } from '../codec/results.js'
-import { type AckListener, type EngineMetrics, type EnginePort, type FrameSink, type RawSubscription } from './engine-port.js'
+import type { AckListener, EngineMetrics, EnginePort, FrameSink, RawSubscription } from './engine-port.js'
 import type { DeliverHandler, EngineOptions, PublishOptions, PublishResult, SubscribeOptions, Subscription } from './types.js'
-import { EngineClosedError, EngineError, EngineErrorCode, EngineOptionError, PublishRefusedError, SubscriptionError, type StageFailedError } from './errors.js'
+import { EngineClosedError, EngineError, EngineErrorCode, EngineOptionError, PublishRefusedError, type StageFailedError, type SubscriptionError } from './errors.js'
 import { MessageCursor } from '../codec/frame-reader.js'
 import type { Verdict } from '../codec/verdict.js'
 import { blobLength } from '../codec/message-layout.js'
-import type { CatchupRequest, CatchupResult } from './stages/catchup/catchup-messages.js'
 import { ErrorCode } from '../codec/error-codes.js'
 import { normalizeOptions, type ResolvedOptions } from './options.js'
-import type { PublisherPort } from './publisher-port.js'
+import { PORT_ACKS_BYTES, portAckListener, type PublisherPort } from './publisher-port.js'
 import type { RecoveryReport } from './journal/recovery.js'
 import type { ScanReport } from './stages/sequencer/recovery-scan.js'
-import type { SequencerReady, SequencerStopped, SequencerWorkerData } from './stages/sequencer/sequencer-messages.js'
-import type { JournalSyncReady, JournalSyncStopped, JournalSyncWorkerData } from './stages/journal/journal-sync-messages.js'
+
+export type { StageHeap } from './engine-metrics.js'
 
 const MAX_U48 = 2 ** 48
-const noop = (): boolean => true
-
-type Registry = GroupRegistry | MemoryGroupRegistry
 
 export class Engine implements EnginePort {
   readonly options: ResolvedOptions
@@ -70,143 +61,33 @@ export class Engine implements EnginePort {
   private closed = false
   private closing: Promise<void> | null = null
   private failure: StageFailedError | null = null
-  private readonly wm: Int32Array
-  private readonly registry: Registry
-  private readonly ingress: IngressWriter
-  private readonly dispatcher: Dispatcher
   private readonly own: EmbeddedPublisher
   private readonly explicit = new Map<number, EmbeddedPublisher>()
-  private readonly stages: StageHandle[]
-  private readonly ingressBell: Doorbell
-  private readonly arena: SharedArrayBuffer
-  private readonly layout: ArenaLayout
-  private pool: Piscina | null = null
+  private readonly queue: IngressQueue
   /** Producer-side handle used only to read occupancy for metrics (opened on first scrape). */
   private sequencedRing: SpmcRing | null = null
-  private flushQueued = false
-  private backlog: (() => boolean)[] = []
-  private backlogHead = 0
-  private drainWaiting = false
-  private drainCallbacks: (() => void)[] = []
   private nextIngressSlot = 1
   private readonly cursor = new MessageCursor()
   private nextSubId = 1
-  private floorTimer: NodeJS.Timeout | null = null
 
-  private constructor(init: {
-    options: ResolvedOptions; wm: Int32Array; registry: Registry; ingress: IngressWriter; dispatcher: Dispatcher
-    stages: StageHandle[]; ingressBell: Doorbell; arena: SharedArrayBuffer; layout: ArenaLayout
-    recovery: RecoveryReport | null; recoveryScan: ScanReport | null
-  }) {
-    this.options = init.options
-    this.maxPayload = init.options.maxPayload
-    this.maxGroups = init.options.maxGroups
-    this.wm = init.wm
-    this.registry = init.registry
-    this.ingress = init.ingress
-    this.dispatcher = init.dispatcher
-    this.stages = init.stages
-    this.ingressBell = init.ingressBell
-    this.arena = init.arena
-    this.layout = init.layout
-    this.recovery = init.recovery
-    this.recoveryScan = init.recoveryScan
+  private constructor(options: ResolvedOptions, private readonly pipeline: Pipeline) {
+    this.options = options
+    this.maxPayload = options.maxPayload
+    this.maxGroups = options.maxGroups
+    this.recovery = pipeline.recovery
+    this.recoveryScan = pipeline.recoveryScan
+    this.queue = new IngressQueue(pipeline.ingress)
     this.own = new EmbeddedPublisher(this.newPublisherId())
-    this.dispatcher.registerPublisher(this.own.publisher, this.own)
-    if (init.options.retention !== undefined) {
-      const publishFloor = (): void => storeU64(this.wm, slotIndex(SLOT_RETENTION_FLOOR), this.dispatcher.retentionFloor())
-      publishFloor()
-      this.floorTimer = setInterval(publishFloor, 500)
-      this.floorTimer.unref()
-    }
+    pipeline.dispatcher.registerPublisher(this.own.publisher, this.own)
   }
 
   /** Open (or create) an engine. Starts the journal and sequencer workers; resolves when ready. */
   static async open(options: EngineOptions = {}): Promise<Engine> {
     const o = normalizeOptions(options)
-    const memory = o.durability === 'memory'
-    if (memory) process.emitWarning('durability=memory: nothing is persisted and subscribers cannot replay; for benchmarks and tests only', { code: 'ORDO_MEMORY_MODE' })
-    let registry: Registry
-    if (memory) registry = new MemoryGroupRegistry()
-    else {
-      mkdirSync(o.dataDir, { recursive: true })
-      registry = GroupRegistry.open({ dir: o.dataDir })
-    }
-    const layout = arenaLayout(o.sequencedRingBytes, memory ? 1 : 2, o.ingressRingBytes, o.ingressSlots)
-    const arena = new SharedArrayBuffer(layout.totalBytes)
-    const seqRing = SpmcRing.createIn(arena, layout.sequencedOffset, layout.sequencedCapacity, layout.sequencedConsumers)
-    const rings = layout.ingressOffsets.map((off) => SpscRing.createIn(arena, off, layout.ingressCapacity))
-    void seqRing
-    const wmSab = new SharedArrayBuffer(WATERMARK_BYTES)
-    const wm = new Int32Array(wmSab)
-    Atomics.store(wm, slotIndex(SLOT_MAX_GROUP), registry.size)
-    const ingressBell = Doorbell.create()
-    const dispatchBell = Doorbell.create()
-    const syncBell = Doorbell.create()
-    const journalDir = join(o.dataDir, 'journal')
-    const stages: StageHandle<unknown>[] = []
     let engine: Engine | null = null
-    const onFailure = (err: StageFailedError): void => engine?.stageFailed(err)
-    let nextGsn = 1
-    try {
-      // The sequencer opens the journal (recovery), appends and writes; the journal-sync
-      // stage fdatasyncs and, in fsync mode, publishes durable. Both threads start at once
-      // (a worker takes tens of ms to load its modules); the journal-sync stage waits for
-      // the sequencer's journal before it touches a watermark.
-      const sequencerData: SequencerWorkerData = {
-        arena, layout, wm: wmSab, ingressBell: ingressBell.buffer, dispatchBell: dispatchBell.buffer, syncBell: syncBell.buffer,
-        memoryMode: memory, durability: o.durability, dataDir: journalDir, stateDir: join(o.dataDir, 'state'),
-        snapshotEvery: o.snapshotEveryMessages, segmentBytes: o.segmentBytes, retention: o.retention,
-        batchMaxMessages: o.batchMaxMessages, batchMaxBytes: o.batchMaxBytes, maxGroups: o.maxGroups, dedupeWindow: o.dedupeWindow, idleSpins: o.idleSpins,
-      }
-      const sequencing = startStage<SequencerReady, SequencerStopped, SequencerWorkerData>(
-        'sequencer', new URL('./stages/sequencer/sequencer.worker.js', import.meta.url), sequencerData, onFailure,
-      )
-      const syncing = memory ? null : startStage<JournalSyncReady, JournalSyncStopped, JournalSyncWorkerData>(
-        'journal-sync', new URL('./stages/journal/journal-sync.worker.js', import.meta.url),
-        { wm: wmSab, dispatchBell: dispatchBell.buffer, syncBell: syncBell.buffer, dir: journalDir, durability: o.durability === 'async' ? 'async' : 'fsync', asyncFsyncIntervalMs: o.asyncFsyncIntervalMs },
-        onFailure,
-      )
-      const [seqStarted, syncStarted] = await Promise.allSettled([sequencing, syncing ?? Promise.resolve(null)])
-      if (seqStarted.status === 'fulfilled') stages.push(seqStarted.value.handle)
-      if (syncStarted.status === 'fulfilled' && syncStarted.value !== null) stages.push(syncStarted.value.handle)
-      if (seqStarted.status === 'rejected') throw seqStarted.reason
-      if (syncStarted.status === 'rejected') throw syncStarted.reason
-      const ready = seqStarted.value.ready
-      nextGsn = ready.nextGsn
-      const consumer = SpmcRing.attachIn(arena, layout.sequencedOffset, dispatcherConsumer(memory))
-      const lookahead = SpmcRing.attachIn(arena, layout.sequencedOffset, dispatcherConsumer(memory))
-      const ring0 = rings[0]!
-      ring0.producer.linkDoorbell(ingressBell)
-      // piscina: the work off the ordered path that parallelises. Today that is catch-up
-      // reads (journal -> CRC check -> filter -> Deliver frames) for subscriptions that start
-      // or fall behind: many can run at once and none may stall the main thread. The pool
-      // starts on first use and empties when idle (no threads while nobody catches up).
-      // Checksums on open are not sent there: recovery verifies only the tail after the last
-      // index entry (microseconds to milliseconds, see bench/RESULTS.md), and catch-up reads
-      // verify every record they serve.
-      let pool: Piscina | null = null
-      const catchup = memory ? null : (req: CatchupRequest): Promise<CatchupResult> => {
-        if (pool === null) {
-          pool = new Piscina({ filename: new URL('./stages/catchup/catchup-task.js', import.meta.url).href, minThreads: 0, maxThreads: 2, idleTimeout: 5000 })
-          if (engine !== null) engine.pool = pool
-        }
-        return pool.run(req) as Promise<CatchupResult>
-      }
-      const dispatcher = new Dispatcher({ consumer, lookahead, wm, bell: dispatchBell, catchup, journalDir, nextGsn })
-      engine = new Engine({
-        options: o, wm, registry, ingress: new IngressWriter(ring0.producer), dispatcher, stages, ingressBell, arena, layout,
-        recovery: ready.recovery, recoveryScan: memory ? null : ready.scan,
-      })
-      dispatcher.start()
-      return engine
-    } catch (err) {
-      Atomics.store(wm, slotIndex(SLOT_STATE) + STATE_STOP_REQUEST, 1)
-      ingressBell.forceRing()
-      for (const st of stages) await st.worker.terminate()
-      registry.close()
-      throw err
-    }
+    const pipeline = await Pipeline.start(o, (err) => engine?.stageFailed(err))
+    engine = new Engine(o, pipeline)
+    return engine
   }
 
   // ---- embedding API -----------------------------------------------------------------
@@ -230,17 +111,13 @@ export class Engine implements EnginePort {
       } else pseq = pub.nextPseq++
       const done = pub.track(pseq)
       const publisher = pub.publisher
-      const attempt = (): boolean => {
-        const rc = this.ingress.offer(publisher, pseq, ids, ids.length, bytes, 0, bytes.length)
+      const writer = this.queue.writer
+      this.queue.submit((): boolean => {
+        const rc = writer.offer(publisher, pseq, ids, ids.length, bytes, 0, bytes.length)
         if (rc === BACK_PRESSURED) return false
         if (rc === TOO_LARGE) pub.onReject(pseq, ErrorCode.PAYLOAD_TOO_LARGE, 0)
         return true
-      }
-      if (this.backlog.length > this.backlogHead || !attempt()) {
-        this.backlog.push(attempt)
-        this.waitForIngress()
-      }
-      this.queueFlush()
+      })
       return done
     } catch (err) {
       return Promise.reject(err)
@@ -259,40 +136,9 @@ export class Engine implements EnginePort {
   subscribe(groups: readonly string[], opts: SubscribeOptions & { onError?: (err: SubscriptionError) => void }, handler: DeliverHandler): Subscription {
     this.checkOpen('subscribe')
     const ids = this.groupIds(groups)
-    const batch = new CursorDeliverBatch()
-    let resolveLive!: () => void
-    let rejectLive!: (e: Error) => void
-    const live = new Promise<void>((res, rej) => {
-      resolveLive = res
-      rejectLive = rej
-    })
-    live.catch(() => {}) // observed through onError too
-    const onError = opts.onError ?? ((e: SubscriptionError) => process.emitWarning(e.message, { code: `ORDO_${e.code}` }))
-    const sink: FrameSink = {
-      onFrame(bytes, offset, length) {
-        batch.reset(bytes, offset, length)
-        handler(batch)
-        return true
-      },
-      onLive() {
-        resolveLive()
-      },
-      onError(code, message, ref) {
-        const name = Object.entries(ErrorCode).find(([, v]) => v === code)?.[0] ?? `CODE_${code}`
-        const err = new SubscriptionError(name, message, BigInt(ref))
-        rejectLive(err)
-        onError(err)
-      },
-    }
+    const { sink, live } = embeddedSubscriber(handler, opts.onError)
     const raw = this.subscribeFrames(ids, { id: this.nextSubId++, fromGsn: Number(opts.fromGsn ?? 0n), tentative: opts.tentative ?? false }, sink)
-    return {
-      id: raw.id,
-      get nextGsn() {
-        return BigInt(raw.nextGsn)
-      },
-      live,
-      close: () => raw.close(),
-    }
+    return subscriptionHandle(raw, live)
   }
 
   /** Drain: everything published before close() is sequenced, made durable and dispatched; then the workers stop. */
@@ -305,37 +151,25 @@ export class Engine implements EnginePort {
   /** A publisher thread's handle: post it to a worker and open it there with RingPublisher.attach. */
   createPublisherPort(): PublisherPort {
     this.checkOpen('createPublisherPort')
-    if (this.nextIngressSlot >= this.layout.ingressOffsets.length) {
-      throw new EngineOptionError(`no free ingress ring: slots=${this.layout.ingressOffsets.length}: raise ingressSlots`)
+    const { layout, arena, ingressBell, dispatcher } = this.pipeline
+    if (this.nextIngressSlot >= layout.ingressOffsets.length) {
+      throw new EngineOptionError(`no free ingress ring: slots=${layout.ingressOffsets.length}: raise ingressSlots`)
     }
     const slot = this.nextIngressSlot++
     const publisher = this.newPublisherId()
-    const acks = new SharedArrayBuffer(128)
-    const ackI32 = new Int32Array(acks)
-    const listener: AckListener = {
-      onAck(pseq) {
-        // FIFO: acks come in pseq order except resends, so keep the max
-        if (pseq > Atomics.load(ackI32, 0)) Atomics.store(ackI32, 0, pseq)
-      },
-      onReject() {
-        Atomics.add(ackI32, 1, 1)
-      },
-      onAckFlush() {
-        Atomics.notify(ackI32, 0)
-      },
-    }
-    this.dispatcher.registerPublisher(publisher, listener)
-    return { arena: this.arena, ringOffset: this.layout.ingressOffsets[slot]!, bell: this.ingressBell.buffer, acks, publisher }
+    const acks = new SharedArrayBuffer(PORT_ACKS_BYTES)
+    dispatcher.registerPublisher(publisher, portAckListener(new Int32Array(acks)))
+    return { arena, ringOffset: layout.ingressOffsets[slot]!, bell: ingressBell.buffer, acks, publisher }
   }
 
   // ---- EnginePort (gateway) ------------------------------------------------------------
 
   get durableGsn(): number {
-    return readU64(this.wm, slotIndex(SLOT_DURABLE))
+    return readU64(this.pipeline.wm, slotIndex(SLOT_DURABLE))
   }
 
   get sequencedGsn(): number {
-    return readU64(this.wm, slotIndex(SLOT_SEQUENCED))
+    return readU64(this.pipeline.wm, slotIndex(SLOT_SEQUENCED))
   }
 
   newPublisherId(): number {
@@ -345,17 +179,18 @@ export class Engine implements EnginePort {
   }
 
   registerPublisher(publisher: number, listener: AckListener): void {
-    this.dispatcher.registerPublisher(publisher, listener)
+    this.pipeline.dispatcher.registerPublisher(publisher, listener)
   }
 
   unregisterPublisher(publisher: number): void {
-    this.dispatcher.unregisterPublisher(publisher)
+    this.pipeline.dispatcher.unregisterPublisher(publisher)
   }
 
   offerPublishFrame(bytes: Uint8Array, offset: number, length: number, publisher: number, verdict?: Verdict): number {
     if (this.closed || this.failure !== null) return CLOSED
-    if (this.backlog.length > this.backlogHead) {
-      this.waitForIngress()
+    const q = this.queue
+    if (q.backedUp) {
+      q.waitForSpace()
       return BACK_PRESSURED
     }
     const c = this.cursor
@@ -366,90 +201,57 @@ export class Engine implements EnginePort {
       if (c.publisher !== publisher) return BAD_PUBLISHER
       total += c.isCanonical ? c.blobLength : blobLength(c.groupCount, c.payloadLength)
     }
-    const rc = this.ingress.offerFrame(bytes, offset, length, c, total, verdict)
+    const rc = q.writer.offerFrame(bytes, offset, length, c, total, verdict)
     if (rc === BACK_PRESSURED) {
-      this.waitForIngress()
+      q.waitForSpace()
       return BACK_PRESSURED
     }
-    this.queueFlush()
+    q.queueFlush()
     return rc
   }
 
   onIngressDrain(cb: () => void): void {
-    this.drainCallbacks.push(cb)
-    this.waitForIngress()
+    this.queue.onDrain(cb)
   }
 
   resolveGroupIds(names: readonly string[], create: boolean): number[] {
-    const ids = this.registry.resolve(names, create)
-    Atomics.store(this.wm, slotIndex(SLOT_MAX_GROUP), this.registry.size)
+    const registry = this.pipeline.registry
+    const ids = registry.resolve(names, create)
+    Atomics.store(this.pipeline.wm, slotIndex(SLOT_MAX_GROUP), registry.size)
     return ids
   }
 
   groupName(id: number): string | undefined {
-    return this.registry.nameOf(id)
+    return this.pipeline.registry.nameOf(id)
   }
 
   /** All groups, name → id. */
   groups(): Array<[string, number]> {
-    return this.registry.list()
+    return this.pipeline.registry.list()
   }
 
   subscribeFrames(groupIds: readonly number[], opts: { id: number; fromGsn: number; tentative: boolean }, sink: FrameSink): RawSubscription {
     this.checkOpen('subscribe')
-    return this.dispatcher.subscribe(groupIds, opts.id, opts.fromGsn, sink, opts.tentative)
+    return this.pipeline.dispatcher.subscribe(groupIds, opts.id, opts.fromGsn, sink, opts.tentative)
   }
 
   metricsSnapshot(): EngineMetrics {
-    const wm = this.wm
-    const ss = slotIndex(SLOT_SEQ_STATS)
-    const js = slotIndex(SLOT_JOURNAL_STATS)
-    const buckets: { le: number; count: number }[] = []
-    let cum = 0
-    for (let b = 0; b < FSYNC_BUCKETS_US.length; b++) {
-      cum += Atomics.load(wm, js + JS_BUCKETS + b) >>> 0
-      buckets.push({ le: FSYNC_BUCKETS_US[b]! / 1e6, count: cum })
-    }
-    const messages = readU64(wm, ss + SS_MESSAGES)
-    const batches = readU64(wm, ss + SS_BATCHES)
-    const seq = this.sequencedRing ??= SpmcRing.attachIn(this.arena, this.layout.sequencedOffset)
-    return {
-      sequencedGsn: this.sequencedGsn,
-      durableGsn: this.durableGsn,
-      messagesSequenced: messages,
-      batchesSequenced: batches,
-      duplicates: readU64(wm, ss + SS_DUPLICATES),
-      rejects: readU64(wm, ss + SS_REJECTS),
-      fsyncs: readU64(wm, js + JS_FSYNCS),
-      fsyncLatencyBuckets: buckets,
-      fsyncLatencySumSeconds: readU64(wm, js + JS_FSYNC_US_SUM) / 1e6,
-      ringOccupancy: [
-        { name: 'sequenced', usedBytes: seq.usedBytes(), capacityBytes: this.layout.sequencedCapacity },
-        { name: 'ingress0', usedBytes: this.ingress.producer.usedBytes(), capacityBytes: this.layout.ingressCapacity },
-      ],
-      meanBatchMessages: batches === 0 ? 0 : messages / batches,
-    }
+    const p = this.pipeline
+    const seq = this.sequencedRing ??= SpmcRing.attachIn(p.arena, p.layout.sequencedOffset)
+    return readEngineMetrics(p.wm, p.layout, seq, p.ingress.producer)
   }
 
   /**
-   * Allocation probes of the worker stages (heap-probe.ts): bytes the sequencer thread
-   * (sequencing + journal append/write) and the journal sync thread allocated, counting
-   * what collections reclaimed, plus the collections and their pause time. Compare two
-   * readings over a steady run with messagesSequenced for bytes per message.
+   * Allocation probes of the worker stages (engine-metrics.ts). Compare two readings over
+   * a steady run with messagesSequenced for bytes per message.
    */
   stageHeap(): { sequencer: StageHeap; journal: StageHeap } {
-    const base = slotIndex(SLOT_HEAP)
-    const one = (at: number): StageHeap => ({
-      allocatedBytes: readU64(this.wm, at),
-      collections: Atomics.load(this.wm, at + 4),
-      gcPauseMs: Atomics.load(this.wm, at + 5) / 1000,
-    })
-    return { sequencer: one(base + HEAP_SEQUENCER), journal: one(base + HEAP_JOURNAL) }
+    return readStageHeap(this.pipeline.wm)
   }
 
   /** Gsn up to which the dispatcher has handed messages out (everything below is durable). */
   get dispatchedGsn(): number {
-    return this.dispatcher.nextGsn - 1
+    return this.pipeline.dispatcher.nextGsn - 1
   }
 
   // ---- internals -------------------------------------------------------------------------
@@ -474,44 +276,9 @@ export class Engine implements EnginePort {
     if (p === undefined) {
       p = new EmbeddedPublisher(id)
       this.explicit.set(id, p)
-      this.dispatcher.registerPublisher(id, p)
+      this.pipeline.dispatcher.registerPublisher(id, p)
     }
     return p
-  }
-
-  private queueFlush(): void {
-    if (this.flushQueued) return
-    this.flushQueued = true
-    queueMicrotask(() => {
-      this.flushQueued = false
-      this.ingress.flush()
-    })
-  }
-
-  private waitForIngress(): void {
-    if (this.drainWaiting) return
-    this.drainWaiting = true
-    this.ingress.flush()
-    void this.ingress.producer.waitForSpaceAsync(50).then(() => {
-      this.drainWaiting = false
-      const q = this.backlog
-      while (this.backlogHead < q.length) {
-        if (!q[this.backlogHead]!()) break
-        q[this.backlogHead++] = noop
-      }
-      if (this.backlogHead === q.length) {
-        this.backlog = []
-        this.backlogHead = 0
-      }
-      this.ingress.flush()
-      if (this.backlog.length > this.backlogHead) {
-        this.waitForIngress()
-        return
-      }
-      const cbs = this.drainCallbacks
-      this.drainCallbacks = []
-      for (const cb of cbs) cb()
-    })
   }
 
   private stageFailed(err: StageFailedError): void {
@@ -523,35 +290,13 @@ export class Engine implements EnginePort {
 
   private async doClose(): Promise<void> {
     this.checkOpen('close')
-    // Let queued publishes in.
-    while (this.backlog.length > this.backlogHead) await new Promise((r) => setTimeout(r, 1))
-    this.ingress.flush()
+    await this.queue.drain() // let queued publishes in
     this.closed = true
-    Atomics.store(this.wm, slotIndex(SLOT_STATE) + STATE_STOP_REQUEST, 1)
-    this.ingressBell.forceRing()
-    for (let k = this.stages.length - 1; k >= 0; k--) await this.stages[k]!.stopped
-    // Everything is durable now: hand out the rest.
-    for (;;) {
-      await this.dispatcher.whenIdle()
-      if (this.dispatcher.nextGsn > this.sequencedGsn) break
-      await new Promise((r) => setTimeout(r, 1))
-    }
-    this.dispatcher.stop()
-    if (this.floorTimer !== null) clearInterval(this.floorTimer)
-    for (const st of this.stages) await st.worker.terminate()
-    this.registry.close()
-    if (this.pool !== null) await this.pool.destroy()
+    await this.pipeline.stop()
     const err = new EngineClosedError('closed before the message was durable')
     this.own.failAll(err)
     for (const p of this.explicit.values()) p.failAll(err)
   }
-}
-
-/** One worker stage's allocation probe (Engine.stageHeap). */
-export interface StageHeap {
-  allocatedBytes: number
-  collections: number
-  gcPauseMs: number
 }
 
 export { EngineError }

@@ -1,6 +1,13 @@
 // Named errors of the embedding API. `code` is stable (branch on it); the message reads
 // `what went wrong: key=value, …` and says what to do where the caller can act.
 
+import { errorCodeInfo } from '../codec/error-codes.js'
+
+/** The `code` an engine error carries for a wire error code: its name, or CODE_<n> for a number this build does not know. */
+export function wireCodeName(code: number): string {
+  return errorCodeInfo(code)?.name ?? `CODE_${code}`
+}
+
 export const EngineErrorCode = {
   badOption: 'BAD_OPTION',
   closed: 'ENGINE_CLOSED',

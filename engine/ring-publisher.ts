@@ -9,7 +9,7 @@ import { SpscRing } from './ring/spsc-ring.js'
 import { Doorbell } from './ring/doorbell.js'
 import { IngressWriter } from './ingress-writer.js'
 import { BACK_PRESSURED } from '../codec/results.js'
-import type { PublisherPort } from './publisher-port.js'
+import { PORT_ACKED_PSEQ, type PublisherPort } from './publisher-port.js'
 
 export class RingPublisher {
   readonly publisher: number
@@ -48,18 +48,18 @@ export class RingPublisher {
 
   /** Highest pseq acknowledged durable (all pseqs up to it are: FIFO). */
   get ackedPseq(): number {
-    return Atomics.load(this.acks, 0)
+    return Atomics.load(this.acks, PORT_ACKED_PSEQ)
   }
 
   /** Block until ackedPseq >= pseq or timeout; returns whether reached. */
   waitForAck(pseq: number, timeoutMs: number): boolean {
     const end = performance.now() + timeoutMs
     for (;;) {
-      const cur = Atomics.load(this.acks, 0)
+      const cur = Atomics.load(this.acks, PORT_ACKED_PSEQ)
       if (cur >= pseq) return true
       const left = end - performance.now()
       if (left <= 0) return false
-      Atomics.wait(this.acks, 0, cur, Math.min(left, 10))
+      Atomics.wait(this.acks, PORT_ACKED_PSEQ, cur, Math.min(left, 10))
     }
   }
 

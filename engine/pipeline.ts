@@ -1,0 +1,165 @@
+// Starting and stopping the pipeline drawn in engine.ts, on the main thread: the group
+// registry, the arena of rings, the watermark block and the doorbells, the two worker
+// stages, the dispatcher and the catch-up pool. Engine (engine.ts) owns one Pipeline and
+// adds the embedding API and the gateway port on top.
+
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { Piscina } from 'piscina'
+import { SpmcRing } from './ring/spmc-ring.js'
+import { SpscRing } from './ring/spsc-ring.js'
+import { Doorbell } from './ring/doorbell.js'
+import { arenaLayout, dispatcherConsumer, type ArenaLayout } from './descriptors/arena-descriptor.js'
+import {
+  SLOT_MAX_GROUP, SLOT_RETENTION_FLOOR, SLOT_SEQUENCED, SLOT_STATE, STATE_STOP_REQUEST, WATERMARK_BYTES, readU64, slotIndex, storeU64,
+} from './descriptors/watermark-descriptor.js'
+import { Dispatcher } from './stages/fanout/dispatcher.js'
+import { IngressWriter } from './ingress-writer.js'
+import { startStage, type StageHandle } from './stages/stage-launcher.js'
+import { GroupRegistry } from './groups/group-registry.js'
+import { MemoryGroupRegistry } from './groups/memory-group-registry.js'
+import type { StageFailedError } from './errors.js'
+import type { ResolvedOptions } from './options.js'
+import type { RecoveryReport } from './journal/recovery.js'
+import type { ScanReport } from './stages/sequencer/recovery-scan.js'
+import type { CatchupRequest, CatchupResult } from './stages/catchup/catchup-messages.js'
+import type { SequencerReady, SequencerStopped, SequencerWorkerData } from './stages/sequencer/sequencer-messages.js'
+import type { JournalSyncReady, JournalSyncStopped, JournalSyncWorkerData } from './stages/journal/journal-sync-messages.js'
+
+export type Registry = GroupRegistry | MemoryGroupRegistry
+
+/** How often the main thread republishes the retention floor (the oldest gsn a subscriber still needs). */
+const RETENTION_FLOOR_EVERY_MS = 500
+
+export class Pipeline {
+  /** The retention-floor timer (only with a retention policy). */
+  private floorTimer: NodeJS.Timeout | null = null
+  /** Catch-up reads: piscina pool, started on first use. */
+  private pool: Piscina | null = null
+
+  private constructor(
+    readonly wm: Int32Array,
+    readonly registry: Registry,
+    readonly arena: SharedArrayBuffer,
+    readonly layout: ArenaLayout,
+    readonly ingressBell: Doorbell,
+    /** The main thread's producer of ingress ring 0 (Engine.publish and the gateway). */
+    readonly ingress: IngressWriter,
+    readonly dispatcher: Dispatcher,
+    private readonly stages: StageHandle<unknown>[],
+    /** What the journal's recovery found on open (null in memory mode). */
+    readonly recovery: RecoveryReport | null,
+    /** What the sequencer read to rebuild its state (null in memory mode). */
+    readonly recoveryScan: ScanReport | null,
+  ) {}
+
+  /** Opens the registry, lays out the rings, starts the worker stages and the dispatcher. */
+  static async start(o: ResolvedOptions, onFailure: (err: StageFailedError) => void): Promise<Pipeline> {
+    const memory = o.durability === 'memory'
+    if (memory) process.emitWarning('durability=memory: nothing is persisted and subscribers cannot replay; for benchmarks and tests only', { code: 'ORDO_MEMORY_MODE' })
+    let registry: Registry
+    if (memory) registry = new MemoryGroupRegistry()
+    else {
+      mkdirSync(o.dataDir, { recursive: true })
+      registry = GroupRegistry.open({ dir: o.dataDir })
+    }
+    const layout = arenaLayout(o.sequencedRingBytes, memory ? 1 : 2, o.ingressRingBytes, o.ingressSlots)
+    const arena = new SharedArrayBuffer(layout.totalBytes)
+    SpmcRing.createIn(arena, layout.sequencedOffset, layout.sequencedCapacity, layout.sequencedConsumers)
+    const rings = layout.ingressOffsets.map((off) => SpscRing.createIn(arena, off, layout.ingressCapacity))
+    const wmSab = new SharedArrayBuffer(WATERMARK_BYTES)
+    const wm = new Int32Array(wmSab)
+    Atomics.store(wm, slotIndex(SLOT_MAX_GROUP), registry.size)
+    const ingressBell = Doorbell.create()
+    const dispatchBell = Doorbell.create()
+    const syncBell = Doorbell.create()
+    const journalDir = join(o.dataDir, 'journal')
+    const stages: StageHandle<unknown>[] = []
+    let pipeline: Pipeline | null = null
+    try {
+      // The sequencer opens the journal (recovery), appends and writes; the journal-sync
+      // stage fdatasyncs and, in fsync mode, publishes durable. Both threads start at once
+      // (a worker takes tens of ms to load its modules); the journal-sync stage waits for
+      // the sequencer's journal before it touches a watermark.
+      const sequencerData: SequencerWorkerData = {
+        arena, layout, wm: wmSab, ingressBell: ingressBell.buffer, dispatchBell: dispatchBell.buffer, syncBell: syncBell.buffer,
+        memoryMode: memory, durability: o.durability, dataDir: journalDir, stateDir: join(o.dataDir, 'state'),
+        snapshotEvery: o.snapshotEveryMessages, segmentBytes: o.segmentBytes, retention: o.retention,
+        batchMaxMessages: o.batchMaxMessages, batchMaxBytes: o.batchMaxBytes, maxGroups: o.maxGroups, dedupeWindow: o.dedupeWindow, idleSpins: o.idleSpins,
+      }
+      const sequencing = startStage<SequencerReady, SequencerStopped, SequencerWorkerData>(
+        'sequencer', new URL('./stages/sequencer/sequencer.worker.js', import.meta.url), sequencerData, onFailure,
+      )
+      const syncing = memory ? null : startStage<JournalSyncReady, JournalSyncStopped, JournalSyncWorkerData>(
+        'journal-sync', new URL('./stages/journal/journal-sync.worker.js', import.meta.url),
+        { wm: wmSab, dispatchBell: dispatchBell.buffer, syncBell: syncBell.buffer, dir: journalDir, durability: o.durability === 'async' ? 'async' : 'fsync', asyncFsyncIntervalMs: o.asyncFsyncIntervalMs },
+        onFailure,
+      )
+      const [seqStarted, syncStarted] = await Promise.allSettled([sequencing, syncing ?? Promise.resolve(null)])
+      if (seqStarted.status === 'fulfilled') stages.push(seqStarted.value.handle)
+      if (syncStarted.status === 'fulfilled' && syncStarted.value !== null) stages.push(syncStarted.value.handle)
+      if (seqStarted.status === 'rejected') throw seqStarted.reason
+      if (syncStarted.status === 'rejected') throw syncStarted.reason
+      const ready = seqStarted.value.ready
+      const consumer = SpmcRing.attachIn(arena, layout.sequencedOffset, dispatcherConsumer(memory))
+      const lookahead = SpmcRing.attachIn(arena, layout.sequencedOffset, dispatcherConsumer(memory))
+      const ring0 = rings[0]!
+      ring0.producer.linkDoorbell(ingressBell)
+      // piscina: the work off the ordered path that parallelises. Today that is catch-up
+      // reads (journal -> CRC check -> filter -> Deliver frames) for subscriptions that start
+      // or fall behind: many can run at once and none may stall the main thread. The pool
+      // starts on first use and empties when idle (no threads while nobody catches up).
+      // Checksums on open are not sent there: recovery verifies only the tail after the last
+      // index entry (microseconds to milliseconds, see bench/RESULTS.md), and catch-up reads
+      // verify every record they serve.
+      const catchup = memory ? null : (req: CatchupRequest): Promise<CatchupResult> => {
+        const p = pipeline!
+        p.pool ??= new Piscina({ filename: new URL('./stages/catchup/catchup-task.js', import.meta.url).href, minThreads: 0, maxThreads: 2, idleTimeout: 5000 })
+        return p.pool.run(req) as Promise<CatchupResult>
+      }
+      const dispatcher = new Dispatcher({ consumer, lookahead, wm, bell: dispatchBell, catchup, journalDir, nextGsn: ready.nextGsn })
+      pipeline = new Pipeline(
+        wm, registry, arena, layout, ingressBell, new IngressWriter(ring0.producer), dispatcher, stages,
+        ready.recovery, memory ? null : ready.scan,
+      )
+      if (o.retention !== undefined) pipeline.publishRetentionFloor()
+      dispatcher.start()
+      return pipeline
+    } catch (err) {
+      Atomics.store(wm, slotIndex(SLOT_STATE) + STATE_STOP_REQUEST, 1)
+      ingressBell.forceRing()
+      for (const st of stages) await st.worker.terminate()
+      registry.close()
+      throw err
+    }
+  }
+
+  /** The journal never deletes a segment a subscriber still needs: the floor is republished every 500 ms. */
+  private publishRetentionFloor(): void {
+    const publish = (): void => storeU64(this.wm, slotIndex(SLOT_RETENTION_FLOOR), this.dispatcher.retentionFloor())
+    publish()
+    this.floorTimer = setInterval(publish, RETENTION_FLOOR_EVERY_MS)
+    this.floorTimer.unref()
+  }
+
+  /**
+   * The drain, once the ingress is flushed and no more publishes are taken: the stages
+   * sequence, journal and sync everything and stop; then the dispatcher hands out the rest
+   * (all durable by then), and the threads, the registry and the pool are closed.
+   */
+  async stop(): Promise<void> {
+    Atomics.store(this.wm, slotIndex(SLOT_STATE) + STATE_STOP_REQUEST, 1)
+    this.ingressBell.forceRing()
+    for (let k = this.stages.length - 1; k >= 0; k--) await this.stages[k]!.stopped
+    for (;;) {
+      await this.dispatcher.whenIdle()
+      if (this.dispatcher.nextGsn > readU64(this.wm, slotIndex(SLOT_SEQUENCED))) break
+      await new Promise((r) => setTimeout(r, 1))
+    }
+    this.dispatcher.stop()
+    if (this.floorTimer !== null) clearInterval(this.floorTimer)
+    for (const st of this.stages) await st.worker.terminate()
+    this.registry.close()
+    if (this.pool !== null) await this.pool.destroy()
+  }
+}
