@@ -1,14 +1,14 @@
-// Writes the codec's format fixtures: test/fixtures/v1/*.bin (one frame each,
+// Writes the codec's format fixtures: test/fixtures/codec/v1/*.bin (one frame each,
 // every body type, Builder-made and FrameWriter-made Publish/Deliver) and
-// test/fixtures/v1/expected.json (decoded contents). Run after a deliberate,
+// test/fixtures/codec/v1/expected.json (decoded contents). Run after a deliberate,
 // versioned format change only:
 //   npx tsc -p . && node dist/tools/make-codec-fixtures.js
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { decodeFrame, verifyFrame, Verdict } from '../codec/index.js'
-import { encodeFixture, FIXTURE_VERSION, FIXTURES, frameToJson } from '../test/fixtures/codec-fixture-set.js'
+import { encodeFixture, FIXTURE_VERSION, FIXTURES, frameToJson } from '../test/codec/helpers/codec-fixture-set.js'
 
-const dir = fileURLToPath(new URL(`../../test/fixtures/v${FIXTURE_VERSION}/`, import.meta.url))
+const dir = fileURLToPath(new URL(`../../test/fixtures/codec/v${FIXTURE_VERSION}/`, import.meta.url))
 mkdirSync(dir, { recursive: true })
 const verdict = new Verdict()
 const expected: unknown[] = []

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { decodeFrame, MessageCursor, Verdict, verifyFrame } from '../../codec/index.js'
-import { encodeFixture, FIXTURES, frameToJson } from '../fixtures/codec-fixture-set.js'
+import { encodeFixture, FIXTURES, frameToJson } from './helpers/codec-fixture-set.js'
 
-const dir = new URL('../../../test/fixtures/v1/', import.meta.url)
+const dir = new URL('../../../test/fixtures/codec/v1/', import.meta.url)
 
 interface Expected {
   version: number

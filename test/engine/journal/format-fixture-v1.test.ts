@@ -1,4 +1,4 @@
-// Format version 1 fixtures (committed under fixtures/v1): a journal written by this code
+// Format version 1 fixtures (committed under test/fixtures/journal/v1): a journal written by this code
 // must stay readable by every later version, and today's writer must still produce the
 // same bytes (so a format change is a deliberate new version, never an accident).
 // Regenerate (only when introducing a new format version, into a new folder):
@@ -13,7 +13,7 @@ import { Journal, inspectJournal, openReader } from '../../../engine/journal/ind
 import { GroupRegistry } from '../../../engine/groups/index.js'
 import { cleanup, tempDir } from './helpers.js'
 
-const FIXTURE_DIR = fileURLToPath(new URL('../../../../test/engine/journal/fixtures/v1/', import.meta.url))
+const FIXTURE_DIR = fileURLToPath(new URL('../../../../test/fixtures/journal/v1/', import.meta.url))
 const RECORDS = 14
 
 /** Record i (0-based): count i + 1, length 8i + 3 (so most need padding), bytes from i. */

@@ -6,7 +6,7 @@ import { join, normalize } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url))
-const page = join(root, 'test', 'gateway', 'browser', 'page.html')
+const page = join(root, 'test', 'gateway', 'client', 'browser', 'page.html')
 
 export async function startStaticServer(): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {

@@ -5,10 +5,10 @@
 // renumbered and acknowledged.
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { mintToken } from '../../gateway/auth/token.js'
-import { connect, OrdoError, ErrorCode, type DeliverBatch } from '../../gateway/client/index.js'
-import { GatewayServer } from '../../gateway/server.js'
-import { MemoryEngine } from './helpers/memory-engine.js'
+import { mintToken } from '../../../gateway/auth/token.js'
+import { connect, OrdoError, ErrorCode, type DeliverBatch } from '../../../gateway/client/index.js'
+import { GatewayServer } from '../../../gateway/server.js'
+import { MemoryEngine } from '../helpers/memory-engine.js'
 
 const SECRET = 'test-secret'
 let server: GatewayServer

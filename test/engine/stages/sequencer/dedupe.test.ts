@@ -4,7 +4,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { Dedupe, DedupeVerdict } from '../../../engine/stages/sequencer/dedupe.js'
+import { Dedupe, DedupeVerdict } from '../../../../engine/stages/sequencer/dedupe.js'
 
 test('verdicts match a reference map within the window', () => {
   fc.assert(

@@ -2,7 +2,7 @@
 // segments match exactly; checked against a brute-force reference on random names.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { GroupPattern, PatternSet } from '../../gateway/auth/group-pattern.js'
+import { GroupPattern, PatternSet } from '../../../gateway/auth/group-pattern.js'
 
 test('literal, * and > patterns match the documented names', () => {
   const cases: [string, string, boolean][] = [

@@ -4,9 +4,9 @@
 // its DOM and the test reads it back over the DevTools protocol.
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { Chromium } from './helpers/chromium.js'
-import { startStaticServer } from './helpers/static-server.js'
-import { startServerProcess, type ServerProcess } from './helpers/server-process.js'
+import { Chromium } from '../helpers/chromium.js'
+import { startStaticServer } from '../helpers/static-server.js'
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.js'
 
 let gateway: ServerProcess
 let browser: Chromium | null = null

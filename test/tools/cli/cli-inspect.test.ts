@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { blobLength, stampBlob, stampBlobGseq, writeMessage } from '../../codec/index.js'
-import { Journal } from '../../engine/journal/index.js'
-import { GroupRegistry } from '../../engine/groups/index.js'
+import { blobLength, stampBlob, stampBlobGseq, writeMessage } from '../../../codec/index.js'
+import { Journal } from '../../../engine/journal/index.js'
+import { GroupRegistry } from '../../../engine/groups/index.js'
 
-const cli = fileURLToPath(new URL('../../tools/cli.js', import.meta.url))
+const cli = fileURLToPath(new URL('../../../tools/cli.js', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'ordo-inspect-test-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import { test } from 'node:test'
 import { GroupRegistry, GroupRegistryCorruptError } from '../../../engine/groups/index.js'
-import { cleanup, tempDir } from './helpers.js'
+import { cleanup, tempDir } from '../journal/helpers.js'
 
 function build(dir: string): { file: string; lastStart: number; full: Buffer } {
   const reg = GroupRegistry.open({ dir })

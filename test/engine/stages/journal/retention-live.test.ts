@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Engine, SubscriptionError } from '../../../engine/index.js'
+import { Engine, SubscriptionError } from '../../../../engine/index.js'
 
 test('size retention removes old segments while the engine runs', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ordo-ret-'))

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { GroupNameError, GroupRegistry, validateGroupName } from '../../../engine/groups/index.js'
 import { groupNameProblem } from '../../../codec/group-name.js'
-import { cleanup, tempDir } from './helpers.js'
+import { cleanup, tempDir } from '../journal/helpers.js'
 
 test('valid names', () => {
   for (const name of ['a', 'Z', '0', '.', '_', '-', 'orders.eu-west_1', 'x'.repeat(255)]) {

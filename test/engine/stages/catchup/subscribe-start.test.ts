@@ -9,9 +9,9 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { join } from 'node:path'
-import { Engine, SubscriptionError } from '../../../engine/index.js'
-import { Journal } from '../../../engine/journal/index.js'
-import { cleanup, collect, gsns, tempDir, until, type Seen } from './helpers.js'
+import { Engine, SubscriptionError } from '../../../../engine/index.js'
+import { Journal } from '../../../../engine/journal/index.js'
+import { cleanup, collect, gsns, tempDir, until, type Seen } from '../../pipeline/helpers.js'
 
 function range(a: number, b: number): number[] {
   const out: number[] = []

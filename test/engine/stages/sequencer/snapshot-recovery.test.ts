@@ -7,10 +7,10 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Engine } from '../../../engine/index.js'
-import { readSnapshot, writeSnapshot } from '../../../engine/stages/sequencer/state-snapshot.js'
-import { GseqTable } from '../../../engine/stages/sequencer/gseq-table.js'
-import { Dedupe } from '../../../engine/stages/sequencer/dedupe.js'
+import { Engine } from '../../../../engine/index.js'
+import { readSnapshot, writeSnapshot } from '../../../../engine/stages/sequencer/state-snapshot.js'
+import { GseqTable } from '../../../../engine/stages/sequencer/gseq-table.js'
+import { Dedupe } from '../../../../engine/stages/sequencer/dedupe.js'
 
 const PUB = 777n
 

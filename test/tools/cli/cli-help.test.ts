@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
-const cli = fileURLToPath(new URL('../../tools/cli.js', import.meta.url))
+const cli = fileURLToPath(new URL('../../../tools/cli.js', import.meta.url))
 const COMMANDS = ['start', 'publish', 'tail', 'inspect', 'token', 'bench']
 
 function ordo(...args: string[]) {

@@ -2,9 +2,9 @@
 // group's name up once, and does not cache ids the engine does not know yet.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { GroupAccess, GroupAccessCache } from '../../gateway/auth/group-access.js'
-import { Grants } from '../../gateway/auth/token.js'
-import { PatternSet } from '../../gateway/auth/group-pattern.js'
+import { GroupAccess, GroupAccessCache } from '../../../gateway/auth/group-access.js'
+import { Grants } from '../../../gateway/auth/token.js'
+import { PatternSet } from '../../../gateway/auth/group-pattern.js'
 
 test('bits follow the grants; known ids are looked up once; unknown ids are retried', () => {
   const names = new Map<number, string>([

@@ -5,21 +5,21 @@
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { arenaLayout } from '../../../engine/descriptors/arena-descriptor.js'
-import { SpmcRing } from '../../../engine/ring/spmc-ring.js'
-import { SpscRing } from '../../../engine/ring/spsc-ring.js'
-import { EMPTY } from '../../../codec/results.js'
-import { Sequencer } from '../../../engine/stages/sequencer/sequencer.js'
-import { Dedupe } from '../../../engine/stages/sequencer/dedupe.js'
-import { GseqTable } from '../../../engine/stages/sequencer/gseq-table.js'
-import { ArenaIngressSource, ArenaSequencedSink } from '../../../engine/stages/sequencer/ring-adapters.js'
+import { arenaLayout } from '../../../../engine/descriptors/arena-descriptor.js'
+import { SpmcRing } from '../../../../engine/ring/spmc-ring.js'
+import { SpscRing } from '../../../../engine/ring/spsc-ring.js'
+import { EMPTY } from '../../../../codec/results.js'
+import { Sequencer } from '../../../../engine/stages/sequencer/sequencer.js'
+import { Dedupe } from '../../../../engine/stages/sequencer/dedupe.js'
+import { GseqTable } from '../../../../engine/stages/sequencer/gseq-table.js'
+import { ArenaIngressSource, ArenaSequencedSink } from '../../../../engine/stages/sequencer/ring-adapters.js'
 import {
   NoticeKind, RecordType, batchBlobsAt, batchCount, batchFirstGsn, noticeCode, noticeCount, noticeEntryAt, noticeKind,
   noticePseq, noticePublisher, noticeValue,
-} from '../../../engine/descriptors/sequenced-record-descriptor.js'
-import { INGRESS_HEADER, IngressType, writeIngressHeader } from '../../../engine/descriptors/ingress-record-descriptor.js'
-import { ErrorCode } from '../../../codec/error-codes.js'
-import { blobGroup, blobGroupCount, blobGseq, blobGsn, blobLengthAt, blobPseq, blobPublisher, blobTime, writeMessage } from '../../../codec/index.js'
+} from '../../../../engine/descriptors/sequenced-record-descriptor.js'
+import { INGRESS_HEADER, IngressType, writeIngressHeader } from '../../../../engine/descriptors/ingress-record-descriptor.js'
+import { ErrorCode } from '../../../../codec/error-codes.js'
+import { blobGroup, blobGroupCount, blobGseq, blobGsn, blobLengthAt, blobPseq, blobPublisher, blobTime, writeMessage } from '../../../../codec/index.js'
 
 const TWO_32 = 4294967296
 const GSN0 = 3 * TWO_32 + 7

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { after, before, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { startServerProcess, type ServerProcess } from './helpers/server-process.js'
+import { startServerProcess, type ServerProcess } from '../../gateway/helpers/server-process.js'
 
-const cli = fileURLToPath(new URL('../../tools/cli.js', import.meta.url))
+const cli = fileURLToPath(new URL('../../../tools/cli.js', import.meta.url))
 let server: ServerProcess
 
 before(async () => {

@@ -4,8 +4,8 @@
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { Engine } from '../../../engine/index.js'
-import { defaultIdleSpins } from '../../../engine/options.js'
+import { Engine } from '../../../../engine/index.js'
+import { defaultIdleSpins } from '../../../../engine/options.js'
 
 test('default idle spins: 20 below 4 cores, 2000 from 4 cores', () => {
   assert.equal(defaultIdleSpins(1), 20)

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { verifyToken } from '../../gateway/auth/token.js'
+import { verifyToken } from '../../../gateway/auth/token.js'
 
-const cli = fileURLToPath(new URL('../../tools/cli.js', import.meta.url))
+const cli = fileURLToPath(new URL('../../../tools/cli.js', import.meta.url))
 
 function ordo(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [cli, 'token', ...args], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, ...env } })

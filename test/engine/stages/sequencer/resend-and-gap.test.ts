@@ -4,8 +4,8 @@
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { Engine, PublishRefusedError } from '../../../engine/index.js'
-import { cleanup, collect, gsns, tempDir, until, type Seen } from './helpers.js'
+import { Engine, PublishRefusedError } from '../../../../engine/index.js'
+import { cleanup, collect, gsns, tempDir, until, type Seen } from '../../pipeline/helpers.js'
 
 const PUB = 777_001n
 

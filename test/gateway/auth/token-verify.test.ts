@@ -2,8 +2,8 @@
 // tampered, foreign, malformed and expired tokens are refused with a named code.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { AuthError } from '../../gateway/auth/auth-errors.js'
-import { Authenticator, mintToken, verifyToken } from '../../gateway/auth/token.js'
+import { AuthError } from '../../../gateway/auth/auth-errors.js'
+import { Authenticator, mintToken, verifyToken } from '../../../gateway/auth/token.js'
 
 const SECRET = 'correct horse battery staple'
 const NOW = 1_800_000_000_000

@@ -3,7 +3,7 @@
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Engine, EngineOptionError, PublishRefusedError, EngineClosedError } from '../../../engine/index.js'
+import { Engine, EngineOptionError, PublishRefusedError, EngineClosedError } from '../../engine/index.js'
 
 test('bad options are refused before anything starts', async () => {
   await assert.rejects(Engine.open({ durability: 'sometimes' as never }), (e: unknown) => e instanceof EngineOptionError && e.code === 'BAD_OPTION' && /durability: value=sometimes, expected fsync, async or memory/.test(e.message))

@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import { test } from 'node:test'
 import { JournalIoError, nodeFileIo } from '../../../engine/journal/index.js'
 import { GroupRegistry } from '../../../engine/groups/index.js'
-import { cleanup, tempDir } from './helpers.js'
+import { cleanup, tempDir } from '../journal/helpers.js'
 
 test('ids from 1, stable, persisted, continued after reopen', () => {
   const dir = tempDir('groups')

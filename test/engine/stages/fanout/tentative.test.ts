@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Engine, type DeliverBatch } from '../../../engine/index.js'
+import { Engine, type DeliverBatch } from '../../../../engine/index.js'
 
 function collector(): { gsns: number[]; early: number; handler: (b: DeliverBatch) => void } {
   const c = {
