@@ -54,7 +54,7 @@ const sorted = results.map((r) => r.msgsPerSec).sort((a, b) => a - b)
 const median = sorted[Math.floor(sorted.length / 2)]!
 console.log(
   `median ${(median / 1e6).toFixed(2)} M msg/s, min ${(sorted[0]! / 1e6).toFixed(2)}, max ${(sorted[sorted.length - 1]! / 1e6).toFixed(2)}` +
-    ` (REFERENCE.md: ~8.6 M msg/s for 1 SPSC ring, 100 B, batch 256, on the reference machine)`,
+    ` (an idle 2-core VM of the same kind: ~8.6 M msg/s for 1 SPSC ring, 100 B, batch 256)`,
 )
 if (values.json) {
   console.log(

@@ -68,7 +68,7 @@ const { values } = parseArgs({
     'latency-modes': { type: 'string', default: 'async,fsync' },
   },
 })
-// 10 s windows by default: the issue asks for allocation and GC pauses over a 10-second run.
+// 10 s windows by default: allocation and GC pauses are judged over a 10-second run.
 const SECONDS = Number(values.seconds ?? (values.quick ? 3 : 10))
 const RATE = Number(values.rate)
 const WINDOW = Number(values.window)

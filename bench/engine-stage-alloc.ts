@@ -2,10 +2,10 @@
 //
 //   publisher thread 0 ─┐                       ┌─ sequencer worker (sequence + journal append/write)
 //   publisher thread 1 ─┴─▶ ingress rings ──▶ ──┤      Engine.stageHeap(): HeapProbe rises
-//                                               └─ journal worker (sync stage: fdatasync)
+//                                               └─ journal-sync worker (fdatasync)
 //                          main thread: dispatcher ─▶ 1 subscriber of every group (counts, checks order)
 //
-// Each stage samples its isolate's used heap every 250 ms (engine/heap-probe.ts): a rise is
+// Each stage samples its isolate's used heap every 250 ms (engine/stages/heap-probe.ts): a rise is
 // what it allocated and still holds, a fall means a collection ran, and that interval is
 // not counted (so a stage that allocates shows collections as well as bytes). Over a window
 // after a warm-up: bytes / messages sequenced, per stage, for each durability mode.

@@ -234,6 +234,6 @@ for (const k of syncEvery) {
     ok,
   })
 }
-console.log('(REFERENCE.md, reference machine: append 64 KiB + fsync per write 2.7 k fsync/s; 1 MiB writes with final fsync 1.9 GB/s)')
+console.log('(an idle 2-core VM of the same kind: append 64 KiB + fsync per write 2.7 k fsync/s; 1 MiB writes with final fsync 1.9 GB/s)')
 if (values.json) console.log(JSON.stringify({ journal_append: summary }))
 if (!allOk) process.exitCode = 1

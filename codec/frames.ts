@@ -3,7 +3,8 @@
 // Unsubscribe, Ack, Heartbeat, Error, PublishAck) on the gateway and the client
 // library, and for Publish/Deliver where speed does not matter (tests, tools).
 // The hot path uses FrameWriter instead. Defaults are written explicitly unless
-// asked otherwise, as DESIGN requires for Publish (stamp fields present).
+// asked otherwise, as the protocol requires for Publish (stamp fields present,
+// docs/protocol.md "Publishing").
 import * as flatbuffers from 'flatbuffers'
 import { FrameEncodeError } from './errors.js'
 import {

@@ -65,7 +65,7 @@ export const BLOB_FIXED_BYTES = 88
 export const BLOB_BYTES_PER_GROUP = 12
 /** Blobs start and end on 8-byte boundaries (u64 fields and gseqs). */
 export const BLOB_ALIGN = 8
-/** Largest group count the protocol allows (DESIGN: 1-16 groups). */
+/** Largest group count the protocol allows (1-16 groups, docs/guarantees.md). */
 export const MAX_GROUPS = 16
 
 /** The vtable read as little-endian u32 words at 0, 4, 8, 12 and the u16 at 16. */

@@ -2,8 +2,8 @@
 // their destination, typically a ring slot in a SharedArrayBuffer: copying into
 // shared memory is the ring's main cost, so producers encode in place rather
 // than build elsewhere and copy. gsn, time and the gseqs are written as explicit
-// zeros so the sequencer can stamp them in place (DESIGN: the builder forces
-// defaults). Every byte of the blob is written, padding included, so reused
+// zeros so the sequencer can stamp them in place (the protocol asks for them present,
+// docs/protocol.md "Publishing"). Every byte of the blob is written, padding included, so reused
 // ring memory never leaks stale bytes into a message.
 import { copyBytes, TWO_POW_32, viewOf } from './byte-view.js'
 import {

@@ -1,5 +1,5 @@
 // Producer side of one ingress ring: encodes messages straight into the ring's
-// claimed space (REFERENCE.md: copying into shared memory is the ring's cost, so
+// claimed space (copying into shared memory is the ring's main cost, so
 // producers write there once, in final form). Messages accumulate in one open record
 // until flush() (or until the record is full) so the sequencer sees batches, and the
 // ring's tail is stored once per record, not per message.

@@ -1,4 +1,4 @@
-// Public types of the embedding API (DESIGN.md "Embedding API"). The Engine class
+// Public types of the embedding API (README.md "Embedding API"). The Engine class
 // in engine/engine.ts implements them; the gateway is written against them too.
 
 import type { DeliverBatch } from '../codec/deliver-batch.js'

@@ -1,4 +1,4 @@
-// What the comparison prints and records: the fairness statement, the table, the ratios the issue asks for (each
+// What the comparison prints and records: the fairness statement, the table, the target ratios (each
 // marked met / short against its target), ordo's figures as fractions of the machine's limits, and the one-line JSON.
 // Pure functions of the results: run-compare.ts measures, this module only words and shapes.
 
@@ -11,7 +11,7 @@ export interface Ratio {
   name: string
   /** The measured ratio (or fraction), null when a side was not measured. */
   value: number | null
-  /** What the issue asks for, in words ("≥ 20x"), and whether the value meets it (null: not measurable). */
+  /** The target, in words ("≥ 20x"), and whether the value meets it (null: not measurable). */
   target: string
   met: boolean | null
   detail: string
@@ -149,7 +149,7 @@ export function formatRatios(rs: readonly Ratio[]): string[] {
   })
 }
 
-/** The --json line: the keys the issue names, then whatever else helps. */
+/** The --json line: the documented keys, then whatever else helps. */
 export function jsonSummary(rows: readonly SystemResult[], limits: LimitFigures | null, rs: readonly Ratio[], ok: boolean): Record<string, unknown> {
   const rate = (key: string, pick: (r: SystemResult) => number | null): number | null => {
     const r = find(rows, key)

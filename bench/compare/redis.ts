@@ -76,7 +76,7 @@ async function run(w: Workload, progress: Progress): Promise<SystemResult[]> {
         `publishers: ioredis explicit pipelines of ${PIPELINE} XADD (one round trip per batch, as the ioredis and Redis docs advise), ` +
           `up to ${PIPELINE_WINDOW} pipelines in flight per connection`,
         `the publisher process is CPU-bound in ioredis (a Command object and a reply array per XADD, much of it GC): ` +
-          `a minimal hand-written RESP client moved about twice as many XADDs per second in development; the issue names ioredis`,
+          `a minimal hand-written RESP client moved about twice as many XADDs per second; the comparison uses ioredis, the client Redis users pick`,
         `subscribers: one process each, XREAD COUNT ${XREAD_COUNT} BLOCK 1000 over the ${w.groups} stream key(s) bench:<group>`,
         `Redis orders each stream key on its own: order is checked per publisher per key, not across keys`,
         `streams are not trimmed (no MAXLEN) during a phase: the server holds every message, and its peak RSS shows it`,

@@ -1,4 +1,4 @@
-// ordo side by side with NATS JetStream, Redis Streams and the machine's bare limits, in one run (issue 5).
+// ordo side by side with NATS JetStream, Redis Streams and the machine's bare limits, in one run.
 //
 //   run-compare ─┬─ ordo-ws        `ordo start` (async, then fsync) ◀─ P publisher procs, ─▶ S subscriber procs
 //                ├─ ordo-embedded  engine + P publisher threads + 1 subscriber, in one child process
@@ -96,7 +96,7 @@ function int(name: string, s: string, min: number, max: number): number {
   return n
 }
 const payloadBytes = int('payload', v.payload, 24, 1 << 20)
-if (payloadBytes !== 100 && payloadBytes !== 1024) process.stderr.write(`run-compare: note: --payload ${payloadBytes} (the issue measures 100 and 1024)\n`)
+if (payloadBytes !== 100 && payloadBytes !== 1024) process.stderr.write(`run-compare: note: --payload ${payloadBytes} (the targets are set for 100 and 1024)\n`)
 const messages = int('messages', v.messages ?? (v.quick ? '100000' : '1000000'), 1, 1e9)
 const only = v.only.split(',').map((s) => s.trim()).filter((s) => s !== '')
 for (const s of only) if (!(SYSTEMS as readonly string[]).includes(s)) usage(`--only: unknown system "${s}"; choose from ${SYSTEMS.join(', ')}`)
@@ -269,7 +269,7 @@ if (limits !== null) {
 for (const w of limits?.warnings ?? []) console.log(`WARNING: ${w}`)
 const rs = ratios(rows, limits, workload)
 console.log('')
-console.log('targets (issue 5) and fractions of the limits, same run:')
+console.log('targets and fractions of the limits, same run:')
 for (const l of formatRatios(rs)) console.log(l)
 if (missing.length > 0) console.log(`not measured: ${missing.join('; ')}`)
 console.log('')

@@ -1,5 +1,5 @@
 // What machine a benchmark ran on, printed at the top of every result so figures from
-// different machines are never compared by accident (REFERENCE.md: ±20 % run to run).
+// different machines are never compared by accident (figures on one VM vary ±20 % run to run).
 
 import os from 'node:os'
 

@@ -1,6 +1,6 @@
 // Spin, then "yield", then park with a growing timeout. After Agrona's
 // BackoffIdleStrategy, adapted to what a JavaScript thread can do:
-// - spin: return at once (REFERENCE.md: a spin-then-wait round trip is ~0.2 µs);
+// - spin: return at once (a spin-then-wait round trip costs about 0.2 µs on a 2-core VM);
 // - yield: Node has no sched_yield; Atomics.wait with timeout 0 costs ~0.2-0.3 µs (it
 //   takes the futex-emulation lock and returns) — a slower spin that touches no shared
 //   line, so the peer thread's stores reach us without our polling their lines;

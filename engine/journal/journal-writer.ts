@@ -220,7 +220,7 @@ export class Journal {
   }
   /** First gsn of the segment being appended to (0 before the first append): its file is
    *  segmentPath(dir, activeSegmentGsn). A thread that fsyncs the journal from outside (the
-   *  engine's sync stage) opens this file; older segments were fsynced when they rolled. */
+   *  engine's journal-sync stage) opens this file; older segments were fsynced when they rolled. */
   get activeSegmentGsn(): number {
     return this.activeFd >= 0 ? this.activeFirstGsn : 0
   }

@@ -1,5 +1,5 @@
 // `run-compare --quick --only ordo-ws,ordo-embedded,limits` with a tiny workload, as a user runs it: a subprocess
-// that must finish in time, print the table, end with one JSON line holding the issue's keys, pass its own delivery
+// that must finish in time, print the table, end with one JSON line holding the documented keys, pass its own delivery
 // checks and write its results (JSON + SVG, and latest.*) where --results-dir says.
 
 import { test } from 'node:test'

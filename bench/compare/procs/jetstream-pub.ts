@@ -13,7 +13,7 @@ import { command, config, emit, progressEvery, runChild, sleep } from './child-i
 import { fillPayload, messagesOf, nowUs, paddingPatterns } from '../peer-payload.js'
 
 // The client builds an Error with a stack for every publish (to report timeouts with a useful trace); without
-// stacks that costs next to nothing (REFERENCE.md measured nearly twice the rate).
+// stacks that costs next to nothing (nearly twice the rate, measured on an idle machine of the same kind).
 Error.stackTraceLimit = 0
 
 export interface JetStreamPubConfig {

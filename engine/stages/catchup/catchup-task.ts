@@ -1,5 +1,5 @@
-// Catch-up reads, run by piscina off the main thread (DESIGN.md: piscina runs the work
-// that parallelises and is not on the ordered path). A subscriber that starts behind,
+// Catch-up reads, run by piscina off the main thread (piscina runs the work that
+// parallelises and is not on the ordered path, docs/architecture.md "Catch-up"). A subscriber that starts behind,
 // or fell behind (G6), is fed from the journal: this task reads records from fromGsn,
 // keeps the messages whose groups meet the subscription's, and packs them into ready
 // Deliver frames, so the main thread only patches the subscription id and sends.

@@ -9,7 +9,7 @@
 // that is what lets a subscription that catches up from the journal join the live
 // stream with no gap and no duplicate (it joins once its nextGsn >= ours; frames
 // are filtered by each subscription's nextGsn).
-// Tentative subscriptions (DESIGN: Delay, Process and Correct) are fed by a look-ahead
+// Tentative subscriptions (delivered before durable, the subscriber corrects later) are fed by a look-ahead
 // cursor on the same ring consumer: it walks records as soon as they are sequenced and
 // never releases (the durable cursor releases), so the bytes it reads cannot be
 // overwritten; the durable cursor never passes it. Their frames carry the durable gsn
@@ -19,7 +19,7 @@
 // between the two cursors.
 // It runs a pass per event-loop turn while there is work (setImmediate, so sockets
 // are served between passes) and sleeps on the dispatch doorbell (Atomics.waitAsync)
-// when there is none; whoever moves the durable watermark (sync worker in fsync mode,
+// when there is none; whoever moves the durable watermark (the journal-sync stage in fsync mode,
 // sequencer otherwise) rings it.
 
 import type { RingConsumer } from '../../ring/ring-consumer.js'

@@ -1,7 +1,7 @@
 // An interest: one distinct set of groups that one or more subscriptions want. The
 // dispatcher matches each message once per interest and builds one Deliver frame per
 // interest per pass; every live subscription of the interest gets the same frame with
-// its own id patched in (REFERENCE.md: fan-out is frame-bound, so one frame, many sends).
+// its own id patched in (fan-out costs per frame sent, not per byte: one frame, many sends).
 
 import { FrameWriter } from '../../../codec/frame-writer.js'
 import { DELIVER_DURABLE_GSN_POS, DELIVER_SUBSCRIPTION_POS } from '../../../codec/frame-layout.js'

@@ -38,7 +38,7 @@ export interface JournalAppenderOptions {
   consumer: ReturnType<typeof SpmcRing.attachIn>
   wm: Int32Array
   durability: 'fsync' | 'async'
-  /** Rung after each write: wakes the sync stage (fsync mode). */
+  /** Rung after each write: wakes the journal-sync stage (fsync mode). */
   syncBell: Doorbell
   /** Rung after each write in async mode (durable moved). */
   dispatchBell: Doorbell
@@ -77,7 +77,7 @@ export class JournalAppender {
     this.retention = o.retention
     const last = o.journal.nextGsn - 1
     storeU64(this.wm, this.WRIT, last)
-    storeU64(this.wm, this.DUR, last) // before the sync stage starts: one writer at a time
+    storeU64(this.wm, this.DUR, last) // before the journal-sync stage starts: one writer at a time
     this.publishSegment()
   }
 

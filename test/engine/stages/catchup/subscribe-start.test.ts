@@ -2,9 +2,10 @@
 // exist), from now; and from a gsn retention removed (RETAINED_AWAY), in fsync mode and
 // in memory mode (no journal to replay from).
 //
-// Retention in a running engine is applied only by the journal stage's idle loop every
-// 10 s (engine/journal-stage/journal.worker.ts), too slow for a quick test: the removal
-// is done here with the journal API (Journal.open + applyRetention) before Engine.open.
+// Retention in a running engine is applied by the journal appender on its own schedule
+// (engine/stages/journal/journal-appender.ts, RETENTION_EVERY_MS), which a quick test
+// should not wait on: the removal is done here with the journal API (Journal.open +
+// applyRetention) before Engine.open.
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
