@@ -18,12 +18,13 @@ export const BodyType = {
   Ack: 11,
   Heartbeat: 12,
   Error: 13,
+  Withdrawn: 14,
 } as const
 export type BodyType = (typeof BodyType)[keyof typeof BodyType]
 export type BodyTypeName = keyof typeof BodyType
 
 /** Highest member number this build knows. */
-export const MAX_BODY_TYPE = 13
+export const MAX_BODY_TYPE = 14
 
 const NAMES: readonly string[] = Object.keys(BodyType)
 

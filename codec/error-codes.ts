@@ -36,6 +36,7 @@ export const ErrorCode = {
   OVERLOADED: 23,
   BAD_REQUEST: 24,
   EMPTY_GROUPS: 25,
+  NOT_LEADER: 26,
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 export type ErrorCodeName = keyof typeof ErrorCode
@@ -76,7 +77,7 @@ export const ERROR_CODES: readonly ErrorCodeInfo[] = Object.freeze([
   info('SLOW_CONSUMER', 'gsn', true, 'the subscriber fell too far behind; ref = the gsn to resume from'),
   info('UNKNOWN_SUBSCRIPTION', 'subscription', false, 'Unsubscribe or Ack for a subscription id the connection does not hold'),
   info('DUPLICATE_SUBSCRIPTION_ID', 'subscription', false, 'Subscribe with an id the connection already uses'),
-  info('UNEXPECTED_FRAME', 'none', false, 'a server-to-client body (Welcome, Groups, PublishAck, Subscribed, Deliver, Error) sent by a client, or a second Hello'),
+  info('UNEXPECTED_FRAME', 'none', false, 'a server-to-client body (Welcome, Groups, PublishAck, Subscribed, Deliver, Error, Withdrawn) sent by a client, or a second Hello'),
   info('TEXT_FRAME', 'none', true, 'a WebSocket text frame: the protocol is binary'),
   info('GOING_AWAY', 'gsn', true, 'the server is shutting down; ref = the durable gsn; reconnect and resume'),
   info('INTERNAL', 'none', false, 'a server-side failure (journal error...); the request was not carried out'),
@@ -84,6 +85,7 @@ export const ERROR_CODES: readonly ErrorCodeInfo[] = Object.freeze([
   info('OVERLOADED', 'pseq', true, 'the server\'s ingress stayed full for too long; the frame was not taken'),
   info('BAD_REQUEST', 'none', false, 'an HTTP request the server cannot use (POST /publish body, unknown path)'),
   info('EMPTY_GROUPS', 'pseq', false, 'a message or subscription with no groups, or naming one group twice (ref: pseq, subscription id, or 0 when the frame was refused whole)'),
+  info('NOT_LEADER', 'pseq', false, 'this cluster node does not sequence publishes (a follower, or a leader that was deposed); retry at Error.leader_url (\'\' while no leader is known); ref = the first pseq refused'),
 ])
 
 const BY_CODE: (ErrorCodeInfo | undefined)[] = []

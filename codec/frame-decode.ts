@@ -21,6 +21,7 @@ import {
   Subscribed,
   Unsubscribe,
   Welcome,
+  Withdrawn,
 } from './ordo_generated.js'
 import { Verdict } from './verdict.js'
 import { verifyFrame } from './verifier.js'
@@ -82,7 +83,11 @@ export function decodeFrame(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS, 
     }
     case Body.Welcome: {
       const w: Welcome = frame.body(new Welcome())
-      return { type: 'Welcome', publisher: w.publisher(), maxPayload: w.maxPayload(), maxGroups: w.maxGroups(), durableGsn: w.durableGsn() }
+      const welcome: WireFrame = { type: 'Welcome', publisher: w.publisher(), maxPayload: w.maxPayload(), maxGroups: w.maxGroups(), durableGsn: w.durableGsn() }
+      // Cluster fields only when the server sent them (a standalone server does not).
+      const role = w.role()
+      if (role !== null) Object.assign(welcome, { node: w.node() ?? '', role, leaderUrl: w.leaderUrl() ?? '', epoch: w.epoch() })
+      return welcome
     }
     case Body.ResolveGroups: {
       const r: ResolveGroups = frame.body(new ResolveGroups())
@@ -131,7 +136,14 @@ export function decodeFrame(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS, 
     }
     case Body.Error: {
       const e: ErrorTable = frame.body(new ErrorTable())
-      return { type: 'Error', code: e.code(), message: e.message() ?? '', ref: e.ref() }
+      const leaderUrl = e.leaderUrl()
+      return leaderUrl === null
+        ? { type: 'Error', code: e.code(), message: e.message() ?? '', ref: e.ref() }
+        : { type: 'Error', code: e.code(), message: e.message() ?? '', ref: e.ref(), leaderUrl }
+    }
+    case Body.Withdrawn: {
+      const w: Withdrawn = frame.body(new Withdrawn())
+      return { type: 'Withdrawn', subscription: w.subscription(), fromGsn: w.fromGsn(), toGsn: w.toGsn() }
     }
     default:
       // verifyFrame refuses NONE and unknown members.

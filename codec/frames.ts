@@ -24,6 +24,7 @@ import {
   Subscribed,
   Unsubscribe,
   Welcome,
+  Withdrawn,
 } from './ordo_generated.js'
 import type { BodyOf, PublishMessageInit, WireFrame, WireMessage } from './wire-types.js'
 
@@ -81,8 +82,22 @@ function buildBody(b: flatbuffers.Builder, f: WireFrame): number {
       const token = b.createString(f.token)
       return Hello.createHello(b, token, u64('publisher', f.publisher))
     }
-    case 'Welcome':
-      return Welcome.createWelcome(b, u64('publisher', f.publisher), u32('maxPayload', f.maxPayload), u32('maxGroups', f.maxGroups), u64('durableGsn', f.durableGsn))
+    case 'Welcome': {
+      // Cluster fields only when given: a standalone server's Welcome stays as it was.
+      const node = f.node === undefined ? 0 : b.createString(f.node)
+      const role = f.role === undefined ? 0 : b.createString(f.role)
+      const leaderUrl = f.leaderUrl === undefined ? 0 : b.createString(f.leaderUrl)
+      Welcome.startWelcome(b)
+      Welcome.addPublisher(b, u64('publisher', f.publisher))
+      Welcome.addMaxPayload(b, u32('maxPayload', f.maxPayload))
+      Welcome.addMaxGroups(b, u32('maxGroups', f.maxGroups))
+      Welcome.addDurableGsn(b, u64('durableGsn', f.durableGsn))
+      if (node !== 0) Welcome.addNode(b, node)
+      if (role !== 0) Welcome.addRole(b, role)
+      if (leaderUrl !== 0) Welcome.addLeaderUrl(b, leaderUrl)
+      if (f.epoch !== undefined) Welcome.addEpoch(b, u64('epoch', f.epoch))
+      return Welcome.endWelcome(b)
+    }
     case 'ResolveGroups':
       return ResolveGroups.createResolveGroups(b, buildNames(b, f.names), f.create)
     case 'Groups': {
@@ -115,8 +130,16 @@ function buildBody(b: flatbuffers.Builder, f: WireFrame): number {
       return Heartbeat.createHeartbeat(b, u64('durableGsn', f.durableGsn))
     case 'Error': {
       const message = b.createString(f.message)
-      return ErrorTable.createError(b, u32('code', f.code), message, u64('ref', f.ref))
+      const leaderUrl = f.leaderUrl === undefined ? 0 : b.createString(f.leaderUrl)
+      ErrorTable.startError(b)
+      ErrorTable.addCode(b, u32('code', f.code))
+      ErrorTable.addMessage(b, message)
+      ErrorTable.addRef(b, u64('ref', f.ref))
+      if (leaderUrl !== 0) ErrorTable.addLeaderUrl(b, leaderUrl)
+      return ErrorTable.endError(b)
     }
+    case 'Withdrawn':
+      return Withdrawn.createWithdrawn(b, u32('subscription', f.subscription), u64('fromGsn', f.fromGsn), u64('toGsn', f.toGsn))
     default: {
       const never: never = f
       throw new FrameEncodeError(`unknown frame type: type=${String((never as { type: unknown }).type)}`)
@@ -145,6 +168,7 @@ export const encodeUnsubscribe = (body: BodyOf<'Unsubscribe'>): Uint8Array => en
 export const encodeAck = (body: BodyOf<'Ack'>): Uint8Array => encodeFrame({ type: 'Ack', ...body })
 export const encodeHeartbeat = (body: BodyOf<'Heartbeat'>): Uint8Array => encodeFrame({ type: 'Heartbeat', ...body })
 export const encodeError = (body: BodyOf<'Error'>): Uint8Array => encodeFrame({ type: 'Error', ...body })
+export const encodeWithdrawn = (body: BodyOf<'Withdrawn'>): Uint8Array => encodeFrame({ type: 'Withdrawn', ...body })
 export const encodeDeliver = (body: BodyOf<'Deliver'>): Uint8Array => encodeFrame({ type: 'Deliver', ...body })
 
 /** A Publish message with gsn, time and one gseq per group as explicit zeros. */

@@ -99,6 +99,7 @@ export {
   encodeHeartbeat,
   encodeError,
   encodeDeliver,
+  encodeWithdrawn,
   encodePublish,
   publishMessage,
   type EncodeOptions,

@@ -17,13 +17,14 @@ export enum Body {
   Unsubscribe = 10,
   Ack = 11,
   Heartbeat = 12,
-  Error = 13
+  Error = 13,
+  Withdrawn = 14
 }
 
 export function unionToBody(
   type: Body,
-  accessor: (obj:Ack|Deliver|Error|Groups|Heartbeat|Hello|Publish|PublishAck|ResolveGroups|Subscribe|Subscribed|Unsubscribe|Welcome) => Ack|Deliver|Error|Groups|Heartbeat|Hello|Publish|PublishAck|ResolveGroups|Subscribe|Subscribed|Unsubscribe|Welcome|null
-): Ack|Deliver|Error|Groups|Heartbeat|Hello|Publish|PublishAck|ResolveGroups|Subscribe|Subscribed|Unsubscribe|Welcome|null {
+  accessor: (obj:Ack|Deliver|Error|Groups|Heartbeat|Hello|Publish|PublishAck|ResolveGroups|Subscribe|Subscribed|Unsubscribe|Welcome|Withdrawn) => Ack|Deliver|Error|Groups|Heartbeat|Hello|Publish|PublishAck|ResolveGroups|Subscribe|Subscribed|Unsubscribe|Welcome|Withdrawn|null
+): Ack|Deliver|Error|Groups|Heartbeat|Hello|Publish|PublishAck|ResolveGroups|Subscribe|Subscribed|Unsubscribe|Welcome|Withdrawn|null {
   switch(Body[type]) {
     case 'NONE': return null; 
     case 'Hello': return accessor(new Hello())! as Hello;
@@ -39,15 +40,16 @@ export function unionToBody(
     case 'Ack': return accessor(new Ack())! as Ack;
     case 'Heartbeat': return accessor(new Heartbeat())! as Heartbeat;
     case 'Error': return accessor(new Error())! as Error;
+    case 'Withdrawn': return accessor(new Withdrawn())! as Withdrawn;
     default: return null;
   }
 }
 
 export function unionListToBody(
   type: Body, 
-  accessor: (index: number, obj:Ack|Deliver|Error|Groups|Heartbeat|Hello|Publish|PublishAck|ResolveGroups|Subscribe|Subscribed|Unsubscribe|Welcome) => Ack|Deliver|Error|Groups|Heartbeat|Hello|Publish|PublishAck|ResolveGroups|Subscribe|Subscribed|Unsubscribe|Welcome|null, 
+  accessor: (index: number, obj:Ack|Deliver|Error|Groups|Heartbeat|Hello|Publish|PublishAck|ResolveGroups|Subscribe|Subscribed|Unsubscribe|Welcome|Withdrawn) => Ack|Deliver|Error|Groups|Heartbeat|Hello|Publish|PublishAck|ResolveGroups|Subscribe|Subscribed|Unsubscribe|Welcome|Withdrawn|null, 
   index: number
-): Ack|Deliver|Error|Groups|Heartbeat|Hello|Publish|PublishAck|ResolveGroups|Subscribe|Subscribed|Unsubscribe|Welcome|null {
+): Ack|Deliver|Error|Groups|Heartbeat|Hello|Publish|PublishAck|ResolveGroups|Subscribe|Subscribed|Unsubscribe|Welcome|Withdrawn|null {
   switch(Body[type]) {
     case 'NONE': return null; 
     case 'Hello': return accessor(index, new Hello())! as Hello;
@@ -63,6 +65,7 @@ export function unionListToBody(
     case 'Ack': return accessor(index, new Ack())! as Ack;
     case 'Heartbeat': return accessor(index, new Heartbeat())! as Heartbeat;
     case 'Error': return accessor(index, new Error())! as Error;
+    case 'Withdrawn': return accessor(index, new Withdrawn())! as Withdrawn;
     default: return null;
   }
 }
@@ -428,8 +431,45 @@ mutate_durable_gsn(value:bigint):boolean {
   return true;
 }
 
+node():string|null
+node(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+node(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+role():string|null
+role(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+role(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+leaderUrl():string|null
+leaderUrl(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+leaderUrl(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 16);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+epoch():bigint {
+  const offset = this.bb!.__offset(this.bb_pos, 18);
+  return offset ? this.bb!.readUint64(this.bb_pos + offset) : BigInt('0');
+}
+
+mutate_epoch(value:bigint):boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 18);
+
+  if (offset === 0) {
+    return false;
+  }
+
+  this.bb!.writeUint64(this.bb_pos + offset, value);
+  return true;
+}
+
 static startWelcome(builder:flatbuffers.Builder) {
-  builder.startObject(4);
+  builder.startObject(8);
 }
 
 static addPublisher(builder:flatbuffers.Builder, publisher:bigint) {
@@ -448,17 +488,37 @@ static addDurableGsn(builder:flatbuffers.Builder, durableGsn:bigint) {
   builder.addFieldInt64(3, durableGsn, BigInt('0'));
 }
 
+static addNode(builder:flatbuffers.Builder, nodeOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(4, nodeOffset, 0);
+}
+
+static addRole(builder:flatbuffers.Builder, roleOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(5, roleOffset, 0);
+}
+
+static addLeaderUrl(builder:flatbuffers.Builder, leaderUrlOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(6, leaderUrlOffset, 0);
+}
+
+static addEpoch(builder:flatbuffers.Builder, epoch:bigint) {
+  builder.addFieldInt64(7, epoch, BigInt('0'));
+}
+
 static endWelcome(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createWelcome(builder:flatbuffers.Builder, publisher:bigint, maxPayload:number, maxGroups:number, durableGsn:bigint):flatbuffers.Offset {
+static createWelcome(builder:flatbuffers.Builder, publisher:bigint, maxPayload:number, maxGroups:number, durableGsn:bigint, nodeOffset:flatbuffers.Offset, roleOffset:flatbuffers.Offset, leaderUrlOffset:flatbuffers.Offset, epoch:bigint):flatbuffers.Offset {
   Welcome.startWelcome(builder);
   Welcome.addPublisher(builder, publisher);
   Welcome.addMaxPayload(builder, maxPayload);
   Welcome.addMaxGroups(builder, maxGroups);
   Welcome.addDurableGsn(builder, durableGsn);
+  Welcome.addNode(builder, nodeOffset);
+  Welcome.addRole(builder, roleOffset);
+  Welcome.addLeaderUrl(builder, leaderUrlOffset);
+  Welcome.addEpoch(builder, epoch);
   return Welcome.endWelcome(builder);
 }
 }
@@ -1342,8 +1402,15 @@ mutate_ref(value:bigint):boolean {
   return true;
 }
 
+leaderUrl():string|null
+leaderUrl(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+leaderUrl(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
 static startError(builder:flatbuffers.Builder) {
-  builder.startObject(3);
+  builder.startObject(4);
 }
 
 static addCode(builder:flatbuffers.Builder, code:number) {
@@ -1358,17 +1425,118 @@ static addRef(builder:flatbuffers.Builder, ref:bigint) {
   builder.addFieldInt64(2, ref, BigInt('0'));
 }
 
+static addLeaderUrl(builder:flatbuffers.Builder, leaderUrlOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(3, leaderUrlOffset, 0);
+}
+
 static endError(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createError(builder:flatbuffers.Builder, code:number, messageOffset:flatbuffers.Offset, ref:bigint):flatbuffers.Offset {
+static createError(builder:flatbuffers.Builder, code:number, messageOffset:flatbuffers.Offset, ref:bigint, leaderUrlOffset:flatbuffers.Offset):flatbuffers.Offset {
   Error.startError(builder);
   Error.addCode(builder, code);
   Error.addMessage(builder, messageOffset);
   Error.addRef(builder, ref);
+  Error.addLeaderUrl(builder, leaderUrlOffset);
   return Error.endError(builder);
+}
+}
+
+export class Withdrawn {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):Withdrawn {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsWithdrawn(bb:flatbuffers.ByteBuffer, obj?:Withdrawn):Withdrawn {
+  return (obj || new Withdrawn()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsWithdrawn(bb:flatbuffers.ByteBuffer, obj?:Withdrawn):Withdrawn {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new Withdrawn()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+subscription():number {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+mutate_subscription(value:number):boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+
+  if (offset === 0) {
+    return false;
+  }
+
+  this.bb!.writeUint32(this.bb_pos + offset, value);
+  return true;
+}
+
+fromGsn():bigint {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.readUint64(this.bb_pos + offset) : BigInt('0');
+}
+
+mutate_from_gsn(value:bigint):boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+
+  if (offset === 0) {
+    return false;
+  }
+
+  this.bb!.writeUint64(this.bb_pos + offset, value);
+  return true;
+}
+
+toGsn():bigint {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.readUint64(this.bb_pos + offset) : BigInt('0');
+}
+
+mutate_to_gsn(value:bigint):boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+
+  if (offset === 0) {
+    return false;
+  }
+
+  this.bb!.writeUint64(this.bb_pos + offset, value);
+  return true;
+}
+
+static startWithdrawn(builder:flatbuffers.Builder) {
+  builder.startObject(3);
+}
+
+static addSubscription(builder:flatbuffers.Builder, subscription:number) {
+  builder.addFieldInt32(0, subscription, 0);
+}
+
+static addFromGsn(builder:flatbuffers.Builder, fromGsn:bigint) {
+  builder.addFieldInt64(1, fromGsn, BigInt('0'));
+}
+
+static addToGsn(builder:flatbuffers.Builder, toGsn:bigint) {
+  builder.addFieldInt64(2, toGsn, BigInt('0'));
+}
+
+static endWithdrawn(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createWithdrawn(builder:flatbuffers.Builder, subscription:number, fromGsn:bigint, toGsn:bigint):flatbuffers.Offset {
+  Withdrawn.startWithdrawn(builder);
+  Withdrawn.addSubscription(builder, subscription);
+  Withdrawn.addFromGsn(builder, fromGsn);
+  Withdrawn.addToGsn(builder, toGsn);
+  return Withdrawn.endWithdrawn(builder);
 }
 }
 

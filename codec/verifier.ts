@@ -47,7 +47,7 @@ function f(kind: number, name: string): FieldSpec {
 const BODY_FIELDS: readonly (readonly FieldSpec[])[] = [
   [], // NONE
   [f(STRING, 'token'), f(U64, 'publisher')], // Hello
-  [f(U64, 'publisher'), f(U32, 'max_payload'), f(U32, 'max_groups'), f(U64, 'durable_gsn')], // Welcome
+  [f(U64, 'publisher'), f(U32, 'max_payload'), f(U32, 'max_groups'), f(U64, 'durable_gsn'), f(STRING, 'node'), f(STRING, 'role'), f(STRING, 'leader_url'), f(U64, 'epoch')], // Welcome
   [f(NAMES, 'names'), f(BOOL, 'create')], // ResolveGroups
   [f(NAMES, 'names'), f(IDS, 'ids')], // Groups
   [f(MESSAGES, 'messages')], // Publish
@@ -58,7 +58,8 @@ const BODY_FIELDS: readonly (readonly FieldSpec[])[] = [
   [f(U32, 'id')], // Unsubscribe
   [f(U32, 'subscription'), f(U64, 'gsn')], // Ack
   [f(U64, 'durable_gsn')], // Heartbeat
-  [f(U32, 'code'), f(STRING, 'message'), f(U64, 'ref')], // Error
+  [f(U32, 'code'), f(STRING, 'message'), f(U64, 'ref'), f(STRING, 'leader_url')], // Error
+  [f(U32, 'subscription'), f(U64, 'from_gsn'), f(U64, 'to_gsn')], // Withdrawn
 ]
 
 const BODY_NAMES: readonly string[] = Object.keys(BodyType)

@@ -24,6 +24,13 @@ export interface WelcomeFrame {
   maxPayload: number
   maxGroups: number
   durableGsn: bigint
+  /** Cluster fields (absent from a standalone server's frames: '' / 0n when decoded). */
+  node?: string
+  /** 'standalone', 'leader' or 'follower'. */
+  role?: string
+  /** The leader's client URL ('' when unknown or standalone). */
+  leaderUrl?: string
+  epoch?: bigint
 }
 export interface ResolveGroupsFrame {
   type: 'ResolveGroups'
@@ -80,6 +87,14 @@ export interface ErrorFrame {
   code: number
   message: string
   ref: bigint
+  /** With NOT_LEADER: the leader's client URL ('' when unknown). */
+  leaderUrl?: string
+}
+export interface WithdrawnFrame {
+  type: 'Withdrawn'
+  subscription: number
+  fromGsn: bigint
+  toGsn: bigint
 }
 
 export type WireFrame =
@@ -96,6 +111,7 @@ export type WireFrame =
   | AckFrame
   | HeartbeatFrame
   | ErrorFrame
+  | WithdrawnFrame
 
 export type WireFrameType = WireFrame['type']
 /** The body fields of a frame type (what the encodeX helpers take). */

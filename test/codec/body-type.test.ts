@@ -9,5 +9,6 @@ test('BodyType mirrors the generated Body enum', () => {
   assert.deepEqual(Object.entries(BodyType), generated)
   assert.equal(MAX_BODY_TYPE, Math.max(...generated.map(([, v]) => v as number)))
   assert.equal(bodyTypeName(9), 'Deliver')
-  assert.equal(bodyTypeName(14), 'UNKNOWN(14)')
+  assert.equal(bodyTypeName(14), 'Withdrawn')
+  assert.equal(bodyTypeName(15), 'UNKNOWN(15)')
 })

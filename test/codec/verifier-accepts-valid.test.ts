@@ -1,4 +1,4 @@
-// The verifier accepts every valid frame: all 13 body types made by the
+// The verifier accepts every valid frame: all 14 body types made by the
 // Builder, fast-made Publish/Deliver, non-canonical and default-less variants,
 // also when the frame sits at an offset inside a larger array.
 import assert from 'node:assert/strict'
@@ -9,7 +9,7 @@ import { validSamples } from './helpers/sample-frames.js'
 test('every valid sample is accepted with the right body type and message count', () => {
   const samples = validSamples()
   const types = new Set(samples.map((s) => s.bodyType))
-  assert.equal(types.size, 13, 'all 13 body types are covered')
+  assert.equal(types.size, 14, 'all 14 body types are covered')
   const verdict = new Verdict()
   for (const s of samples) {
     assert.equal(verifyFrame(s.bytes, 0, s.bytes.length, undefined, verdict), 0, `${s.name}: ${verdict.toString()}`)

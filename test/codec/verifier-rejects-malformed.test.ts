@@ -37,7 +37,7 @@ const BLOB = 48
 
 test('union type NONE, unknown members, and an absent body are refused', () => {
   expectCode((() => { const b = one(); b[20] = 0; return b })(), VerifyCode.NO_BODY, /body_type=NONE/)
-  expectCode((() => { const b = one(); b[20] = 14; return b })(), VerifyCode.UNKNOWN_BODY, /unknown body type: body_type=14, max=13/)
+  expectCode((() => { const b = one(); b[20] = 15; return b })(), VerifyCode.UNKNOWN_BODY, /unknown body type: body_type=15, max=14/)
   expectCode((() => { const b = one(); b[20] = 255; return b })(), VerifyCode.UNKNOWN_BODY)
   expectCode(setU16(one(), 6 + 4, 0), VerifyCode.NO_BODY, /body=absent/) // Frame vtable slot of `body`
   assert.equal(verdict.bodyType, 5)

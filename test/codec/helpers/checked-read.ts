@@ -106,7 +106,8 @@ export function readWithGenerated(bytes: Uint8Array): Record<string, unknown> {
     }
     case g.Body.Welcome: {
       const b: g.Welcome = f.body(new g.Welcome())
-      return { ...out, publisher: b.publisher(), maxPayload: b.maxPayload(), maxGroups: b.maxGroups(), durableGsn: b.durableGsn() }
+      const base = { ...out, publisher: b.publisher(), maxPayload: b.maxPayload(), maxGroups: b.maxGroups(), durableGsn: b.durableGsn() }
+      return b.role() === null ? base : { ...base, node: b.node(), role: b.role(), leaderUrl: b.leaderUrl(), epoch: b.epoch() }
     }
     case g.Body.ResolveGroups: {
       const b: g.ResolveGroups = f.body(new g.ResolveGroups())
@@ -158,7 +159,12 @@ export function readWithGenerated(bytes: Uint8Array): Record<string, unknown> {
     }
     case g.Body.Error: {
       const b: g.Error = f.body(new g.Error())
-      return { ...out, code: b.code(), message: b.message(), ref: b.ref() }
+      const base = { ...out, code: b.code(), message: b.message(), ref: b.ref() }
+      return b.leaderUrl() === null ? base : { ...base, leaderUrl: b.leaderUrl() }
+    }
+    case g.Body.Withdrawn: {
+      const b: g.Withdrawn = f.body(new g.Withdrawn())
+      return { ...out, subscription: b.subscription(), fromGsn: b.fromGsn(), toGsn: b.toGsn() }
     }
     default:
       return out

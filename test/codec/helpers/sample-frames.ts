@@ -54,6 +54,10 @@ export function builderFrames(): { frame: WireFrame; bytes: Uint8Array }[] {
     { type: 'Ack', subscription: 5, gsn: 11n },
     { type: 'Heartbeat', durableGsn: 99n },
     { type: 'Error', code: 4, message: 'unknown group: name=nope', ref: 3n },
+    { type: 'Withdrawn', subscription: 5, fromGsn: 12n, toGsn: 20n },
+    // The fields appended for clusters.
+    { type: 'Welcome', publisher: 7n, maxPayload: 1024, maxGroups: 4, durableGsn: 5n, node: 'n2', role: 'follower', leaderUrl: 'ws://127.0.0.1:7071/', epoch: 3n },
+    { type: 'Error', code: 26, message: 'not the leader', ref: 4n, leaderUrl: 'ws://127.0.0.1:7071/' },
   ]
   return frames.map((frame) => ({ frame, bytes: encodeFrame(frame) }))
 }
@@ -123,7 +127,7 @@ export function validSamples(): Sample[] {
   return out
 }
 
-const TYPES = ['NONE', 'Hello', 'Welcome', 'ResolveGroups', 'Groups', 'Publish', 'PublishAck', 'Subscribe', 'Subscribed', 'Deliver', 'Unsubscribe', 'Ack', 'Heartbeat', 'Error']
+const TYPES = ['NONE', 'Hello', 'Welcome', 'ResolveGroups', 'Groups', 'Publish', 'PublishAck', 'Subscribe', 'Subscribed', 'Deliver', 'Unsubscribe', 'Ack', 'Heartbeat', 'Error', 'Withdrawn']
 
 export function bodyTypeOf(name: string): number {
   return TYPES.indexOf(name)
