@@ -38,7 +38,7 @@ import { EmbeddedPublisher } from './embedded-publisher.js'
 import { startStage, type StageHandle } from './stages.js'
 import { GroupRegistry } from './journal/group-registry.js'
 import { MemoryGroupRegistry } from './memory-registry.js'
-import { BACK_PRESSURED, type AckListener, type EngineMetrics, type EnginePort, type FrameSink, type RawSubscription } from './engine-port.js'
+import { BACK_PRESSURED, type AckListener, type EngineMetrics, type EnginePort, type FrameSink, type RawSubscription, type SubscribeFramesOptions } from './engine-port.js'
 import type { DeliverHandler, EngineOptions, PublishOptions, PublishResult, SubscribeOptions, Subscription } from './types.js'
 import { EngineClosedError, EngineError, EngineErrorCode, EngineOptionError, PublishRefusedError, SubscriptionError, type StageFailedError } from './errors.js'
 import { MessageCursor } from '../codec/frame-reader.js'
@@ -333,6 +333,18 @@ export class Engine implements EnginePort {
     return readU64(this.wm, slotIndex(SLOT_SEQUENCED))
   }
 
+  get dataDir(): string | null {
+    return this.options.durability === 'memory' ? null : this.options.dataDir
+  }
+
+  get dedupeWindow(): number {
+    return this.options.dedupeWindow
+  }
+
+  get maxOfferBytes(): number {
+    return this.ingress.maxMessageBytes
+  }
+
   newPublisherId(): number {
     const b = randomBytes(6)
     const id = b.readUIntLE(0, 6)
@@ -390,9 +402,9 @@ export class Engine implements EnginePort {
     return this.registry.list()
   }
 
-  subscribeFrames(groupIds: readonly number[], opts: { id: number; fromGsn: number; tentative: boolean }, sink: FrameSink): RawSubscription {
+  subscribeFrames(groupIds: readonly number[], opts: SubscribeFramesOptions, sink: FrameSink): RawSubscription {
     this.checkOpen('subscribe')
-    return this.dispatcher.subscribe(groupIds, opts.id, opts.fromGsn, sink, opts.tentative)
+    return this.dispatcher.subscribe(groupIds, opts.id, opts.fromGsn, sink, opts.tentative, opts.visible ?? null)
   }
 
   metricsSnapshot(): EngineMetrics {
