@@ -4,7 +4,7 @@
 // number, allocates nothing, and a value handed up from a lower layer can never be
 // mistaken for another one. Each call documents which of these it returns; a layer that
 // passes a lower layer's result on translates it explicitly (ring → IngressWriter →
-// Engine.offerPublishFrame → the gateway's wire error, gateway/engine-refusal.ts).
+// Engine.offerPublishFrame → the gateway's wire error, gateway/offer-refusal.ts).
 //
 // It lives in codec/ because that is the lowest layer that returns any of them (the
 // engine and the gateway both import codec, never the other way round).

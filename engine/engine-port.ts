@@ -31,6 +31,26 @@ export interface FrameSink {
   onError(code: number, message: string, ref: number): void
 }
 
+/**
+ * Which groups of a message a subscriber may see: the front end's business
+ * (tokens), handed to the engine as a predicate. A message whose groups are all
+ * visible is delivered as it is; one with groups the subscriber may not see is
+ * delivered as a copy that carries only the visible groups and their gseqs.
+ */
+export interface GroupFilter {
+  /** Filters with the same key answer alike, so their subscriptions can share Deliver frames. */
+  readonly key: string
+  visible(group: number): boolean
+}
+
+export interface SubscribeFramesOptions {
+  id: number
+  fromGsn: number
+  tentative: boolean
+  /** Omitted: every group of a message is shown. */
+  visible?: GroupFilter
+}
+
 export interface RawSubscription {
   readonly id: number
   /** Next gsn to deliver (everything below it was handed to the sink). */
@@ -47,6 +67,12 @@ export interface EnginePort {
   readonly sequencedGsn: number
   readonly maxPayload: number
   readonly maxGroups: number
+  /** Where the engine keeps its data; front ends keep their own state files beside it. null in memory mode. */
+  readonly dataDir: string | null
+  /** Pseqs per publisher the engine remembers to answer resends with their original gsn. */
+  readonly dedupeWindow: number
+  /** Most bytes the messages of one offerPublishFrame may take in canonical form (the ingress ring's largest record). */
+  readonly maxOfferBytes: number
   /** A new publisher id, unique for this data directory (random 48-bit, never 0). */
   newPublisherId(): number
   registerPublisher(publisher: number, listener: AckListener): void
@@ -69,7 +95,7 @@ export interface EnginePort {
   /** Group ids for names (-1 where unknown and create is false). Throws GroupNameError on a bad name. */
   resolveGroupIds(names: readonly string[], create: boolean): number[]
   groupName(id: number): string | undefined
-  subscribeFrames(groupIds: readonly number[], opts: { id: number; fromGsn: number; tentative: boolean }, sink: FrameSink): RawSubscription
+  subscribeFrames(groupIds: readonly number[], opts: SubscribeFramesOptions, sink: FrameSink): RawSubscription
   /** Counters and watermarks for /metrics (read without locks). */
   metricsSnapshot(): EngineMetrics
 }

@@ -34,7 +34,7 @@ import { IngressQueue } from './ingress-queue.js'
 import { Pipeline } from './pipeline.js'
 import { readEngineMetrics, readStageHeap, type StageHeap } from './engine-metrics.js'
 import { BACK_PRESSURED, BAD_PUBLISHER, CLOSED, NOT_MESSAGE_FRAME, TOO_LARGE } from '../codec/results.js'
-import type { AckListener, EngineMetrics, EnginePort, FrameSink, RawSubscription } from './engine-port.js'
+import type { AckListener, EngineMetrics, EnginePort, FrameSink, RawSubscription, SubscribeFramesOptions } from './engine-port.js'
 import type { DeliverHandler, EngineOptions, PublishOptions, PublishResult, SubscribeOptions, Subscription } from './types.js'
 import { EngineClosedError, EngineError, EngineErrorCode, EngineOptionError, PublishRefusedError, type StageFailedError, type SubscriptionError } from './errors.js'
 import { MessageCursor } from '../codec/frame-reader.js'
@@ -172,6 +172,18 @@ export class Engine implements EnginePort {
     return readU64(this.pipeline.wm, slotIndex(SLOT_SEQUENCED))
   }
 
+  get dataDir(): string | null {
+    return this.options.durability === 'memory' ? null : this.options.dataDir
+  }
+
+  get dedupeWindow(): number {
+    return this.options.dedupeWindow
+  }
+
+  get maxOfferBytes(): number {
+    return this.pipeline.ingress.maxMessageBytes
+  }
+
   newPublisherId(): number {
     const b = randomBytes(6)
     const id = b.readUIntLE(0, 6)
@@ -230,9 +242,9 @@ export class Engine implements EnginePort {
     return this.pipeline.registry.list()
   }
 
-  subscribeFrames(groupIds: readonly number[], opts: { id: number; fromGsn: number; tentative: boolean }, sink: FrameSink): RawSubscription {
+  subscribeFrames(groupIds: readonly number[], opts: SubscribeFramesOptions, sink: FrameSink): RawSubscription {
     this.checkOpen('subscribe')
-    return this.pipeline.dispatcher.subscribe(groupIds, opts.id, opts.fromGsn, sink, opts.tentative)
+    return this.pipeline.dispatcher.subscribe(groupIds, opts.id, opts.fromGsn, sink, opts.tentative, opts.visible ?? null)
   }
 
   metricsSnapshot(): EngineMetrics {

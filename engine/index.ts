@@ -7,7 +7,7 @@ export { Durability } from './types.js'
 export type {
   EngineOptions, PublishOptions, PublishResult, SubscribeOptions, DeliverBatch, DeliverHandler, Subscription,
 } from './types.js'
-export type { EnginePort, AckListener, FrameSink, RawSubscription, EngineMetrics } from './engine-port.js'
+export type { EnginePort, AckListener, FrameSink, RawSubscription, EngineMetrics, GroupFilter, SubscribeFramesOptions } from './engine-port.js'
 export { BACK_PRESSURED, CLOSED, BAD_PUBLISHER, TOO_LARGE, NOT_MESSAGE_FRAME, OfferResult } from '../codec/results.js'
 export {
   EngineError, EngineErrorCode, EngineOptionError, EngineClosedError, PublishRefusedError, StageFailedError, SubscriptionError,

@@ -28,12 +28,20 @@ export class Connection implements PublisherOwner, IngressWaiter {
   access: GroupAccessCache | null = null
   /** Publisher id of the connection (Welcome.publisher); 0 before Hello. */
   publisher = 0
+  /** Holds the binding of `publisher` to its identity (ctx.bindings); released on close. */
+  holdsBinding = false
   /** Claimed on the first Publish (a subscriber-only connection never registers a publisher). */
   entry: PublisherEntry | null = null
   subs: Map<number, SubscriptionSink> | null = null
   pausedCount = 0
   /** When the send buffer first stayed above its high mark (0: not stalled). */
   stalledSince = 0
+  /**
+   * When it was closed as a slow consumer (0: it was not): its SLOW_CONSUMER
+   * Error waits in the send buffer behind what the client has not read yet, and
+   * the close follows once all of it is written (lingerDone) or the linger ran out.
+   */
+  lingerSince = 0
   pending: PendingPublishes | null = null
   private acks: PublishAckWriter | null = null
 
@@ -44,9 +52,9 @@ export class Connection implements PublisherOwner, IngressWaiter {
     this.generation = ctx.newGeneration()
   }
 
-  /** Sends one binary frame; false when the connection is closed (nothing sent). */
+  /** Sends one binary frame; false when the connection is closed or closing (nothing sent). */
   send(frame: Uint8Array): boolean {
-    if (this.closed) return false
+    if (this.closed || this.lingerSince !== 0) return false
     const c = this.ctx.counters
     this.ws.send(frame, true, false)
     c.framesOut++
@@ -80,19 +88,43 @@ export class Connection implements PublisherOwner, IngressWaiter {
     this.ws.end(code, reason.slice(0, 120))
   }
 
-  /** Closes with SLOW_CONSUMER naming the gsn to resume from (the lowest held back). */
+  /**
+   * Closes with SLOW_CONSUMER naming the gsn to resume from (the lowest held
+   * back). A slow client has not read what is queued for it yet, and the Error
+   * and the close frame queue behind that: closing the socket at once would
+   * throw them away and leave the client with a bare 1006. So the subscriptions
+   * stop, the Error is queued, nothing else is sent, and the close follows once
+   * the queue is written out (lingerDone), or when the linger runs out.
+   */
   slowConsumer(why: string): void {
-    if (this.closed) return
+    if (this.closed || this.lingerSince !== 0) return
     let resume = 0
     if (this.subs !== null) {
       for (const s of this.subs.values()) {
         const next = s.nextGsn
         if (next > 0 && (resume === 0 || next < resume)) resume = next
+        s.close()
       }
+      this.subs.clear()
     }
-    this.ctx.counters.slowConsumerDisconnects++
-    this.ctx.log(`slow consumer closed: connection=${this.generation}, resume_gsn=${resume}, ${why}`)
-    this.fail(ErrorCode.SLOW_CONSUMER, `slow consumer: ${why}; resume from gsn=${resume}`, resume)
+    this.pausedCount = 0
+    const ctx = this.ctx
+    ctx.counters.slowConsumerDisconnects++
+    ctx.counters.countError(ErrorCode.SLOW_CONSUMER)
+    ctx.log(`slow consumer closed: connection=${this.generation}, resume_gsn=${resume}, buffered=${this.ws.getBufferedAmount()}, ${why}`)
+    const frame = errorFrame(ErrorCode.SLOW_CONSUMER, `slow consumer: ${why}; resume from gsn=${resume}`, resume)
+    this.ws.send(frame, true, false)
+    ctx.counters.framesOut++
+    ctx.counters.bytesOut += frame.length
+    this.lingerSince = Date.now()
+    this.lingerDone()
+  }
+
+  /** Closing as a slow consumer: ends the connection once everything queued is written. true when it did. */
+  lingerDone(): boolean {
+    if (this.closed || this.lingerSince === 0 || this.ws.getBufferedAmount() > 0) return false
+    this.end(closeCodeFor(ErrorCode.SLOW_CONSUMER), errorCodeName(ErrorCode.SLOW_CONSUMER))
+    return true
   }
 
   // --- PublisherOwner: answers from the engine for this connection's publisher ---
@@ -147,5 +179,9 @@ export class Connection implements PublisherOwner, IngressWaiter {
       this.pending.clear()
     }
     if (this.entry !== null) ctx.registry.release(this.publisher, this)
+    if (this.holdsBinding) {
+      this.holdsBinding = false
+      ctx.bindings.release(this.publisher, this.grants!.identity)
+    }
   }
 }

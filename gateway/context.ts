@@ -10,6 +10,8 @@ import type { Authenticator } from './auth/token.js'
 import type { GatewayLimits } from './limits.js'
 import type { GatewayCounters } from './metrics.js'
 import type { PublisherRegistry } from './publisher-registry.js'
+import type { IdempotencyKeys } from './state/idempotency-keys.js'
+import type { PublisherBindings } from './state/publisher-bindings.js'
 
 export type Log = (line: string) => void
 
@@ -37,6 +39,10 @@ export class GatewayContext {
     readonly registry: PublisherRegistry,
     readonly auth: Authenticator,
     readonly log: Log,
+    /** Which identity owns each publisher id (G4). */
+    readonly bindings: PublisherBindings,
+    /** HTTP Idempotency-Key -> (publisher, pseq) of its identity. */
+    readonly keys: IdempotencyKeys,
   ) {}
 
   newGeneration(): number {

@@ -109,7 +109,20 @@ function handleHello(conn: Connection, bytes: Uint8Array): void {
     conn.fail(ErrorCode.BAD_PUBLISHER, `publisher id too large: publisher=${f.publisher}, max=${MAX_SAFE}`, 0)
     return
   }
-  conn.publisher = f.publisher === 0n ? ctx.engine.newPublisherId() : Number(f.publisher)
+  // A publisher id belongs to one identity (G4): an assigned one is bound to the
+  // caller at once; a named one only when it is free or already the caller's.
+  const identity = conn.grants.identity
+  if (f.publisher === 0n) {
+    conn.publisher = ctx.bindings.assign(identity, () => ctx.engine.newPublisherId())
+  } else {
+    const id = Number(f.publisher)
+    if (!ctx.bindings.claim(id, identity)) {
+      conn.fail(ErrorCode.PUBLISHER_TAKEN, `publisher id not available to this token: publisher=${id}; connect with publisher 0 to be assigned one`, 0)
+      return
+    }
+    conn.publisher = id
+  }
+  conn.holdsBinding = true
   conn.access = new GroupAccessCache(conn.grants, (id) => ctx.engine.groupName(id))
   conn.helloDone = true
   conn.send(welcomeFrame(conn.publisher, ctx.limits.maxPayload, ctx.limits.maxGroups, ctx.engine.durableGsn))
@@ -125,6 +138,7 @@ function handleResolve(conn: Connection, bytes: Uint8Array): void {
       conn.sendError(ErrorCode.BAD_GROUP_NAME, problem, 0)
       return
     }
+    // Decided by the name alone (the client chose it), so it says nothing about whether the group exists.
     if (!grants.canResolve(name)) {
       conn.sendError(ErrorCode.FORBIDDEN_GROUP, `forbidden group: group=${name}, the token allows neither publishing nor subscribing to it`, 0)
       return
@@ -132,7 +146,17 @@ function handleResolve(conn: Connection, bytes: Uint8Array): void {
   }
   let ids: number[]
   try {
-    ids = conn.ctx.engine.resolveGroupIds(f.names, f.create)
+    ids = conn.ctx.engine.resolveGroupIds(f.names, false)
+    if (f.create && ids.some((id) => id < 0)) {
+      // Creating a group takes the right to publish to that very name.
+      for (let i = 0; i < ids.length; i++) {
+        if (ids[i]! < 0 && !grants.canPublish(f.names[i]!)) {
+          conn.sendError(ErrorCode.UNKNOWN_GROUP, `unknown group: group=${f.names[i]}; the token may not create it (creating a group needs the right to publish to it)`, 0)
+          return
+        }
+      }
+      ids = conn.ctx.engine.resolveGroupIds(f.names, true)
+    }
   } catch (err) {
     conn.sendError(ErrorCode.BAD_GROUP_NAME, err instanceof Error ? err.message : String(err), 0)
     return
@@ -161,12 +185,13 @@ function handleSubscribe(conn: Connection, bytes: Uint8Array): void {
   }
   for (const g of f.groups) {
     const bits = conn.access!.get(g)
-    if ((bits & GroupAccess.EXISTS) === 0) {
+    // An id the token may not see is answered exactly like an id that does not exist (G7).
+    if ((bits & GroupAccess.EXISTS) === 0 || (bits & GroupAccess.VISIBLE) === 0) {
       conn.sendError(ErrorCode.UNKNOWN_GROUP, `unknown group: subscription=${id}, group_id=${g} (resolve names with ResolveGroups)`, id)
       return
     }
     if ((bits & GroupAccess.SUBSCRIBE) === 0) {
-      conn.sendError(ErrorCode.FORBIDDEN_GROUP, `forbidden group: subscription=${id}, group=${ctx.engine.groupName(g)}, token does not allow subscribing to it`, id)
+      conn.sendError(ErrorCode.FORBIDDEN_GROUP, `forbidden group: subscription=${id}, group_id=${g}, token does not allow subscribing to it`, id)
       return
     }
   }
@@ -174,7 +199,9 @@ function handleSubscribe(conn: Connection, bytes: Uint8Array): void {
   const sink = new SubscriptionSink(conn, id)
   subs.set(id, sink)
   try {
-    sink.raw = ctx.engine.subscribeFrames(f.groups, { id, fromGsn, tentative: f.tentative }, sink)
+    // Deliver frames show only the groups the token may subscribe to (open mode: all).
+    const visible = conn.grants!.open ? undefined : conn.access!
+    sink.raw = ctx.engine.subscribeFrames(f.groups, { id, fromGsn, tentative: f.tentative, visible }, sink)
   } catch (err) {
     subs.delete(id)
     sink.closed = true

@@ -5,8 +5,8 @@
 // behind them so the publisher's order is kept.
 
 import { BACK_PRESSURED } from '../codec/results.js'
-import { offerRefusalCode } from './engine-refusal.js'
 import type { Connection } from './connection.js'
+import { offerRefusal } from './offer-refusal.js'
 
 export class PendingPublishes {
   private readonly frames: Uint8Array[] = []
@@ -43,7 +43,8 @@ export class PendingPublishes {
       this.bytes -= f.length
       this.since = Date.now()
       if (r < 0) {
-        conn.sendError(offerRefusalCode(r), `engine refused the frame: result=${r} (closed?)`, 0)
+        const why = offerRefusal(r, ctx.engine.maxOfferBytes)
+        conn.sendError(why.code, why.message, 0)
         continue
       }
       conn.entry?.offered(conn.generation, r)

@@ -26,6 +26,8 @@ import { gatewayLimits, verifierLimits, type GatewayLimits } from './limits.js'
 import { GatewayCounters, renderMetrics, type SubscriberLag } from './metrics.js'
 import { CloseCode, ErrorCode } from '../codec/error-codes.js'
 import { PublisherRegistry } from './publisher-registry.js'
+import { IdempotencyKeys } from './state/idempotency-keys.js'
+import { PublisherBindings } from './state/publisher-bindings.js'
 import { errorFrame } from './wire/control-frames.js'
 
 export interface GatewayOptions {
@@ -63,7 +65,11 @@ export class GatewayServer {
   ) {
     const limits = gatewayLimits({ maxPayload: engine.maxPayload, maxGroups: engine.maxGroups, ...options.limits })
     const auth = new Authenticator(options.secret)
-    this.ctx = new GatewayContext(engine, limits, verifierLimits(limits), this.counters, new PublisherRegistry(engine), auth, options.log ?? (() => {}))
+    // Publisher bindings and idempotency keys live beside the engine's data (the
+    // dedupe state they protect outlives restarts); in memory mode, in memory.
+    const bindings = PublisherBindings.open(engine.dataDir)
+    const keys = IdempotencyKeys.open(engine.dataDir, engine.dedupeWindow, (p) => bindings.ownerOf(p))
+    this.ctx = new GatewayContext(engine, limits, verifierLimits(limits), this.counters, new PublisherRegistry(engine), auth, options.log ?? (() => {}), bindings, keys)
     this.app = uWS.App()
     this.installWebSocket(limits)
     installHttpRoutes(this.app, {
@@ -168,7 +174,8 @@ export class GatewayServer {
       },
       message: (ws, message, isBinary) => {
         const conn = ws.getUserData().conn
-        if (conn === null || conn.closed) return
+        // Closing as a slow consumer: nothing it sends is taken any more.
+        if (conn === null || conn.closed || conn.lingerSince !== 0) return
         try {
           handleFrame(conn, message, isBinary)
         } catch (err) {
@@ -246,6 +253,8 @@ export class GatewayServer {
       conn.send(bye)
       conn.end(CloseCode.GOING_AWAY, 'GOING_AWAY')
     }
+    this.ctx.keys.close()
+    this.ctx.bindings.close()
     this.state = 'stopped'
   }
 
@@ -255,6 +264,8 @@ export class GatewayServer {
     this.housekeeping.stop()
     this.stopAccepting()
     for (const conn of [...this.connections]) conn.ws.close()
+    this.ctx.keys.close()
+    this.ctx.bindings.close()
   }
 }
 

@@ -351,8 +351,8 @@ export class Client implements Link {
   private onError(code: number, message: string, ref: bigint): void {
     const err = new OrdoError(code, message, ref)
     const r = Number(ref)
-    if (code === ErrorCode.BAD_TOKEN) {
-      // Fatal: retrying with the same token cannot succeed.
+    if (code === ErrorCode.BAD_TOKEN || code === ErrorCode.PUBLISHER_TAKEN) {
+      // Fatal: retrying with the same token (or publisher id) cannot succeed.
       this.fatal = err
       this.firstWelcome?.reject(err)
       this.firstWelcome = null

@@ -14,10 +14,14 @@ Options:
   --publish PATTERN     group pattern the holder may publish to; repeatable
   --subscribe PATTERN   group pattern the holder may subscribe to; repeatable
   --ttl DURATION        lifetime, e.g. 30m, 1h, 7d (default: no expiry)
-  --sub NAME            who the token is for (shown in server logs)
+  --sub NAME            who the token is for: its identity. Publisher ids and HTTP
+                        idempotency keys belong to an identity, so every token
+                        minted with one --sub shares them; a token without --sub
+                        is an identity of its own
 
 Patterns: dot-separated segments; '*' matches one segment, a final '>' one or
-more: 'orders.*' matches orders.eu, 'orders.>' matches orders.eu.x, '>' matches all.
+more: 'orders.*' matches orders.eu, 'orders.>' matches orders.eu.x, '>' matches
+every name (names with an empty segment, like 'a..b', match no wildcard).
 
 Example:
   ordo token --secret s3cret --publish 'orders.*' --subscribe '>' --ttl 1h`

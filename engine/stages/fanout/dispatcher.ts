@@ -24,7 +24,7 @@
 
 import type { RingConsumer } from '../../ring/ring-consumer.js'
 import type { Doorbell } from '../../ring/doorbell.js'
-import type { AckListener, FrameSink } from '../../engine-port.js'
+import type { AckListener, FrameSink, GroupFilter } from '../../engine-port.js'
 import {
   NoticeKind, RecordType, batchBlobsAt, batchCount, batchFirstGsn, noticeCode, noticeCount, noticeEntryAt, noticeKind,
   noticePseq, noticePublisher, noticeValue,
@@ -33,6 +33,7 @@ import { SLOT_DURABLE, SLOT_SEQUENCED, readU64, slotIndex } from '../../descript
 import { blobGroup, blobGroupCount, blobPseq, canonicalBlobLength } from '../../../codec/blob.js'
 import { PUBLISHER_POS } from '../../../codec/message-layout.js'
 import { Interest } from './interest.js'
+import { FrameTrimmer } from './frame-trimmer.js'
 import { Sub, type SubOwner } from './sub.js'
 import { patchDeliverSubscription } from '../../../codec/frame-writer.js'
 import { ErrorCode } from '../../../codec/error-codes.js'
@@ -89,6 +90,7 @@ export class Dispatcher implements SubOwner {
   private readonly subs = new Set<Sub>()
   private scheduled = false
   private waiting = false
+  private readonly trimmer = new FrameTrimmer()
   private idleResolvers: (() => void)[] = []
 
   constructor(private readonly o: DispatcherOptions) {
@@ -115,13 +117,14 @@ export class Dispatcher implements SubOwner {
 
   // ---- subscriptions ----------------------------------------------------------------
 
-  subscribe(groupIds: readonly number[], id: number, fromGsn: number, sink: FrameSink, tentative = false): Sub {
+  /** visible: which groups of a message the subscriber may see (null: all); see engine-port GroupFilter. */
+  subscribe(groupIds: readonly number[], id: number, fromGsn: number, sink: FrameSink, tentative = false, visible: GroupFilter | null = null): Sub {
     const groups = [...new Set(groupIds)].sort((a, b) => a - b)
     const fromNow = fromGsn <= 0
     const start = fromNow ? (tentative ? this.lookNextGsn : this.nextGsn) : fromGsn
     // From now, tentative: straight onto the look-ahead stream; else durable first.
-    const interest = this.interestFor(groups, tentative && start >= this.lookNextGsn)
-    const s = new Sub(id, groups, interest, sink, this, start, tentative)
+    const interest = this.interestFor(groups, tentative && start >= this.lookNextGsn, visible)
+    const s = new Sub(id, groups, interest, sink, this, start, tentative, visible)
     interest.subs.push(s)
     this.subs.add(s)
     // Defer: the caller gets its handle before the first delivery or error.
@@ -129,11 +132,12 @@ export class Dispatcher implements SubOwner {
     return s
   }
 
-  private interestFor(groups: number[], tentative: boolean): Interest {
-    const key = (tentative ? 't:' : '') + groups.join(',')
+  private interestFor(groups: number[], tentative: boolean, filter: GroupFilter | null): Interest {
+    // Subscriptions share an interest (and its frames) only when they may see the same groups.
+    const key = (tentative ? 't:' : '') + groups.join(',') + (filter === null ? '' : `|${filter.key}`)
     let interest = this.interests.get(key)
     if (interest === undefined) {
-      interest = new Interest(key, groups)
+      interest = new Interest(key, groups, filter)
       this.interests.set(key, interest)
       const index = tentative ? this.byGroupT : this.byGroup
       if (tentative) this.tentativeInterests++
@@ -176,7 +180,7 @@ export class Dispatcher implements SubOwner {
       if (s.closed || !s.live || s.nextGsn !== this.nextGsn) continue
       this.promote.delete(s)
       this.leaveInterest(s)
-      s.interest = this.interestFor(s.groups as number[], true)
+      s.interest = this.interestFor(s.groups as number[], true, s.filter)
       s.interest.subs.push(s)
     }
   }
@@ -223,8 +227,20 @@ export class Dispatcher implements SubOwner {
         const buf = new Uint8Array(r.buffer)
         for (let k = 0; k < r.offsets.length; k++) {
           if (r.lastGsns[k]! < s.nextGsn) continue
-          patchDeliverSubscription(buf, r.offsets[k]!, s.id)
-          if (!s.deliverFrame(buf, r.offsets[k]!, r.lengths[k]!, r.lastGsns[k]!)) return // paused: resume() goes on
+          let frame = buf
+          let at = r.offsets[k]!
+          let length = r.lengths[k]!
+          if (s.filter !== null) {
+            // The journal holds every group of a message: trim what this subscriber may not see.
+            const trimmed = this.trimmer.trim(buf, at, length, s.filter)
+            if (trimmed >= 0) {
+              frame = this.trimmer.bytes
+              at = 0
+              length = trimmed
+            }
+          }
+          patchDeliverSubscription(frame, at, s.id)
+          if (!s.deliverFrame(frame, at, length, r.lastGsns[k]!)) return // paused: resume() goes on
         }
         if (r.scannedTo + 1 > s.nextGsn) s.nextGsn = r.scannedTo + 1
         this.startCatchup(s)

@@ -82,7 +82,11 @@ test('a message to a forbidden group fails alone; the messages after it are renu
   const sub = await connect(url, { token })
   const got: { gsn: number; text: string }[] = []
   await sub.subscribe(['ok.a'], { fromGsn: 0n }, collect(got))
-  // 'no' may be resolved (subscribe grant) but not published to.
+  // 'no' exists (made by a token that may publish to it); this token may resolve
+  // it (subscribe grant) but not publish to it, nor would it be allowed to create it.
+  const admin = await connect(url, { token: mintToken(SECRET, { publish: ['no'] }) })
+  await admin.resolveGroups(['no'])
+  await admin.close()
   await pub.resolveGroups(['no'])
   const ps = [pub.publish(['ok.a'], 'before'), pub.publish(['no'], 'forbidden'), pub.publish(['ok.a'], 'after1'), pub.publish(['ok.a'], 'after2')]
   const settled = await Promise.allSettled(ps)

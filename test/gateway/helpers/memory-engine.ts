@@ -21,8 +21,11 @@ import {
   type EngineMetrics,
   type EnginePort,
   type FrameSink,
+  type GroupFilter,
   type RawSubscription,
+  type SubscribeFramesOptions,
 } from '../../../engine/engine-port.js'
+import { visibleMask } from '../../../engine/stages/fanout/interest.js'
 import { ErrorCode } from '../../../codec/error-codes.js'
 
 interface Pub {
@@ -52,6 +55,7 @@ class MemorySubscription implements RawSubscription {
     groups: readonly number[],
     fromGsn: number,
     readonly sink: FrameSink,
+    readonly visible: GroupFilter | null = null,
   ) {
     this.groups = new Set(groups)
     this.nextGsn = fromGsn === 0 ? engine.sequencedGsn + 1 : fromGsn
@@ -90,6 +94,9 @@ export class MemoryEngine implements EnginePort {
   private readonly notices: { publisher: number; pseq: number; gsn: number; code: number; expected: number }[] = []
   readonly maxPayload: number
   readonly maxGroups: number
+  readonly dataDir = null
+  readonly dedupeWindow = 100_000
+  readonly maxOfferBytes = 8 * 1024 * 1024
   private readonly capacity: number
   private readonly batch: number
   metrics = { duplicates: 0, rejects: 0 }
@@ -182,8 +189,8 @@ export class MemoryEngine implements EnginePort {
     return id > 0 && id < this.ids.length ? this.ids[id] : undefined
   }
 
-  subscribeFrames(groupIds: readonly number[], opts: { id: number; fromGsn: number; tentative: boolean }, sink: FrameSink): RawSubscription {
-    const s = new MemorySubscription(this, opts.id, groupIds, opts.fromGsn, sink)
+  subscribeFrames(groupIds: readonly number[], opts: SubscribeFramesOptions, sink: FrameSink): RawSubscription {
+    const s = new MemorySubscription(this, opts.id, groupIds, opts.fromGsn, sink, opts.visible ?? null)
     this.subs.add(s)
     this.schedule()
     return s
@@ -248,7 +255,9 @@ export class MemoryEngine implements EnginePort {
         for (let i = 0; i < blobGroupCount(blob, 0); i++) if (s.groups.has(blobGroup(blob, 0, i))) match = true
         if (!match) continue
         if (w.position + blob.length > buf.length) break
-        w.addBlob(blob, 0, blob.length)
+        const keep = s.visible === null ? -1 : visibleMask(s.visible, blob, 0)
+        if (keep === -1) w.addBlob(blob, 0, blob.length)
+        else w.addBlobSubset(blob, 0, keep)
         last = gsn
       }
       const len = w.finish()
