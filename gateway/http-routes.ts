@@ -1,7 +1,7 @@
 // The HTTP side of the one port: GET /health, GET /metrics, POST /publish, and
 // a JSON 404 for everything else (WebSocket upgrades are served at `/`).
 
-import type uWS from '@trufflesuite/uws-js-unofficial'
+import type * as uWS from './transport/uws-api.js'
 import { BodyType, FrameWriter, verifyFrame } from '../codec/index.js'
 import { GroupAccess, GroupAccessCache } from './auth/group-access.js'
 import { AuthError } from './auth/auth-errors.js'
