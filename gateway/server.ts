@@ -82,7 +82,7 @@ export class GatewayServer {
       metrics: () => this.metricsText(),
       health: () =>
         this.state === 'ready'
-          ? { durableGsn: engine.durableGsn, sequencedGsn: engine.sequencedGsn, connections: this.connections.size, auth: auth.open ? 'open' : 'token', transport: transport.name }
+          ? { durableGsn: engine.durableGsn, sequencedGsn: engine.sequencedGsn, connections: this.connections.size, auth: auth.open ? 'open' : 'token', transport: transport.name, node: process.versions.node }
           : null,
     })
     this.housekeeping = new Housekeeping(this.ctx, this.connections)

@@ -10,14 +10,15 @@
 //     browser/ordo-client.js  prebuilt ES module for <script type="module">, flatbuffers inside, minified
 //     README.md LICENSE
 //
-// Usage: node tools/build-client.mjs   (npm run build:client)
+// Usage: node tools/build-client.mjs [--out DIR]   (npm run build:client; default DIR dist-client)
 import { build } from 'esbuild'
 import { spawnSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
-const out = join(root, 'dist-client')
+const outFlag = process.argv.indexOf('--out')
+const out = outFlag > 0 && process.argv[outFlag + 1] !== undefined ? resolve(process.argv[outFlag + 1]) : join(root, 'dist-client')
 const entry = join(root, 'gateway', 'client', 'index.ts')
 const server = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 const step = (what) => process.stderr.write(`build-client: ${what}\n`)
@@ -33,7 +34,7 @@ step('browser bundle (esbuild, flatbuffers inside, minified)')
 await build({ ...common, outfile: join(out, 'browser', 'ordo-client.js'), format: 'esm', platform: 'browser', minify: true, mainFields: ['module', 'main'] })
 
 step('declarations (tsc)')
-const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tools', 'client-package', 'tsconfig.json')], { stdio: 'inherit' })
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tools', 'client-package', 'tsconfig.json'), '--outDir', join(out, 'types')], { stdio: 'inherit' })
 if (tsc.status !== 0) {
   process.stderr.write('build-client: tsc failed (see above)\n')
   process.exit(1)
@@ -67,4 +68,4 @@ const pkg = {
 writeFileSync(join(out, 'package.json'), JSON.stringify(pkg, null, 2) + '\n')
 copyFileSync(join(root, 'tools', 'client-package', 'README.md'), join(out, 'README.md'))
 copyFileSync(join(root, 'LICENSE'), join(out, 'LICENSE'))
-step(`done: ${out} (pack it with: npm pack ./dist-client)`)
+step(`done: ${out} (pack it with: npm pack ${out})`)

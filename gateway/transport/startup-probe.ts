@@ -15,8 +15,12 @@ export async function probeTransport(mod: UwsModule, timeoutMs = 5000): Promise<
   // A broken build may throw from inside its own event callbacks: that must
   // fail the probe, not the process. Only for the probe's few milliseconds.
   let thrown: unknown = null
+  let failNow: (err: unknown) => void = () => {}
+  const threw = new Promise<never>((_, reject) => (failNow = reject))
+  threw.catch(() => {})
   const onThrow = (err: unknown) => {
     thrown ??= err
+    failNow(err)
   }
   process.on('uncaughtException', onThrow)
   let listen: us_listen_socket | null = null
@@ -43,9 +47,10 @@ export async function probeTransport(mod: UwsModule, timeoutMs = 5000): Promise<
       new Promise<us_listen_socket>((resolve, reject) => {
         app.listen('127.0.0.1', 0, mod.LIBUS_LISTEN_EXCLUSIVE_PORT ?? 1, (s) => (s === false ? reject(new Error('cannot listen on 127.0.0.1')) : resolve(s)))
       }),
+      threw,
     )
     const port = mod.us_socket_local_port(listen)
-    const body = await within(timeoutMs, 'HTTP GET', httpGet(port))
+    const body = await within(timeoutMs, 'HTTP GET', httpGet(port), threw)
     if (body !== 'probe ok') return `HTTP GET answered ${JSON.stringify(body.slice(0, 80))} instead of "probe ok"`
     client = new WebSocket(`ws://127.0.0.1:${port}/ordo-probe-ws`)
     const ws = client
@@ -58,6 +63,7 @@ export async function probeTransport(mod: UwsModule, timeoutMs = 5000): Promise<
         ws.once('error', reject)
         ws.once('close', (code) => reject(new Error(`closed before the echo: code=${code}`)))
       }),
+      threw,
     )
     if (!Buffer.from(PROBE_BYTES).equals(echo)) return `WebSocket echo differs: sent ${Buffer.from(PROBE_BYTES).toString('hex')}, got ${echo.toString('hex')}`
     return thrown === null ? null : describe(thrown)
@@ -96,10 +102,10 @@ function httpGet(port: number): Promise<string> {
   })
 }
 
-function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
+function within<T>(ms: number, what: string, p: Promise<T>, threw: Promise<never>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)
   })
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer))
+  return Promise.race([p, timeout, threw]).finally(() => clearTimeout(timer))
 }
