@@ -11,8 +11,9 @@
 //
 // Usage: node dist/bench/gateway-bench.js [--json] [--runs N] [--seconds S] [--only a,b] [--quick]
 //   --quick: 1 run of 2 s each of 1 -> 1 and fan-out (unless --only says otherwise), about 20 s.
-// The server's transport (uWebSockets.js or the ws fallback) follows ORDO_TRANSPORT; the
-// summary names the one that ran.
+// The server's transport (uWebSockets.js or the ws fallback) follows ORDO_TRANSPORT;
+// ORDO_BENCH_SERVER_NODE runs the server under another Node binary (the load generator
+// stays on this one). The summary names the server's Node and transport.
 // Targets (2 cores, 100 B payloads): >= 1 M msg/s, >= 5 M msg/s, p50 < 200 us and
 // p99 < 2 ms, < 10 KiB per idle connection. Runs 1-2 report the median of N runs.
 
@@ -61,6 +62,7 @@ export async function main(argv: string[]): Promise<number> {
   const seconds = Number(values.seconds ?? (quick ? 2 : 5))
   const only = new Set((values.only ?? (quick ? 'fsync,fanout' : 'fsync,fanout,latency,idle')).split(','))
   const transports = new Set<string>()
+  const serverNodes = new Set<string>()
   process.stdout.write(`${machineBanner()}\n`)
   warnIfFewCores(4)
   const out: Record<string, number | boolean | string> = {}
@@ -69,6 +71,7 @@ export async function main(argv: string[]): Promise<number> {
   if (only.has('fsync')) {
     const server = await BenchServer.start('fsync')
     transports.add(server.transport)
+    serverNodes.add(server.node)
     const rates: number[] = []
     try {
       for (let r = 0; r < runs; r++) {
@@ -88,6 +91,7 @@ export async function main(argv: string[]): Promise<number> {
   if (only.has('fanout')) {
     const server = await BenchServer.start('fsync')
     transports.add(server.transport)
+    serverNodes.add(server.node)
     const rates: number[] = []
     try {
       for (let r = 0; r < runs; r++) {
@@ -107,6 +111,7 @@ export async function main(argv: string[]): Promise<number> {
   if (only.has('latency')) {
     const server = await BenchServer.start('async')
     transports.add(server.transport)
+    serverNodes.add(server.node)
     try {
       log(`publish -> deliver latency at 50 000 msg/s, async durability (${seconds * 2} s)`)
       const res = await runLoadgen(['latency', server.url, '50000', String(seconds * 2)])
@@ -124,6 +129,7 @@ export async function main(argv: string[]): Promise<number> {
   if (only.has('idle')) {
     const server = await BenchServer.start('fsync')
     transports.add(server.transport)
+    serverNodes.add(server.node)
     try {
       const conns = 10_000
       await new Promise((r) => setTimeout(r, 1000))
@@ -146,8 +152,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   out.transport = [...transports].join(',')
-  out.node = process.version
-  process.stdout.write(`\nGateway benchmark: server and load generator in separate processes, 100-byte payloads, Node ${process.version}, transport ${out.transport}\n${rows.join('\n')}\n`)
+  out.server_node = [...serverNodes].join(',')
+  out.loadgen_node = process.versions.node
+  process.stdout.write(`\nGateway benchmark: server and load generator in separate processes, 100-byte payloads, server on Node ${out.server_node} (transport ${out.transport}), load generator on Node ${out.loadgen_node}\n${rows.join('\n')}\n`)
   if (values.json) process.stdout.write(JSON.stringify(out) + '\n')
   return 0
 }

@@ -5,6 +5,10 @@
 // table these come from.
 
 export const FALLBACK_COST = {
-  measured: 'TO BE MEASURED',
-  lines: ['TO BE MEASURED'],
+  measured: 'bench:gateway, Node 20, 2-core machine shared with other jobs, the ws transport against uWebSockets.js 20.30',
+  lines: [
+    'fan-out to 100 subscribers about 40% lower (medians 4.9 M vs 8.8 M msg/s; 3.9 M vs 6.3 M in longer runs)',
+    '1 -> 1 publish/deliver about 25-35% lower (0.82 M vs 1.10 M msg/s; 0.70 M vs 1.05 M)',
+    'about 5x the server memory per idle connection (10.9 KB vs 2.1 KB)',
+  ],
 } as const

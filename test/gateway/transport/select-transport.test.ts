@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { GatewayServer } from '../../../gateway/server.js'
 import { parseTransportChoice, selectTransport, TransportError } from '../../../gateway/transport/select-transport.js'
+import { loadUwsBuild, UWS_BUILDS } from '../../../gateway/transport/uws-builds.js'
 import { MemoryEngine } from '../helpers/memory-engine.js'
 import { uwsExpectedHere } from './helpers/transports.js'
 
@@ -53,4 +54,13 @@ test('the gateway of this test run serves on the transport the run asked for, an
   } finally {
     server.closeNow()
   }
+})
+
+test('a build whose package is not installed, or has no binary for this Node, is passed over with the reason', () => {
+  const missing = loadUwsBuild({ ...UWS_BUILDS[0]!, pkg: '@ordo-test/no-such-uws-package' })
+  assert.equal(missing.ok, false)
+  assert.match(missing.ok ? '' : missing.problem, /@ordo-test\/no-such-uws-package is not installed \(an optional dependency: npm install @ordo-test\/no-such-uws-package\)/)
+  const noAbi = loadUwsBuild({ ...UWS_BUILDS[1]!, binaryPath: (entry) => entry.replace(/[^/]+$/, 'uws_no_such_abi.node') })
+  assert.equal(noAbi.ok, false)
+  assert.match(noAbi.ok ? '' : noAbi.problem, new RegExp(`no build for Node ${process.versions.node.replace(/\./g, '\\.')} \\(ABI ${process.versions.modules}\\)`))
 })
