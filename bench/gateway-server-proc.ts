@@ -14,12 +14,19 @@ export class BenchServer {
     readonly proc: ChildProcess,
     readonly url: string,
     readonly dataDir: string,
+    /** The server's transport as it logged it ('uws', 'ws'). */
+    readonly transport: string,
+    /** The server's Node version (from /health). */
+    readonly node: string,
   ) {}
 
   /** `parentDir`: where the data directory is made (default the OS temp dir); the comparison passes its --dir. */
   static async start(durability: 'fsync' | 'async' | 'memory', extraArgs: string[] = [], parentDir: string = tmpdir()): Promise<BenchServer> {
     const dataDir = mkdtempSync(join(parentDir, 'ordo-bench-'))
-    const proc = spawn(process.execPath, [cli, 'start', '--port', '0', '--data', dataDir, '--durability', durability, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] })
+    // ORDO_BENCH_SERVER_NODE: measure a server under another Node binary (the load generator stays on this one).
+    const nodeBinary = process.env.ORDO_BENCH_SERVER_NODE || process.execPath
+    const proc = spawn(nodeBinary, [cli, 'start', '--port', '0', '--data', dataDir, '--durability', durability, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let transport = '?'
     const url = await new Promise<string>((resolve, reject) => {
       let out = ''
       let found = ''
@@ -27,6 +34,8 @@ export class BenchServer {
         out += d.toString()
         const m = /listening on (ws:\/\/\S+)/.exec(out)
         if (m !== null) found = m[1]!
+        const t = /transport: (\w+),/.exec(out)
+        if (t !== null) transport = t[1]!
         if (found !== '' && /ready\n/.test(out)) resolve(found)
       })
       proc.stderr!.on('data', (d: Buffer) => {
@@ -35,7 +44,13 @@ export class BenchServer {
       proc.once('exit', (code) => reject(new Error(`server exited (${code}):\n${out}`)))
       setTimeout(() => reject(new Error(`server not ready in 30 s:\n${out}`)), 30_000).unref()
     })
-    return new BenchServer(proc, url, dataDir)
+    let node = '?'
+    try {
+      node = ((await (await fetch(`${url.replace(/^ws:/, 'http:')}health`)).json()) as { node?: string }).node ?? '?'
+    } catch {
+      /* an older server without the field */
+    }
+    return new BenchServer(proc, url, dataDir, transport, node)
   }
 
   /** Resident set size of the server process, bytes. */

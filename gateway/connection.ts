@@ -3,7 +3,7 @@
 // socket. uWS sockets must not be used after their close handler ran, so every
 // send goes through here and checks `closed` first.
 
-import type uWS from '@trufflesuite/uws-js-unofficial'
+import type * as uWS from './transport/uws-api.js'
 import type { GroupAccessCache } from './auth/group-access.js'
 import type { Grants } from './auth/token.js'
 import type { GatewayContext, IngressWaiter } from './context.js'

@@ -2,7 +2,11 @@
 // POST /publish/<groups> (gateway/http-publish-route.ts), and a JSON 404 for
 // everything else (WebSocket upgrades are served at `/`).
 
-import type uWS from '@trufflesuite/uws-js-unofficial'
+import type * as uWS from './transport/uws-api.js'
+import { BodyType, FrameWriter, verifyFrame } from '../codec/index.js'
+import { GroupAccess, GroupAccessCache } from './auth/group-access.js'
+import { AuthError } from './auth/auth-errors.js'
+import type { Grants } from './auth/token.js'
 import type { GatewayContext } from './context.js'
 import { HttpPublishRoute, type HttpReplyPort } from './http-publish-route.js'
 import { ErrorCode, errorCodeName } from '../codec/error-codes.js'

@@ -3,6 +3,7 @@
 // `ordo/client` (gateway/client/index.ts).
 
 export { GatewayServer, type GatewayOptions, type CloseOptions } from './server.js'
+export { TransportError, TRANSPORT_CHOICES, type TransportChoice, type TransportInfo, type TransportName, type TransportErrorCode } from './transport/select-transport.js'
 export { DEFAULT_GATEWAY_LIMITS, gatewayLimits, type GatewayLimits } from './limits.js'
 export { mintToken, verifyToken, Authenticator, Grants, type TokenClaims, type MintOptions } from './auth/token.js'
 export { AuthError, type AuthErrorCode } from './auth/auth-errors.js'

@@ -1,4 +1,5 @@
-// The gateway: one uWebSockets.js app on the main thread, one port.
+// The gateway: one uWebSockets.js app on the main thread, one port (or the
+// same app on the `ws` fallback where no uWS build runs: gateway/transport/).
 //
 //   clients ──WebSocket `/`──▶ frame-handler ──▶ publish-path ──▶ engine.offerPublishFrame
 //        ▲                          │ control frames (Hello, ResolveGroups, Subscribe, ...)
@@ -14,7 +15,6 @@
 // two servers must not share a port by accident) and binds again at once after
 // a restart or a kill -9.
 
-import uWS from '@trufflesuite/uws-js-unofficial'
 import type { EnginePort } from '../engine/engine-port.js'
 import { Authenticator } from './auth/token.js'
 import { Connection, type ConnData } from './connection.js'
@@ -28,6 +28,8 @@ import { CloseCode, ErrorCode } from '../codec/error-codes.js'
 import { PublisherRegistry } from './publisher-registry.js'
 import { IdempotencyKeys } from './state/idempotency-keys.js'
 import { PublisherBindings } from './state/publisher-bindings.js'
+import { parseTransportChoice, selectTransport, type TransportChoice, type TransportInfo } from './transport/select-transport.js'
+import type * as uWS from './transport/uws-api.js'
 import { errorFrame } from './wire/control-frames.js'
 
 export interface GatewayOptions {
@@ -40,6 +42,14 @@ export interface GatewayOptions {
   limits?: Partial<GatewayLimits>
   /** Where the gateway logs (one line per call). Default: nothing. */
   log?: Log
+  /**
+   * 'uws': uWebSockets.js or fail; 'ws': the `ws` package on node:http (slower);
+   * 'auto': uWS when a build works on this Node and libc, else ws with a notice
+   * (on stderr when no log is given). Default: env ORDO_TRANSPORT, else 'auto'.
+   */
+  transport?: TransportChoice
+  /** Where warnings go (the slower-transport notice, several lines in one call). Default: stderr. */
+  warn?: Log
 }
 
 export interface CloseOptions {
@@ -62,6 +72,7 @@ export class GatewayServer {
   private constructor(
     readonly engine: EnginePort,
     private readonly options: GatewayOptions,
+    readonly transport: TransportInfo,
   ) {
     const limits = gatewayLimits({ maxPayload: engine.maxPayload, maxGroups: engine.maxGroups, ...options.limits })
     const auth = new Authenticator(options.secret)
@@ -70,23 +81,32 @@ export class GatewayServer {
     const bindings = PublisherBindings.open(engine.dataDir)
     const keys = IdempotencyKeys.open(engine.dataDir, engine.dedupeWindow, (p) => bindings.ownerOf(p))
     this.ctx = new GatewayContext(engine, limits, verifierLimits(limits), this.counters, new PublisherRegistry(engine), auth, options.log ?? (() => {}), bindings, keys)
-    this.app = uWS.App()
+    this.app = transport.module.App()
     this.installWebSocket(limits)
     installHttpRoutes(this.app, {
       ctx: this.ctx,
       metrics: () => this.metricsText(),
       health: () =>
         this.state === 'ready'
-          ? { durableGsn: engine.durableGsn, sequencedGsn: engine.sequencedGsn, connections: this.connections.size, auth: auth.open ? 'open' : 'token' }
+          ? { durableGsn: engine.durableGsn, sequencedGsn: engine.sequencedGsn, connections: this.connections.size, auth: auth.open ? 'open' : 'token', transport: transport.name, node: process.versions.node }
           : null,
     })
     this.housekeeping = new Housekeeping(this.ctx, this.connections)
   }
 
-  /** Starts listening; resolves once the port is bound (rejects when it cannot be). */
-  static start(engine: EnginePort, options: GatewayOptions = {}): Promise<GatewayServer> {
-    const server = new GatewayServer(engine, options)
-    return server.listen().then(() => server)
+  /**
+   * Picks and checks the transport (once per process), then listens; resolves
+   * once the port is bound (rejects when it cannot be, or when no transport fits).
+   */
+  static async start(engine: EnginePort, options: GatewayOptions = {}): Promise<GatewayServer> {
+    const choice = options.transport ?? parseTransportChoice(process.env.ORDO_TRANSPORT, 'ORDO_TRANSPORT')
+    const transport = await selectTransport(choice)
+    const log = options.log
+    if (transport.notice !== null) (options.warn ?? ((text) => process.stderr.write(text + '\n')))(transport.notice)
+    log?.(`transport: ${transport.name}, ${transport.implementation} (${transport.reason})`)
+    const server = new GatewayServer(engine, options, transport)
+    await server.listen()
+    return server
   }
 
   get port(): number {
@@ -117,20 +137,15 @@ export class GatewayServer {
     const host = this.host
     const port = this.options.port ?? 7070
     return new Promise((resolve, reject) => {
-      // uWS.js 20.30 takes (host, port, options, cb); its typings list only (port, options, cb).
-      const listen = this.app.listen.bind(this.app) as unknown as (
-        host: string,
-        port: number,
-        options: number,
-        cb: (socket: uWS.us_listen_socket | false) => void,
-      ) => void
-      listen(host, port, LISTEN_EXCLUSIVE_PORT, (socket) => {
+      // No SO_REUSEPORT: a second server on the same port fails instead of sharing it.
+      const exclusive = this.transport.module.LIBUS_LISTEN_EXCLUSIVE_PORT ?? 1
+      this.app.listen(host, port, exclusive, (socket) => {
         if (socket === false) {
           reject(new Error(`cannot listen: host=${host}, port=${port} (in use, or not an address of this machine)`))
           return
         }
         this.listenSocket = socket
-        this.boundPort = uWS.us_socket_local_port(socket as unknown as uWS.us_socket)
+        this.boundPort = this.transport.module.us_socket_local_port(socket)
         this.state = 'ready'
         this.housekeeping.start()
         resolve()
@@ -141,7 +156,7 @@ export class GatewayServer {
   private installWebSocket(limits: GatewayLimits): void {
     const ctx = this.ctx
     this.app.ws<ConnData>('/', {
-      compression: uWS.DISABLED,
+      compression: this.transport.module.DISABLED,
       // Frames up to twice the limit reach the handler, which answers
       // FRAME_TOO_LARGE with an Error; larger ones are cut by uWS (close 1009).
       maxPayloadLength: Math.min(limits.maxFrameBytes * 2, 0x7fffffff),
@@ -225,7 +240,7 @@ export class GatewayServer {
   /** Stops accepting connections (the port is free again right after). */
   stopAccepting(): void {
     if (this.listenSocket !== null) {
-      uWS.us_listen_socket_close(this.listenSocket)
+      this.transport.module.us_listen_socket_close(this.listenSocket)
       this.listenSocket = null
     }
   }
@@ -268,9 +283,6 @@ export class GatewayServer {
     this.ctx.bindings.close()
   }
 }
-
-/** No SO_REUSEPORT: a second server on the same port fails instead of sharing it. */
-const LISTEN_EXCLUSIVE_PORT = (uWS as unknown as { LIBUS_LISTEN_EXCLUSIVE_PORT?: number }).LIBUS_LISTEN_EXCLUSIVE_PORT ?? 1
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms))

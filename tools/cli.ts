@@ -31,7 +31,7 @@ const COMMANDS: Record<string, Entry> = {
     load: async () => (await import('./cli/token.js')).tokenCommand,
   },
   bench: {
-    summary: 'run the WebSocket load generator against a gateway it starts (figures in bench/RESULTS.md)',
+    summary: 'run the WebSocket load generator against a gateway it starts (source checkout only)',
     load: async () => (await import('./cli/bench.js')).benchCommand,
   },
 }

@@ -56,7 +56,7 @@
 // stop, every later call throws JournalFailedError, and fail() cuts the active segment back
 // to cutBackOffset(): the last offset this object fsynced. Reopening runs recovery.
 
-import path from 'node:path'
+import * as path from 'node:path'
 import { acquireDirLock, releaseDirLock } from './dir-lock.js'
 import {
   JournalArgumentError,

@@ -24,7 +24,7 @@
 // most of it is forgotten.
 
 import { createHash } from 'node:crypto'
-import path from 'node:path'
+import * as path from 'node:path'
 import { RecordLog, sealRecord, type RecordLogFormat } from './record-log.js'
 
 export const KEYS_FILE_NAME = 'http-keys.log'

@@ -18,7 +18,7 @@
 //   | publisher| identity digest (SHA-256)    | reserved| crc32c |
 //   +----------+------------------------------+---------+--------+
 
-import path from 'node:path'
+import * as path from 'node:path'
 import { identityBytes, identityFromBytes } from '../auth/identity.js'
 import { RecordLog, sealRecord, type RecordLogFormat } from './record-log.js'
 

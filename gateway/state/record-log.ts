@@ -22,8 +22,8 @@
 // Appends are serialized: sync ones block (rare writes), async ones run on
 // libuv's threads and call back once fdatasync returned.
 
-import fs from 'node:fs'
-import path from 'node:path'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
 import { crc32c } from '@node-rs/crc32'
 import { GatewayStateError } from './state-errors.js'
 

@@ -6,6 +6,7 @@ import { resolve } from 'node:path'
 import { Engine } from '../../engine/engine.js'
 import type { Durability, EngineOptions } from '../../engine/types.js'
 import { GatewayServer } from '../../gateway/server.js'
+import { parseTransportChoice, TransportError, type TransportChoice } from '../../gateway/transport/select-transport.js'
 import { CommandError, parse, parseDuration, parseInteger, UsageError, type Command } from './common.js'
 
 const help = `Usage: ordo start [options]
@@ -31,6 +32,9 @@ Options:
                                 this much unsent data (default 1048576) and catch up later
   --slow-consumer-timeout DUR   slow consumer: a connection paused this long is closed with
                                 SLOW_CONSUMER naming the gsn to resume from (default 30s)
+  --transport T          auto (default: env ORDO_TRANSPORT, else auto): uWebSockets.js when a
+                         build works on this Node and libc, else the ws package with a notice;
+                         uws: uWebSockets.js or fail; ws: the ws package on node:http (slower)
   --quiet                no log lines except errors`
 
 /** Opens the engine (engine/engine.ts) with the CLI's options. */
@@ -58,6 +62,7 @@ export const startCommand: Command = {
         'max-connections': { type: 'string' },
         'send-buffer-high': { type: 'string' },
         'slow-consumer-timeout': { type: 'string' },
+        transport: { type: 'string' },
         quiet: { type: 'boolean' },
       },
       false,
@@ -77,6 +82,12 @@ export const startCommand: Command = {
     const sendBufferHighBytes = parseInteger('--send-buffer-high', values['send-buffer-high'], 1024 * 1024, 1024)
     const slowConsumerTimeoutMs = values['slow-consumer-timeout'] === undefined ? 30_000 : parseDuration('--slow-consumer-timeout', values['slow-consumer-timeout'])
     const quiet = values.quiet === true
+    let transport: TransportChoice
+    try {
+      transport = values.transport !== undefined ? parseTransportChoice(values.transport, '--transport') : parseTransportChoice(process.env.ORDO_TRANSPORT, 'ORDO_TRANSPORT')
+    } catch (err) {
+      throw new UsageError(`ordo start: ${(err as Error).message}`)
+    }
     const log = (line: string) => {
       if (!quiet) process.stdout.write(`ordo: ${line}\n`)
     }
@@ -92,9 +103,19 @@ export const startCommand: Command = {
     log(durability === 'memory' ? 'engine: memory mode, NOTHING is written to disk (tests and benchmarks only)' : `engine: data=${dataDir}, durability=${durability}, durable_gsn=${engine.durableGsn}`)
     let server: GatewayServer
     try {
-      server = await GatewayServer.start(engine, { host, port, secret, limits: { maxPayload, maxConnections, sendBufferHighBytes, sendBufferLowBytes: Math.floor(sendBufferHighBytes / 4), slowConsumerTimeoutMs }, log })
+      server = await GatewayServer.start(engine, {
+        host,
+        port,
+        secret,
+        transport,
+        limits: { maxPayload, maxConnections, sendBufferHighBytes, sendBufferLowBytes: Math.floor(sendBufferHighBytes / 4), slowConsumerTimeoutMs },
+        log,
+        // The slower-transport notice is a warning: stderr, even with --quiet.
+        warn: (text) => process.stderr.write(text.split('\n').map((l) => `ordo: ${l}\n`).join('')),
+      })
     } catch (err) {
       await engine.close().catch(() => {})
+      if (err instanceof TransportError) throw new CommandError(err.code, err.message)
       throw new CommandError('LISTEN_FAILED', err instanceof Error ? err.message : String(err))
     }
     log(`listening on ${server.url} (HTTP: /health /metrics /publish on the same port)`)

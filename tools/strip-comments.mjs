@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Runs before `npm pack` / `npm publish` (package.json "prepack"): rewrites the compiled
+// JavaScript that the package ships (dist/engine, dist/codec, dist/gateway, dist/tools)
+// without comments. The sources keep every comment and the .d.ts files keep their doc
+// comments; what users install is the code alone, which keeps the package under 1 MB.
+// Idempotent: a file without comments comes out the same.
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { transformSync } from 'esbuild'
+
+const root = new URL('..', import.meta.url).pathname
+let before = 0
+let after = 0
+let files = 0
+function walk(dir) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name)
+    if (statSync(p).isDirectory()) walk(p)
+    else if (name.endsWith('.js')) {
+      const code = readFileSync(p, 'utf8')
+      const out = transformSync(code, { loader: 'js', format: 'esm', target: 'es2022', legalComments: 'none', charset: 'utf8' }).code
+      before += code.length
+      after += out.length
+      files++
+      if (out !== code) writeFileSync(p, out)
+    }
+  }
+}
+for (const top of ['engine', 'codec', 'gateway', 'tools']) {
+  try {
+    walk(join(root, 'dist', top))
+  } catch (err) {
+    console.error(`strip-comments: dist/${top} is missing: run "npm run build" first (${err.message})`)
+    process.exit(2)
+  }
+}
+console.error(`strip-comments: ${files} files, ${(before / 1024).toFixed(0)} KiB -> ${(after / 1024).toFixed(0)} KiB`)
