@@ -25,9 +25,10 @@ export class BenchServer {
       let found = ''
       proc.stdout!.on('data', (d: Buffer) => {
         out += d.toString()
-        const m = /listening on (ws:\/\/\S+)/.exec(out)
+        const m = /listening on (ws:\/\/[^\s"]+)/.exec(out)
         if (m !== null) found = m[1]!
-        if (found !== '' && /ready\n/.test(out)) resolve(found)
+        // JSON log lines (stdout is a pipe), or readable ones.
+        if (found !== '' && /"msg":"ready"|ready\n/.test(out)) resolve(found)
       })
       proc.stderr!.on('data', (d: Buffer) => {
         out += d.toString()

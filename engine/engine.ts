@@ -27,7 +27,7 @@ import { SpscRing } from './ring/spsc-ring.js'
 import { Doorbell } from './ring/doorbell.js'
 import { arenaLayout, dispatcherConsumer, type ArenaLayout } from './arena-descriptor.js'
 import {
-  FSYNC_BUCKETS_US, JS_BUCKETS, JS_FSYNCS, JS_FSYNC_US_SUM, SLOT_DURABLE, SLOT_JOURNAL_STATS, SLOT_MAX_GROUP,
+  FSYNC_BUCKETS_US, JS_BUCKETS, JS_BYTES, JS_FSYNCS, JS_FSYNC_US_SUM, SLOT_DURABLE, SLOT_JOURNAL_STATS, SLOT_MAX_GROUP,
   SLOT_RETENTION_FLOOR, SLOT_SEQUENCED, SLOT_SEQ_STATS, SLOT_HEAP, HEAP_SEQUENCER, HEAP_JOURNAL, SLOT_STATE, SS_BATCHES, SS_DUPLICATES, SS_MESSAGES, SS_REJECTS,
   STATE_STOP_REQUEST, WATERMARK_BYTES, readU64, slotIndex, storeU64,
 } from './watermark-descriptor.js'
@@ -38,7 +38,7 @@ import { EmbeddedPublisher } from './embedded-publisher.js'
 import { startStage, type StageHandle } from './stages.js'
 import { GroupRegistry } from './journal/group-registry.js'
 import { MemoryGroupRegistry } from './memory-registry.js'
-import { BACK_PRESSURED, type AckListener, type EngineMetrics, type EnginePort, type FrameSink, type RawSubscription } from './engine-port.js'
+import { BACK_PRESSURED, type AckListener, type EngineMetrics, type JournalFigures, type EnginePort, type FrameSink, type RawSubscription } from './engine-port.js'
 import type { DeliverHandler, EngineOptions, PublishOptions, PublishResult, SubscribeOptions, Subscription } from './types.js'
 import { EngineClosedError, EngineError, EngineErrorCode, EngineOptionError, PublishRefusedError, SubscriptionError, type StageFailedError } from './errors.js'
 import { MessageCursor } from '../codec/frame-reader.js'
@@ -47,6 +47,9 @@ import { blobLength } from '../codec/message-layout.js'
 import type { CatchupRequest, CatchupResult } from './catchup/catchup-task.js'
 import { ErrorCode } from './error-codes.js'
 import { normalizeOptions, type ResolvedOptions } from './options.js'
+import { SILENT_LOGGER, type Logger } from './logger.js'
+import { JournalUsageReader } from './journal-usage.js'
+import type { GroupInfo } from './engine-port.js'
 
 export const BAD_PUBLISHER = -4
 const MAX_U48 = 2 ** 48
@@ -87,12 +90,18 @@ export class Engine implements EnginePort {
   private readonly cursor = new MessageCursor()
   private nextSubId = 1
   private floorTimer: NodeJS.Timeout | null = null
+  private readonly log: Logger
+  private readonly journalUsage: JournalUsageReader | null
+  private retentionRemovedSegments = 0
+  private retentionRemovedBytes = 0
 
   private constructor(init: {
     options: ResolvedOptions; wm: Int32Array; registry: Registry; ingress: IngressWriter; dispatcher: Dispatcher
     stages: StageHandle[]; ingressBell: Doorbell; arena: SharedArrayBuffer; layout: ArenaLayout
-    recovery: Record<string, unknown> | null; recoveryScan: Record<string, unknown> | null
+    recovery: Record<string, unknown> | null; recoveryScan: Record<string, unknown> | null; log: Logger
   }) {
+    this.log = init.log
+    this.journalUsage = init.options.durability === 'memory' ? null : new JournalUsageReader(join(init.options.dataDir, 'journal'))
     this.options = init.options
     this.maxPayload = init.options.maxPayload
     this.maxGroups = init.options.maxGroups
@@ -191,8 +200,11 @@ export class Engine implements EnginePort {
       const dispatcher = new Dispatcher({ consumer, lookahead, wm, bell: dispatchBell, catchup, journalDir, nextGsn })
       engine = new Engine({
         options: o, wm, registry, ingress: new IngressWriter(ring0.producer), dispatcher, stages, ingressBell, arena, layout,
-        recovery, recoveryScan: (s.ready.scan as Record<string, unknown>) ?? null,
+        recovery, recoveryScan: (s.ready.scan as Record<string, unknown>) ?? null, log: options.logger ?? SILENT_LOGGER,
       })
+      const opened = engine
+      stages[0]!.worker.on('message', (m: { type?: string }) => opened.onStageMessage(m))
+      opened.logOpened()
       dispatcher.start()
       return engine
     } catch (err) {
@@ -385,6 +397,17 @@ export class Engine implements EnginePort {
     return this.registry.nameOf(id)
   }
 
+  groupList(): GroupInfo[] {
+    const stats = this.dispatcher.groupStats
+    const out: GroupInfo[] = []
+    for (const [name, id] of this.registry.list()) {
+      const g = stats.get(id)
+      out.push({ id, name, messages: g.messages, lastGseq: g.lastGseq })
+    }
+    out.sort((a, b) => a.id - b.id)
+    return out
+  }
+
   /** All groups, name → id. */
   groups(): Array<[string, number]> {
     return this.registry.list()
@@ -423,7 +446,51 @@ export class Engine implements EnginePort {
         { name: 'ingress0', usedBytes: this.ingress.producer.usedBytes(), capacityBytes: this.layout.ingressCapacity },
       ],
       meanBatchMessages: batches === 0 ? 0 : messages / batches,
+      durability: this.options.durability,
+      groups: this.registry.size,
+      ...(this.journalUsage === null ? {} : { journal: this.journalFigures() }),
     }
+  }
+
+  private journalFigures(): JournalFigures {
+    const u = this.journalUsage!.read()
+    return {
+      bytes: u.bytes,
+      segments: u.segments,
+      oldestGsn: u.oldestGsn,
+      appendedBytes: readU64(this.wm, slotIndex(SLOT_JOURNAL_STATS) + JS_BYTES),
+      retentionRemovedSegments: this.retentionRemovedSegments,
+      retentionRemovedBytes: this.retentionRemovedBytes,
+    }
+  }
+
+  /** What the sequencer thread reports besides ready/stopped/failed (stages.ts handles those). */
+  private onStageMessage(m: { type?: string } & Record<string, unknown>): void {
+    if (m.type === 'retention') {
+      const segments = Number(m.deletedSegments)
+      const bytes = Number(m.deletedBytes)
+      this.retentionRemovedSegments += segments
+      this.retentionRemovedBytes += bytes
+      this.log.info(
+        { event: 'retention_removed', segments, bytes, oldestGsn: Number(m.firstGsn), retainedBytes: Number(m.retainedBytes), stoppedBy: m.stoppedBy },
+        'retention removed old journal segments',
+      )
+    } else if (m.type === 'warning') {
+      this.log.warn({ event: 'stage_warning', detail: String(m.message) }, 'engine warning')
+    }
+  }
+
+  private logOpened(): void {
+    const o = this.options
+    if (o.durability === 'memory') {
+      this.log.warn({ event: 'engine_open', durability: 'memory' }, 'memory mode: nothing is written to disk (tests and benchmarks only)')
+      return
+    }
+    this.log.info(
+      { event: 'engine_open', dataDir: o.dataDir, durability: o.durability, durableGsn: this.durableGsn, retention: o.retention ?? null },
+      'engine open',
+    )
+    this.log.info({ event: 'journal_recovered', recovery: this.recovery, scan: this.recoveryScan }, 'journal recovered')
   }
 
   /**
@@ -512,6 +579,8 @@ export class Engine implements EnginePort {
   private stageFailed(err: StageFailedError): void {
     if (this.failure !== null) return
     this.failure = err
+    // The hook an operator's alerting keys on: publishes are refused from here on.
+    this.log.error({ event: 'journal_failed', code: err.code, err: err.message }, 'journal failed: new publishes are refused, what is durable is still served')
     this.own.failAll(err)
     for (const p of this.explicit.values()) p.failAll(err)
   }

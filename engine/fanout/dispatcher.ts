@@ -34,6 +34,7 @@ import { blobGroup, blobGroupCount, blobPseq, canonicalBlobLength } from '../../
 import { PUBLISHER_POS } from '../../codec/message-layout.js'
 import { Interest } from './interest.js'
 import { Sub, type SubOwner } from './sub.js'
+import { GroupStats } from './group-stats.js'
 import { patchDeliverSubscription } from '../../codec/frame-writer.js'
 import { ErrorCode } from '../error-codes.js'
 import type { CatchupRequest, CatchupResult } from '../catchup/catchup-task.js'
@@ -61,6 +62,8 @@ export interface DispatcherOptions {
 export class Dispatcher implements SubOwner {
   nextGsn = 0 // a number from the start: a field first set to undefined stays tagged and boxes every store past 2^31
   messages = 0
+  /** Messages and latest gseq per group (admin API). */
+  readonly groupStats = new GroupStats()
   stopped = false
   private readonly consumer: RingConsumer
   private readonly bytes: Uint8Array
@@ -436,6 +439,7 @@ export class Dispatcher implements SubOwner {
         this.touch(l)
       }
       this.match(this.byGroup, this.active, p, len, gsn, durable)
+      this.groupStats.record(bytes, p)
       p += len
     }
     this.nextGsn = firstGsn + count

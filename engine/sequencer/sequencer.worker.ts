@@ -17,6 +17,7 @@ import { HeapProbe } from '../heap-probe.js'
 import { writeSnapshot } from './state-snapshot.js'
 import { JournalTap } from './journal-tap.js'
 import { Journal } from '../journal/journal-writer.js'
+import type { RetentionReport } from '../journal/retention.js'
 import { ErrorCode } from '../error-codes.js'
 import {
   SLOT_DURABLE, SLOT_MAX_GROUP, SLOT_SEQUENCED, SLOT_SEQ_STATS, SLOT_STATE, SS_BATCHES, SS_DUPLICATES,
@@ -175,6 +176,11 @@ function journalFailed(err: unknown): never {
   process.exit(1)
 }
 
+/** Segments deleted by retention: the main thread counts them (metrics) and logs them. */
+function reportRetention(r: RetentionReport | null): void {
+  if (r !== null) parentPort!.postMessage({ type: 'retention', ...r })
+}
+
 function anyInput(): boolean {
   for (let k = 0; k < sources.length; k++) if (sources[k]!.hasData()) return true
   return false
@@ -189,7 +195,7 @@ for (;;) {
   if (tap !== null) {
     try {
       n += tap.pump()
-      if ((passes & 255) === 0) tap.maybeRetain(Date.now())
+      if ((passes & 255) === 0) reportRetention(tap.maybeRetain(Date.now()))
     } catch (err) {
       journalFailed(err)
     }
@@ -212,7 +218,7 @@ for (;;) {
   if (tap !== null) {
     // Idle: retention still runs every few seconds (the 100 ms timeout brings us back here).
     try {
-      tap.maybeRetain(Date.now())
+      reportRetention(tap.maybeRetain(Date.now()))
     } catch (err) {
       ingressBell.cancel()
       journalFailed(err)

@@ -6,6 +6,7 @@
 //   { "sub": "billing-svc",           optional: who holds it (shown in logs)
 //     "publish": ["orders.*"],        patterns the holder may publish to
 //     "subscribe": [">"],             patterns the holder may subscribe to
+//     "monitor": true,                optional: may read the admin API and /ui
 //     "iat": 1790000000,              issued at, seconds since the epoch
 //     "exp": 1790003600 }             optional expiry, seconds since the epoch
 //
@@ -21,6 +22,8 @@ export interface TokenClaims {
   sub?: string
   publish: string[]
   subscribe: string[]
+  /** May read the admin API (/api/*) and the dashboard (/ui): every group, connection and subscriber. */
+  monitor?: boolean
   iat?: number
   /** Seconds since the epoch. */
   exp?: number
@@ -30,6 +33,8 @@ export interface MintOptions {
   sub?: string
   publish?: readonly string[]
   subscribe?: readonly string[]
+  /** Grant read access to the admin API and the dashboard. */
+  monitor?: boolean
   /** Lifetime in milliseconds; omitted: no expiry. */
   ttlMs?: number
   /** Current time in ms (tests). Default Date.now(). */
@@ -56,6 +61,7 @@ export function mintToken(secret: string, options: MintOptions): string {
   const nowS = Math.floor((options.now ?? Date.now()) / 1000)
   const claims: TokenClaims = { publish, subscribe, iat: nowS }
   if (options.sub !== undefined) claims.sub = options.sub
+  if (options.monitor === true) claims.monitor = true
   if (options.ttlMs !== undefined) claims.exp = nowS + Math.ceil(options.ttlMs / 1000)
   const body = base64url(Buffer.from(JSON.stringify(claims)))
   const input = `${HEADER}.${body}`
@@ -70,9 +76,11 @@ export class Grants {
     readonly subscribe: PatternSet,
     /** Open mode: the server has no secret and allows everything. */
     readonly open: boolean,
+    /** May read the admin API and the dashboard (claim `monitor`; always in open mode). */
+    readonly monitor: boolean = open,
   ) {}
 
-  static readonly OPEN = new Grants('anonymous', new PatternSet(['>']), new PatternSet(['>']), true)
+  static readonly OPEN = new Grants('anonymous', new PatternSet(['>']), new PatternSet(['>']), true, true)
 
   canPublish(name: string): boolean {
     return this.open || this.publish.matches(name)
@@ -124,7 +132,8 @@ export function verifyToken(secret: string, token: string, now: number = Date.no
   const publish = stringList(c.publish, 'publish')
   const subscribe = stringList(c.subscribe, 'subscribe')
   const sub = typeof c.sub === 'string' ? c.sub : 'token'
-  return new Grants(sub, new PatternSet(publish), new PatternSet(subscribe), false)
+  if (c.monitor !== undefined && typeof c.monitor !== 'boolean') throw new AuthError('BAD_CLAIMS', `bad token claims: monitor must be true or false, got ${typeof c.monitor}`)
+  return new Grants(sub, new PatternSet(publish), new PatternSet(subscribe), false, c.monitor === true)
 }
 
 function stringList(v: unknown, name: string): string[] {

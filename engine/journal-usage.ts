@@ -1,0 +1,56 @@
+// How much the journal holds on disk, read on the main thread for metrics and the
+// admin API: one readdir and a stat per file, at most once a second (a scrape or a
+// dashboard poll must not turn into a stream of syscalls). Segments are few (256 MiB
+// each by default), so this stays cheap.
+
+import { readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseSegmentFileName } from './journal/segment-descriptor.js'
+
+export interface JournalUsage {
+  bytes: number
+  segments: number
+  oldestGsn: number
+}
+
+const EMPTY: JournalUsage = Object.freeze({ bytes: 0, segments: 0, oldestGsn: 0 })
+
+export class JournalUsageReader {
+  private last: JournalUsage = EMPTY
+  private readAt = 0
+
+  constructor(
+    private readonly dir: string,
+    private readonly maxAgeMs = 1000,
+  ) {}
+
+  read(now = Date.now()): JournalUsage {
+    if (now - this.readAt < this.maxAgeMs) return this.last
+    this.readAt = now
+    let bytes = 0
+    let segments = 0
+    let oldest = 0
+    let names: string[]
+    try {
+      names = readdirSync(this.dir)
+    } catch {
+      return (this.last = EMPTY)
+    }
+    for (const name of names) {
+      let size = 0
+      try {
+        size = statSync(join(this.dir, name)).size
+      } catch {
+        continue // removed by retention between the listing and the stat
+      }
+      bytes += size
+      const first = parseSegmentFileName(name)
+      if (first > 0) {
+        segments++
+        if (oldest === 0 || first < oldest) oldest = first
+      }
+    }
+    this.last = { bytes, segments, oldestGsn: oldest }
+    return this.last
+  }
+}
