@@ -12,6 +12,7 @@ export const DASHBOARD_HTML = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>ordo dashboard</title>
+<link rel="icon" href="data:,">
 <style>
 :root {
   --bg: #0f1216; --panel: #171b21; --border: #262c35; --text: #d8dee6; --muted: #8a94a3; --grid: #2a313b;
@@ -41,7 +42,8 @@ header .spacer { flex: 1; }
 #status.stale::before { background: var(--warn); }
 #status.down::before { background: var(--bad); }
 main { padding: 10px 14px 16px; display: grid; gap: 10px; }
-.kpis { display: grid; grid-template-columns: repeat(auto-fill, minmax(128px, 1fr)); gap: 8px; }
+.kpis { display: grid; grid-template-columns: repeat(12, minmax(0, 1fr)); gap: 8px; }
+@media (max-width: 1300px) { .kpis { grid-template-columns: repeat(6, minmax(0, 1fr)); } }
 .kpi { background: var(--panel); border: 1px solid var(--border); border-radius: 6px; padding: 7px 10px; height: 58px; overflow: hidden; }
 .kpi .k { color: var(--muted); font-size: 11px; text-transform: uppercase; letter-spacing: .4px; white-space: nowrap; }
 .kpi .v { font-size: 19px; font-weight: 600; margin-top: 3px; white-space: nowrap; }
@@ -52,7 +54,7 @@ main { padding: 10px 14px 16px; display: grid; gap: 10px; }
 .panel { background: var(--panel); border: 1px solid var(--border); border-radius: 6px; padding: 8px 10px; min-width: 0; }
 .panel h2 { margin: 0 0 6px; font-size: 12px; font-weight: 600; color: var(--muted); text-transform: uppercase; letter-spacing: .4px; display: flex; gap: 12px; align-items: baseline; white-space: nowrap; }
 .panel h2 .legend { text-transform: none; letter-spacing: 0; font-weight: 400; display: flex; gap: 12px; margin-left: auto; }
-.legend span::before { content: ""; display: inline-block; width: 10px; height: 3px; margin-right: 5px; vertical-align: middle; background: var(--sc); }
+.legend span[style]::before { content: ""; display: inline-block; width: 10px; height: 3px; margin-right: 5px; vertical-align: middle; background: var(--sc); }
 canvas { display: block; width: 100%; height: 150px; }
 .table { height: 248px; overflow: auto; }
 table { width: 100%; border-collapse: collapse; }
@@ -82,14 +84,14 @@ dl.rt dt { color: var(--muted); } dl.rt dd { margin: 0; text-align: right; }
   <span class="spacer"></span>
   <span id="status">waiting</span>
 </header>
-<div id="tokenbar"><span id="tokenmsg">This server needs a token with the monitor right.</span><input id="tokeninput" type="password" autocomplete="off" placeholder="paste a token (ordo token --monitor ...)"><button id="tokenbtn">Use token</button></div>
+<form id="tokenbar"><span id="tokenmsg">This server needs a token with the monitor right.</span><input id="tokeninput" type="password" autocomplete="off" placeholder="paste a token (ordo token --monitor ...)"><button id="tokenbtn" type="submit">Use token</button></form>
 <main>
   <section class="kpis" id="kpis"></section>
   <section class="grid2">
-    <div class="panel"><h2>Throughput <span class="legend"><span style="--sc:var(--c1)">publish <b class="num" id="lg-in">–</b></span><span style="--sc:var(--c2)">deliver <b class="num" id="lg-out">–</b></span><span style="--sc:var(--c3)">fsync <b class="num" id="lg-fs">–</b></span></span></h2><canvas id="ch-rate"></canvas></div>
+    <div class="panel"><h2>Throughput <span class="legend"><span style="--sc:var(--c1)">publish <b class="num" id="lg-in">–</b></span><span style="--sc:var(--c2)">deliver <b class="num" id="lg-out">–</b></span></span></h2><canvas id="ch-rate"></canvas></div>
     <div class="panel"><h2>Publish → ack latency <span class="legend"><span style="--sc:var(--c1)">p50 <b class="num" id="lg-ack50">–</b></span><span style="--sc:var(--c2)">p99 <b class="num" id="lg-ack99">–</b></span></span></h2><canvas id="ch-ack"></canvas></div>
     <div class="panel"><h2>Publish → deliver latency <span class="legend"><span style="--sc:var(--c1)">p50 <b class="num" id="lg-del50">–</b></span><span style="--sc:var(--c2)">p99 <b class="num" id="lg-del99">–</b></span></span></h2><canvas id="ch-del"></canvas></div>
-    <div class="panel"><h2>fsync latency <span class="legend"><span style="--sc:var(--c1)">p50 <b class="num" id="lg-fs50">–</b></span><span style="--sc:var(--c2)">p99 <b class="num" id="lg-fs99">–</b></span><span style="--sc:var(--c4)">durable lag <b class="num" id="lg-dist">–</b></span></span></h2><canvas id="ch-fsync"></canvas></div>
+    <div class="panel"><h2>fsync latency <span class="legend"><span>rate <b class="num" id="lg-fs">–</b></span><span style="--sc:var(--c1)">p50 <b class="num" id="lg-fs50">–</b></span><span style="--sc:var(--c2)">p99 <b class="num" id="lg-fs99">–</b></span><span>seq − durable <b class="num" id="lg-dist">–</b></span></span></h2><canvas id="ch-fsync"></canvas></div>
   </section>
   <section class="grid3">
     <div class="panel"><h2>Groups <span class="legend num" id="groups-count"></span></h2><div class="table"><table><thead><tr><th>group</th><th class="n">id</th><th class="n">msg/s</th><th class="n">latest gseq</th><th class="n">subs</th></tr></thead><tbody id="groups"></tbody></table></div></div>

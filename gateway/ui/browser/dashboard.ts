@@ -114,10 +114,10 @@ const charts = {
 }
 
 function setupCharts(): void {
-  charts.rate = new LineChart($('ch-rate') as HTMLCanvasElement, [{ label: 'publish', colorVar: '--c1' }, { label: 'deliver', colorVar: '--c2' }, { label: 'fsync', colorVar: '--c3' }], WINDOW_POINTS, si)
-  charts.ack = new LineChart($('ch-ack') as HTMLCanvasElement, [{ label: 'p50', colorVar: '--c1' }, { label: 'p99', colorVar: '--c2' }], WINDOW_POINTS, duration)
-  charts.del = new LineChart($('ch-del') as HTMLCanvasElement, [{ label: 'p50', colorVar: '--c1' }, { label: 'p99', colorVar: '--c2' }], WINDOW_POINTS, duration)
-  charts.fsync = new LineChart($('ch-fsync') as HTMLCanvasElement, [{ label: 'p50', colorVar: '--c1' }, { label: 'p99', colorVar: '--c2' }], WINDOW_POINTS, duration)
+  charts.rate = new LineChart($('ch-rate') as HTMLCanvasElement, [{ label: 'publish', colorVar: '--c1' }, { label: 'deliver', colorVar: '--c2' }], WINDOW_POINTS, si)
+  charts.ack = new LineChart($('ch-ack') as HTMLCanvasElement, [{ label: 'p50', colorVar: '--c1' }, { label: 'p99', colorVar: '--c2' }], WINDOW_POINTS, duration, true)
+  charts.del = new LineChart($('ch-del') as HTMLCanvasElement, [{ label: 'p50', colorVar: '--c1' }, { label: 'p99', colorVar: '--c2' }], WINDOW_POINTS, duration, true)
+  charts.fsync = new LineChart($('ch-fsync') as HTMLCanvasElement, [{ label: 'p50', colorVar: '--c1' }, { label: 'p99', colorVar: '--c2' }], WINDOW_POINTS, duration, true)
 }
 
 function perSecond(cur: number, old: number | undefined, seconds: number): number {
@@ -155,7 +155,8 @@ function render(s: StatsDoc, groups: PageDoc<GroupDoc>, subs: PageDoc<Subscriber
   kpi('subs', s.gauges.pausedSubscriptions > 0 ? `${exact(s.gauges.subscriptions)} (${s.gauges.pausedSubscriptions} paused)` : exact(s.gauges.subscriptions), s.gauges.pausedSubscriptions > 0 ? 'warn' : '')
   kpi('maxlag', exact(s.gauges.maxSubscriberLag), s.gauges.maxSubscriberLag > 100_000 ? 'bad' : s.gauges.maxSubscriberLag > 10_000 ? 'warn' : '')
   kpi('groups', exact(s.gauges.groups))
-  kpi('journal', s.journal === null ? 'memory' : `${bytes(s.journal.bytes)} · ${s.journal.segments} seg`)
+  kpi('journal', s.journal === null ? 'memory' : bytes(s.journal.bytes))
+  $('kpi-journal').title = s.journal === null ? 'no journal (memory mode)' : `${s.journal.segments} segment(s), ${exact(s.journal.appendedBytes)} bytes appended since start`
 
   const l = s.latency
   const ack50 = quantileBetween(prev?.latency.publishAck ?? null, l.publishAck, 0.5)
@@ -165,7 +166,7 @@ function render(s: StatsDoc, groups: PageDoc<GroupDoc>, subs: PageDoc<Subscriber
   const fs50 = quantileBetween(prev?.latency.fsync ?? null, l.fsync, 0.5)
   const fs99 = quantileBetween(prev?.latency.fsync ?? null, l.fsync, 0.99)
   if (prev !== null) {
-    charts.rate!.push([inRate, outRate, fsRate])
+    charts.rate!.push([inRate, outRate])
     charts.ack!.push([ack50, ack99])
     charts.del!.push([del50, del99])
     charts.fsync!.push([fs50, fs99])
@@ -292,7 +293,12 @@ async function poll(): Promise<void> {
 function main(): void {
   buildKpis()
   setupCharts()
-  $('tokenbtn').addEventListener('click', () => {
+  // A link with a new #token= opened in this tab changes only the fragment: no reload.
+  window.addEventListener('hashchange', () => {
+    token = takeToken()
+  })
+  $('tokenbar').addEventListener('submit', (ev) => {
+    ev.preventDefault()
     const v = ($('tokeninput') as HTMLInputElement).value.trim()
     if (v === '') return
     token = v
