@@ -10,6 +10,9 @@ import { fileURLToPath } from 'node:url'
 const cli = fileURLToPath(new URL('../tools/cli.js', import.meta.url))
 
 export class BenchServer {
+  /** Servers started and not stopped yet (removed on an interrupt: stopAll). */
+  static readonly running = new Set<BenchServer>()
+
   private constructor(
     readonly proc: ChildProcess,
     readonly url: string,
@@ -36,7 +39,14 @@ export class BenchServer {
       proc.once('exit', (code) => reject(new Error(`server exited (${code}):\n${out}`)))
       setTimeout(() => reject(new Error(`server not ready in 30 s:\n${out}`)), 30_000).unref()
     })
-    return new BenchServer(proc, url, dataDir)
+    const server = new BenchServer(proc, url, dataDir)
+    BenchServer.running.add(server)
+    return server
+  }
+
+  /** Stops every running server and removes its data (an interrupted benchmark leaves nothing behind). */
+  static async stopAll(): Promise<void> {
+    await Promise.all([...BenchServer.running].map((s) => s.stop()))
   }
 
   /** Resident set size of the server process, bytes. */
@@ -54,5 +64,6 @@ export class BenchServer {
       if (this.proc.exitCode === null) this.proc.kill('SIGKILL')
     }
     rmSync(this.dataDir, { recursive: true, force: true })
+    BenchServer.running.delete(this)
   }
 }
