@@ -453,12 +453,13 @@ export class Engine implements EnginePort {
   }
 
   private journalFigures(): JournalFigures {
-    const u = this.journalUsage!.read()
+    const appended = readU64(this.wm, slotIndex(SLOT_JOURNAL_STATS) + JS_BYTES)
+    const u = this.journalUsage!.read(appended + this.retentionRemovedBytes + this.durableGsn)
     return {
       bytes: u.bytes,
       segments: u.segments,
       oldestGsn: u.oldestGsn,
-      appendedBytes: readU64(this.wm, slotIndex(SLOT_JOURNAL_STATS) + JS_BYTES),
+      appendedBytes: appended,
       retentionRemovedSegments: this.retentionRemovedSegments,
       retentionRemovedBytes: this.retentionRemovedBytes,
     }

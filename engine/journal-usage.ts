@@ -1,7 +1,8 @@
 // How much the journal holds on disk, read on the main thread for metrics and the
-// admin API: one readdir and a stat per file, at most once a second (a scrape or a
-// dashboard poll must not turn into a stream of syscalls). Segments are few (256 MiB
-// each by default), so this stays cheap.
+// admin API: one readdir and a stat per file, again only when the journal changed
+// (the caller passes a change stamp: bytes appended and segments removed) or a second
+// went by, so a burst of scrapes does not turn into a stream of syscalls. Segments are
+// few (256 MiB each by default), so a reading stays cheap.
 
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -18,15 +19,18 @@ const EMPTY: JournalUsage = Object.freeze({ bytes: 0, segments: 0, oldestGsn: 0 
 export class JournalUsageReader {
   private last: JournalUsage = EMPTY
   private readAt = 0
+  private stamp = -1
 
   constructor(
     private readonly dir: string,
     private readonly maxAgeMs = 1000,
   ) {}
 
-  read(now = Date.now()): JournalUsage {
-    if (now - this.readAt < this.maxAgeMs) return this.last
+  /** `stamp` changes whenever the journal did (e.g. appended + removed bytes). */
+  read(stamp: number, now = Date.now()): JournalUsage {
+    if (stamp === this.stamp && now - this.readAt < this.maxAgeMs) return this.last
     this.readAt = now
+    this.stamp = stamp
     let bytes = 0
     let segments = 0
     let oldest = 0
