@@ -1,4 +1,4 @@
-// Gateway benchmark (issue 4): the server (`ordo start`) in one process, the
+// Gateway benchmark: the server (`ordo start`) in one process, the
 // load generator (bench/gateway-loadgen.ts) in another, talking WebSocket.
 //
 //   loadgen ──Publish (256 x 100 B per frame, window 128 Ki msgs)──▶ ordo start ──Deliver──▶ loadgen

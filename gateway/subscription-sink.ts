@@ -95,6 +95,7 @@ export class SubscriptionSink implements FrameSink {
     this.live = false // catch-up from the journal first
     this.conn.pausedCount--
     this.conn.ctx.counters.slowConsumerResumes++
+    this.conn.ctx.logger.debug({ event: 'slow_consumer_resumed', conn: this.conn.generation, subject: this.conn.subject, subscription: this.id, nextGsn: this.nextGsn }, 'subscription resumed: catching up from the journal')
     this.raw?.resume()
   }
 
