@@ -72,7 +72,13 @@ test('--retention-max-bytes deletes the oldest segments; /metrics counts them an
     assert.ok(removed >= 1, `removed segments counted: ${removed}`)
     const bytes = Number(/^ordo_journal_bytes (\d+)$/m.exec(text)?.[1])
     assert.ok(bytes < 1_000_000, `journal kept small: ${bytes} bytes`)
-    assert.ok(Number(/^ordo_journal_oldest_gsn (\d+)$/m.exec(text)?.[1]) > 1, 'the oldest gsn moved')
+    const oldest = Number(/^ordo_journal_oldest_gsn (\d+)$/m.exec(text)?.[1])
+    assert.ok(oldest > 1, 'the oldest gsn moved')
+    // tail --from-beginning starts at the oldest message still kept.
+    const tail = await ordo(['tail', 'big', '--from-beginning', '--count', '1', '--json', '--url', `ws://127.0.0.1:${port}/`])
+    assert.equal(tail.code, 0, tail.stderr)
+    assert.equal((JSON.parse(tail.stdout.trim()) as { gsn: number }).gsn, oldest)
+    assert.match(tail.stderr, new RegExp(`starting at the oldest kept, gsn ${oldest}`))
   } finally {
     live.proc.kill('SIGTERM')
     const r = await live.closed
