@@ -17,7 +17,7 @@
 // Targets (2 cores, 100 B payloads): >= 1 M msg/s, >= 5 M msg/s, p50 < 200 us and
 // p99 < 2 ms, < 10 KiB per idle connection. Runs 1-2 report the median of N runs.
 
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -31,9 +31,13 @@ interface LoadResult {
   [k: string]: unknown
 }
 
+const loadgens = new Set<ChildProcess>()
+
 function runLoadgen(args: string[], onLine?: (line: string, send: (s: string) => void) => void): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [loadgen, ...args], { stdio: ['pipe', 'pipe', 'inherit'] })
+    loadgens.add(p)
+    p.once('exit', () => loadgens.delete(p))
     let result: LoadResult | null = null
     const rl = createInterface({ input: p.stdout! })
     rl.on('line', (line) => {
@@ -57,6 +61,18 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write('Usage: gateway-bench [--json] [--runs N (default 3)] [--seconds S (default 5)] [--only fsync,fanout,latency,idle] [--quick (1 run of 2 s, fsync,fanout)]\n')
     return 0
   }
+  // Ctrl-C or SIGTERM: stop the load generators and servers and remove their data
+  // directories before leaving (a run leaves nothing in the temp directory).
+  let interrupted = false
+  const interrupt = (signal: string) => () => {
+    if (interrupted) process.exit(130)
+    interrupted = true
+    log(`${signal}: stopping the load generators and servers, removing their data`)
+    for (const p of loadgens) p.kill('SIGKILL')
+    void BenchServer.stopAll().finally(() => process.exit(130))
+  }
+  process.once('SIGINT', interrupt('SIGINT'))
+  process.once('SIGTERM', interrupt('SIGTERM'))
   const quick = values.quick === true
   const runs = Number(values.runs ?? (quick ? 1 : 3))
   const seconds = Number(values.seconds ?? (quick ? 2 : 5))

@@ -98,6 +98,53 @@ export interface EnginePort {
   subscribeFrames(groupIds: readonly number[], opts: SubscribeFramesOptions, sink: FrameSink): RawSubscription
   /** Counters and watermarks for /metrics (read without locks). */
   metricsSnapshot(): EngineMetrics
+  /** Every group with its figures, by id (admin API). Optional for other implementations. */
+  groupList?(): GroupInfo[]
+  /** Replication state when the engine runs in a cluster; absent or null on a single node. */
+  clusterStatus?(): ClusterStatus | null
+}
+
+/** A cluster as the admin API and the dashboard show it. */
+export interface ClusterStatus {
+  /** This node's name. */
+  node: string
+  /** This node's role (leader, follower, ...). */
+  role: string
+  epoch: number
+  committedGsn: number
+  nodes: {
+    name: string
+    role: string
+    epoch: number
+    /** Highest gsn the node applied (followers) or committed (leader). */
+    appliedGsn: number
+    /** committedGsn - appliedGsn. */
+    lagMessages: number
+    url?: string
+  }[]
+}
+
+export interface GroupInfo {
+  id: number
+  name: string
+  /** Messages dispatched to the group since the engine opened. */
+  messages: number
+  /** gseq of its latest dispatched message (0: none since open). */
+  lastGseq: number
+}
+
+/** The journal on disk, for metrics and the admin API. */
+export interface JournalFigures {
+  /** Bytes of every file in the journal directory (segments and their indexes). */
+  bytes: number
+  segments: number
+  /** Oldest gsn still in the journal (0: empty). */
+  oldestGsn: number
+  /** Bytes appended since the engine opened. */
+  appendedBytes: number
+  /** Segments and bytes that retention deleted since the engine opened. */
+  retentionRemovedSegments: number
+  retentionRemovedBytes: number
 }
 
 export interface EngineMetrics {
@@ -113,4 +160,10 @@ export interface EngineMetrics {
   fsyncLatencySumSeconds: number
   ringOccupancy: { name: string; usedBytes: number; capacityBytes: number }[]
   meanBatchMessages: number
+  /** Durability mode (fsync, async, memory). */
+  durability?: string
+  /** Groups known to the engine. */
+  groups?: number
+  /** Absent in memory mode (no journal). */
+  journal?: JournalFigures
 }

@@ -32,9 +32,9 @@ import { embeddedSubscriber, subscriptionHandle } from './embedded-subscriber.js
 import { EmbeddedPublisher } from './embedded-publisher.js'
 import { IngressQueue } from './ingress-queue.js'
 import { Pipeline } from './pipeline.js'
-import { readEngineMetrics, readStageHeap, type StageHeap } from './engine-metrics.js'
+import { readEngineMetrics, readGroupList, readJournalFigures, readStageHeap, type StageHeap } from './engine-metrics.js'
 import { BACK_PRESSURED, BAD_PUBLISHER, CLOSED, NOT_MESSAGE_FRAME, TOO_LARGE } from '../codec/results.js'
-import type { AckListener, EngineMetrics, EnginePort, FrameSink, RawSubscription, SubscribeFramesOptions } from './engine-port.js'
+import type { AckListener, EngineMetrics, EnginePort, FrameSink, GroupInfo, RawSubscription, SubscribeFramesOptions } from './engine-port.js'
 import type { DeliverHandler, EngineOptions, PublishOptions, PublishResult, SubscribeOptions, Subscription } from './types.js'
 import { EngineClosedError, EngineError, EngineErrorCode, EngineOptionError, PublishRefusedError, type StageFailedError, type SubscriptionError } from './errors.js'
 import { MessageCursor } from '../codec/frame-reader.js'
@@ -42,6 +42,7 @@ import type { Verdict } from '../codec/verdict.js'
 import { blobLength } from '../codec/message-layout.js'
 import { ErrorCode } from '../codec/error-codes.js'
 import { normalizeOptions, type ResolvedOptions } from './options.js'
+import { SILENT_LOGGER } from './logger.js'
 import { PORT_ACKS_BYTES, portAckListener, type PublisherPort } from './publisher-port.js'
 import type { RecoveryReport } from './journal/recovery.js'
 import type { ScanReport } from './stages/sequencer/recovery-scan.js'
@@ -85,7 +86,7 @@ export class Engine implements EnginePort {
   static async open(options: EngineOptions = {}): Promise<Engine> {
     const o = normalizeOptions(options)
     let engine: Engine | null = null
-    const pipeline = await Pipeline.start(o, (err) => engine?.stageFailed(err))
+    const pipeline = await Pipeline.start(o, (err) => engine?.stageFailed(err), options.logger ?? SILENT_LOGGER)
     engine = new Engine(o, pipeline)
     return engine
   }
@@ -242,6 +243,11 @@ export class Engine implements EnginePort {
     return this.pipeline.registry.list()
   }
 
+  /** Every group with its figures since open, by id (admin API). */
+  groupList(): GroupInfo[] {
+    return readGroupList(this.pipeline.registry.list(), this.pipeline.dispatcher.groupStats)
+  }
+
   subscribeFrames(groupIds: readonly number[], opts: SubscribeFramesOptions, sink: FrameSink): RawSubscription {
     this.checkOpen('subscribe')
     return this.pipeline.dispatcher.subscribe(groupIds, opts.id, opts.fromGsn, sink, opts.tentative, opts.visible ?? null)
@@ -250,7 +256,11 @@ export class Engine implements EnginePort {
   metricsSnapshot(): EngineMetrics {
     const p = this.pipeline
     const seq = this.sequencedRing ??= SpmcRing.attachIn(p.arena, p.layout.sequencedOffset)
-    return readEngineMetrics(p.wm, p.layout, seq, p.ingress.producer)
+    const m = readEngineMetrics(p.wm, p.layout, seq, p.ingress.producer)
+    m.durability = this.options.durability
+    m.groups = p.registry.size
+    if (p.journalUsage !== null) m.journal = readJournalFigures(p.wm, p.journalUsage, p.reports.retentionRemoved)
+    return m
   }
 
   /**

@@ -13,3 +13,9 @@ export {
   EngineError, EngineErrorCode, EngineOptionError, EngineClosedError, PublishRefusedError, StageFailedError, SubscriptionError,
 } from './errors.js'
 export { DEFAULTS as ENGINE_DEFAULTS } from './options.js'
+export type { Logger } from './logger.js'
+export { SILENT_LOGGER } from './logger.js'
+export type { MetricFamily, Sample, HistogramSeries, Labels } from './metric-family.js'
+export { engineMetricFamilies } from './metric-families.js'
+export { registerEngineMetrics, registerMetricFamilies, type PromRegistryLike } from './prom-client-collector.js'
+export type { GroupInfo, JournalFigures, ClusterStatus } from './engine-port.js'

@@ -1,7 +1,8 @@
 // Starting and stopping the pipeline drawn in engine.ts, on the main thread: the group
 // registry, the arena of rings, the watermark block and the doorbells, the two worker
 // stages, the dispatcher and the catch-up pool. Engine (engine.ts) owns one Pipeline and
-// adds the embedding API and the gateway port on top.
+// adds the embedding API and the gateway port on top. What the stages report for the
+// operator (open, retention, warnings, failure) goes to engine-reports.ts.
 
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -11,7 +12,7 @@ import { SpscRing } from './ring/spsc-ring.js'
 import { Doorbell } from './ring/doorbell.js'
 import { arenaLayout, dispatcherConsumer, type ArenaLayout } from './descriptors/arena-descriptor.js'
 import {
-  SLOT_MAX_GROUP, SLOT_RETENTION_FLOOR, SLOT_SEQUENCED, SLOT_STATE, STATE_STOP_REQUEST, WATERMARK_BYTES, readU64, slotIndex, storeU64,
+  SLOT_DURABLE, SLOT_MAX_GROUP, SLOT_RETENTION_FLOOR, SLOT_SEQUENCED, SLOT_STATE, STATE_STOP_REQUEST, WATERMARK_BYTES, readU64, slotIndex, storeU64,
 } from './descriptors/watermark-descriptor.js'
 import { Dispatcher } from './stages/fanout/dispatcher.js'
 import { IngressWriter } from './ingress-writer.js'
@@ -23,8 +24,11 @@ import type { ResolvedOptions } from './options.js'
 import type { RecoveryReport } from './journal/recovery.js'
 import type { ScanReport } from './stages/sequencer/recovery-scan.js'
 import type { CatchupRequest, CatchupResult } from './stages/catchup/catchup-messages.js'
-import type { SequencerReady, SequencerStopped, SequencerWorkerData } from './stages/sequencer/sequencer-messages.js'
+import type { SequencerReady, SequencerRetention, SequencerStopped, SequencerWorkerData } from './stages/sequencer/sequencer-messages.js'
 import type { JournalSyncReady, JournalSyncStopped, JournalSyncWorkerData } from './stages/journal/journal-sync-messages.js'
+import { JournalUsageReader } from './journal/journal-usage.js'
+import { EngineReports } from './engine-reports.js'
+import type { Logger } from './logger.js'
 
 export type Registry = GroupRegistry | MemoryGroupRegistry
 
@@ -51,11 +55,21 @@ export class Pipeline {
     readonly recovery: RecoveryReport | null,
     /** What the sequencer read to rebuild its state (null in memory mode). */
     readonly recoveryScan: ScanReport | null,
+    /** Log events and retention totals. */
+    readonly reports: EngineReports,
+    /** The journal's size on disk (null in memory mode). */
+    readonly journalUsage: JournalUsageReader | null,
   ) {}
 
   /** Opens the registry, lays out the rings, starts the worker stages and the dispatcher. */
-  static async start(o: ResolvedOptions, onFailure: (err: StageFailedError) => void): Promise<Pipeline> {
+  static async start(o: ResolvedOptions, onFailure: (err: StageFailedError) => void, log: Logger): Promise<Pipeline> {
     const memory = o.durability === 'memory'
+    const reports = new EngineReports(log)
+    const failed = (err: StageFailedError): void => {
+      reports.stageFailed(err)
+      onFailure(err)
+    }
+    const warning = (message: string): void => reports.warning(message)
     if (memory) process.emitWarning('durability=memory: nothing is persisted and subscribers cannot replay; for benchmarks and tests only', { code: 'ORDO_MEMORY_MODE' })
     let registry: Registry
     if (memory) registry = new MemoryGroupRegistry()
@@ -87,13 +101,14 @@ export class Pipeline {
         snapshotEvery: o.snapshotEveryMessages, segmentBytes: o.segmentBytes, retention: o.retention,
         batchMaxMessages: o.batchMaxMessages, batchMaxBytes: o.batchMaxBytes, maxGroups: o.maxGroups, dedupeWindow: o.dedupeWindow, idleSpins: o.idleSpins,
       }
-      const sequencing = startStage<SequencerReady, SequencerStopped, SequencerWorkerData>(
-        'sequencer', new URL('./stages/sequencer/sequencer.worker.js', import.meta.url), sequencerData, onFailure,
+      const sequencing = startStage<SequencerReady, SequencerStopped, SequencerWorkerData, SequencerRetention>(
+        'sequencer', new URL('./stages/sequencer/sequencer.worker.js', import.meta.url), sequencerData, failed,
+        { warning, report: (m) => reports.retention(m.report) },
       )
       const syncing = memory ? null : startStage<JournalSyncReady, JournalSyncStopped, JournalSyncWorkerData>(
         'journal-sync', new URL('./stages/journal/journal-sync.worker.js', import.meta.url),
         { wm: wmSab, dispatchBell: dispatchBell.buffer, syncBell: syncBell.buffer, dir: journalDir, durability: o.durability === 'async' ? 'async' : 'fsync', asyncFsyncIntervalMs: o.asyncFsyncIntervalMs },
-        onFailure,
+        failed, { warning },
       )
       const [seqStarted, syncStarted] = await Promise.allSettled([sequencing, syncing ?? Promise.resolve(null)])
       if (seqStarted.status === 'fulfilled') stages.push(seqStarted.value.handle)
@@ -120,9 +135,10 @@ export class Pipeline {
       const dispatcher = new Dispatcher({ consumer, lookahead, wm, bell: dispatchBell, catchup, journalDir, nextGsn: ready.nextGsn })
       pipeline = new Pipeline(
         wm, registry, arena, layout, ingressBell, new IngressWriter(ring0.producer), dispatcher, stages,
-        ready.recovery, memory ? null : ready.scan,
+        ready.recovery, memory ? null : ready.scan, reports, memory ? null : new JournalUsageReader(journalDir),
       )
       if (o.retention !== undefined) pipeline.publishRetentionFloor()
+      reports.opened(o, readU64(wm, slotIndex(SLOT_DURABLE)), pipeline.recovery, pipeline.recoveryScan)
       dispatcher.start()
       return pipeline
     } catch (err) {

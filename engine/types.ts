@@ -2,6 +2,7 @@
 // in engine/engine.ts implements them; the gateway is written against them too.
 
 import type { DeliverBatch } from '../codec/deliver-batch.js'
+import type { Logger } from './logger.js'
 export type { DeliverBatch } from '../codec/deliver-batch.js'
 
 export const Durability = { fsync: 'fsync', async: 'async', memory: 'memory' } as const
@@ -42,6 +43,12 @@ export interface EngineOptions {
    * cores (park almost at once), 2000 otherwise (about 100-200 µs of spinning).
    */
   idleSpins?: number
+  /**
+   * Where the engine reports what an operator should know: the recovery report on open,
+   * segments removed by retention, a failed journal or stage. Any object with pino's
+   * error/warn/info/debug(fields, message) methods. Default: nothing is logged.
+   */
+  logger?: Logger
 }
 
 /** Identity a publisher may pass; omitted: the engine's own publisher with automatic pseq. */

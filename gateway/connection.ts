@@ -13,6 +13,7 @@ import type { PublisherEntry, PublisherOwner } from './publisher-registry.js'
 import type { SubscriptionSink } from './subscription-sink.js'
 import { errorFrame } from './wire/control-frames.js'
 import { PublishAckWriter } from '../codec/publish-ack.js'
+import { PublishTiming } from './metrics/publish-timing.js'
 
 export interface ConnData {
   conn: Connection | null
@@ -44,12 +45,30 @@ export class Connection implements PublisherOwner, IngressWaiter {
   lingerSince = 0
   pending: PendingPublishes | null = null
   private acks: PublishAckWriter | null = null
+  /** When the socket opened (ms since the epoch), for the close log line and /api/connections. */
+  readonly openedAt = Date.now()
+  /** Peer address as text ('' when the transport does not tell). */
+  readonly remote: string
+  /** Why the server ended the connection (set by end()); '' when the client closed it. */
+  closeReason = ''
+  /** Publish frames received, messages in them, and messages acknowledged (for /api/connections). */
+  publishFrames = 0
+  messagesIn = 0
+  messagesAcked = 0
+  /** Publish→PublishAck latency: when each unanswered frame arrived (gateway/metrics/publish-timing.ts). */
+  readonly timing = new PublishTiming()
 
   constructor(
     readonly ctx: GatewayContext,
     readonly ws: Socket,
   ) {
     this.generation = ctx.newGeneration()
+    this.remote = remoteAddress(ws)
+  }
+
+  /** Who holds the connection, for logs and the admin API: the token's subject ('' before Hello). */
+  get subject(): string {
+    return this.grants?.subject ?? ''
   }
 
   /** Sends one binary frame; false when the connection is closed or closing (nothing sent). */
@@ -71,19 +90,24 @@ export class Connection implements PublisherOwner, IngressWaiter {
     this.ctx.counters.countError(code)
     if (this.closed) return
     this.send(errorFrame(code, message, ref))
-    if (errorCodeInfo(code)?.closes === true) this.end(closeCodeFor(code), errorCodeName(code))
+    if (errorCodeInfo(code)?.closes === true) {
+      if (this.closeReason === '') this.closeReason = `${errorCodeName(code)}: ${message}`
+      this.end(closeCodeFor(code), errorCodeName(code))
+    }
   }
 
   /** Sends an Error frame and closes, whatever the code. */
   fail(code: number, message: string, ref: number): void {
     this.ctx.counters.countError(code)
     if (this.closed) return
+    if (this.closeReason === '') this.closeReason = `${errorCodeName(code)}: ${message}`
     this.send(errorFrame(code, message, ref))
     this.end(closeCodeFor(code), errorCodeName(code))
   }
 
   end(code: number, reason: string): void {
     if (this.closed) return
+    if (this.closeReason === '') this.closeReason = reason
     // uWS runs the close handler (and so onClosed) synchronously inside end().
     this.ws.end(code, reason.slice(0, 120))
   }
@@ -111,8 +135,13 @@ export class Connection implements PublisherOwner, IngressWaiter {
     const ctx = this.ctx
     ctx.counters.slowConsumerDisconnects++
     ctx.counters.countError(ErrorCode.SLOW_CONSUMER)
-    ctx.log(`slow consumer closed: connection=${this.generation}, resume_gsn=${resume}, buffered=${this.ws.getBufferedAmount()}, ${why}`)
-    const frame = errorFrame(ErrorCode.SLOW_CONSUMER, `slow consumer: ${why}; resume from gsn=${resume}`, resume)
+    ctx.logger.warn(
+      { event: 'slow_consumer_closed', conn: this.generation, subject: this.subject, resumeGsn: resume, buffered: this.ws.getBufferedAmount(), why },
+      'slow consumer disconnected',
+    )
+    const message = `slow consumer: ${why}; resume from gsn=${resume}`
+    if (this.closeReason === '') this.closeReason = `${errorCodeName(ErrorCode.SLOW_CONSUMER)}: ${message}`
+    const frame = errorFrame(ErrorCode.SLOW_CONSUMER, message, resume)
     this.ws.send(frame, true, false)
     ctx.counters.framesOut++
     ctx.counters.bytesOut += frame.length
@@ -132,10 +161,12 @@ export class Connection implements PublisherOwner, IngressWaiter {
   onPublishAck(pseq: number, gsn: number): void {
     if (this.acks === null) this.acks = new PublishAckWriter()
     this.acks.add(pseq, gsn)
+    this.timing.acked(pseq)
   }
 
   onPublishReject(pseq: number, code: number, expected: number): void {
     this.onPublishFlush() // keep answers in order: acks before this refusal
+    this.timing.reset()
     const msg =
       code === ErrorCode.PSEQ_GAP
         ? `pseq gap: pseq=${pseq}, expected=${expected}`
@@ -149,7 +180,9 @@ export class Connection implements PublisherOwner, IngressWaiter {
     const a = this.acks
     if (a === null || a.count === 0) return
     this.ctx.counters.publishAcks += a.count
+    this.messagesAcked += a.count
     this.send(a.finish())
+    this.timing.flushed(this.ctx.counters.publishAckLatency)
   }
 
   takenOver(): void {
@@ -163,12 +196,20 @@ export class Connection implements PublisherOwner, IngressWaiter {
     this.pending?.offerHeld(this)
   }
 
-  /** Called from the uWS close handler: release everything the connection held. */
-  onClosed(): void {
+  /** Called from the uWS close handler (code and text as the socket closed): release everything the connection held. */
+  onClosed(code = 0, text = ''): void {
     if (this.closed) return
     this.closed = true
     const ctx = this.ctx
     ctx.counters.connectionsClosed++
+    ctx.logger.info(
+      {
+        event: 'connection_close', conn: this.generation, subject: this.subject, remote: this.remote, code,
+        reason: this.closeReason !== '' ? this.closeReason : text !== '' ? `client: ${text}` : 'closed by the client',
+        ms: Date.now() - this.openedAt, messagesIn: this.messagesIn, messagesAcked: this.messagesAcked,
+      },
+      'connection closed',
+    )
     if (this.subs !== null) {
       for (const s of this.subs.values()) s.close()
       this.subs.clear()
@@ -183,5 +224,17 @@ export class Connection implements PublisherOwner, IngressWaiter {
       this.holdsBinding = false
       ctx.bindings.release(this.publisher, this.grants!.identity)
     }
+  }
+}
+
+/**
+ * The peer's address as text. Both transports answer it (uWS, and the ws fallback from
+ * the TCP socket: transport/ws-socket.ts); a socket that is already gone answers ''.
+ */
+function remoteAddress(ws: Socket): string {
+  try {
+    return Buffer.from(ws.getRemoteAddressAsText()).toString()
+  } catch {
+    return ''
   }
 }

@@ -102,7 +102,11 @@ function handleHello(conn: Connection, bytes: Uint8Array): void {
   try {
     conn.grants = ctx.auth.authenticate(f.token)
   } catch (err) {
-    conn.fail(ErrorCode.BAD_TOKEN, err instanceof AuthError ? err.message : `bad token: ${String(err)}`, 0)
+    const why = err instanceof AuthError ? err.message : `bad token: ${String(err)}`
+    ctx.counters.authFailures++
+    // The reason names what was wrong with the token, never the token itself.
+    ctx.logger.warn({ event: 'auth_failed', conn: conn.generation, remote: conn.remote, code: err instanceof AuthError ? err.code : 'BAD_TOKEN', reason: why }, 'authentication failed')
+    conn.fail(ErrorCode.BAD_TOKEN, why, 0)
     return
   }
   if (f.publisher > MAX_SAFE) {
@@ -125,6 +129,7 @@ function handleHello(conn: Connection, bytes: Uint8Array): void {
   conn.holdsBinding = true
   conn.access = new GroupAccessCache(conn.grants, (id) => ctx.engine.groupName(id))
   conn.helloDone = true
+  ctx.logger.info({ event: 'connection_open', conn: conn.generation, subject: conn.grants.subject, remote: conn.remote, publisher: conn.publisher }, 'client connected')
   conn.send(welcomeFrame(conn.publisher, ctx.limits.maxPayload, ctx.limits.maxGroups, ctx.engine.durableGsn))
 }
 
@@ -140,6 +145,7 @@ function handleResolve(conn: Connection, bytes: Uint8Array): void {
     }
     // Decided by the name alone (the client chose it), so it says nothing about whether the group exists.
     if (!grants.canResolve(name)) {
+      conn.ctx.logger.debug({ event: 'forbidden', conn: conn.generation, subject: grants.subject, what: 'resolve' }, 'group refused to a token')
       conn.sendError(ErrorCode.FORBIDDEN_GROUP, `forbidden group: group=${name}, the token allows neither publishing nor subscribing to it`, 0)
       return
     }
@@ -196,7 +202,7 @@ function handleSubscribe(conn: Connection, bytes: Uint8Array): void {
     }
   }
   const fromGsn = f.fromGsn > MAX_SAFE ? Number.MAX_SAFE_INTEGER : Number(f.fromGsn)
-  const sink = new SubscriptionSink(conn, id)
+  const sink = new SubscriptionSink(conn, id, f.groups, f.tentative)
   subs.set(id, sink)
   try {
     // Deliver frames show only the groups the token may subscribe to (open mode: all).

@@ -58,7 +58,10 @@ export class Housekeeping {
       if (conn.closed) continue
       if (conn.lingerSince !== 0) {
         if (!conn.lingerDone() && now - conn.lingerSince > lim.slowConsumerLingerMs) {
-          ctx.log(`slow consumer cut: connection=${conn.generation}, it read nothing for ms=${now - conn.lingerSince} after its SLOW_CONSUMER Error, buffered=${conn.ws.getBufferedAmount()}`)
+          ctx.logger.warn(
+            { event: 'slow_consumer_cut', conn: conn.generation, subject: conn.subject, lingeredMs: now - conn.lingerSince, buffered: conn.ws.getBufferedAmount() },
+            'slow consumer cut: it read nothing after its SLOW_CONSUMER Error',
+          )
           conn.ws.close()
         }
         continue

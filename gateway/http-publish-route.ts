@@ -15,6 +15,7 @@
 // answers with the original gsn (gateway/state/idempotency-keys.ts).
 
 import { blobLength, BodyType, FrameWriter, verifyFrame } from '../codec/index.js'
+import { bearerHint, bearerToken } from './auth/bearer.js'
 import { AuthError } from './auth/auth-errors.js'
 import { GroupAccess, GroupAccessCache } from './auth/group-access.js'
 import type { Grants } from './auth/token.js'
@@ -63,7 +64,6 @@ export interface PreparedPublish {
 const MAX_KEY_LENGTH = 255
 /** Visible ASCII, as most idempotency-key schemes allow. */
 const KEY = /^[\x21-\x7e]+$/
-const BEARER = /^\s*bearer\s+(\S+)\s*$/i
 
 interface Message {
   groups: string[]
@@ -88,11 +88,13 @@ export class HttpPublishRoute {
     }
     let grants: Grants
     try {
-      const m = BEARER.exec(head.authorization)
-      grants = ctx.auth.authenticate(m === null ? '' : m[1]!)
+      grants = ctx.auth.authenticate(bearerToken(head.authorization))
     } catch (err) {
-      const hint = head.authorization !== '' && !BEARER.test(head.authorization) ? ' (send Authorization: Bearer <token>)' : ''
-      reply.error(ErrorCode.BAD_TOKEN, `${err instanceof AuthError ? err.message : String(err)}${hint}`)
+      const why = err instanceof AuthError ? err.message : String(err)
+      ctx.counters.authFailures++
+      // The reason names what was wrong with the token, never the token itself.
+      ctx.logger.warn({ event: 'auth_failed', where: 'http', path: '/publish', code: err instanceof AuthError ? err.code : 'BAD_TOKEN', reason: why }, 'authentication failed')
+      reply.error(ErrorCode.BAD_TOKEN, `${why}${bearerHint(head.authorization)}`)
       return null
     }
     const key = head.idempotencyKey

@@ -1,6 +1,7 @@
-// The HTTP side of the one port: GET /health, GET /metrics, POST /publish and
+// The HTTP side of the one port: GET|HEAD /health, GET /metrics, POST /publish and
 // POST /publish/<groups> (gateway/http-publish-route.ts), and a JSON 404 for
-// everything else (WebSocket upgrades are served at `/`).
+// everything else (WebSocket upgrades are served at `/`; the admin API and the
+// dashboard install their own routes: gateway/admin/, gateway/ui/).
 
 import type * as uWS from './transport/uws-api.js'
 import { BodyType, FrameWriter, verifyFrame } from '../codec/index.js'
@@ -10,9 +11,12 @@ import type { Grants } from './auth/token.js'
 import type { GatewayContext } from './context.js'
 import { HttpPublishRoute, type HttpReplyPort } from './http-publish-route.js'
 import { ErrorCode, errorCodeName } from '../codec/error-codes.js'
+import { writeCorsHeaders, type Cors } from './http-cors.js'
 
 export interface HttpDeps {
   ctx: GatewayContext
+  /** Cross-origin policy: marks each response (gateway/http-cors.ts). */
+  cors: Cors
   /** Text of /metrics. */
   metrics(): string
   /** Body of /health (ready) or null while starting/stopping. */
@@ -72,7 +76,9 @@ class Reply {
     if (this.aborted || this.done) return
     this.done = true
     this.res.cork(() => {
-      this.res.writeStatus(STATUS[status] ?? `${status} Status`).writeHeader('content-type', contentType).end(body)
+      this.res.writeStatus(STATUS[status] ?? `${status} Status`).writeHeader('content-type', contentType)
+      writeCorsHeaders(this.res)
+      this.res.end(body)
     })
   }
 
@@ -95,9 +101,10 @@ export function installHttpRoutes(app: uWS.TemplatedApp, deps: HttpDeps): void {
     (h: Handler): Handler =>
     (res, req) => {
       try {
+        deps.cors.mark(res, req)
         h(res, req)
       } catch (err) {
-        ctx.log(`internal error in an HTTP route: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
+        ctx.logger.error({ event: 'internal_error', where: 'http', err: err instanceof Error ? (err.stack ?? err.message) : String(err) }, 'internal error in an HTTP route')
         try {
           res.cork(() => res.writeStatus('500 Internal Server Error').end(JSON.stringify({ error: { code: ErrorCode.INTERNAL, name: 'INTERNAL', message: String(err) } })))
         } catch {
@@ -110,6 +117,16 @@ export function installHttpRoutes(app: uWS.TemplatedApp, deps: HttpDeps): void {
     const h = deps.health()
     if (h === null) r.json(503, { status: 'unavailable' })
     else r.json(200, { status: 'ok', ...h })
+  }))
+
+  // HEAD /health: the same status and headers as GET, no body (load balancers, curl -I).
+  app.head('/health', guard((res) => {
+    const ready = deps.health() !== null
+    res.cork(() => {
+      res.writeStatus(ready ? STATUS[200]! : STATUS[503]!).writeHeader('content-type', 'application/json')
+      writeCorsHeaders(res)
+      res.end()
+    })
   }))
 
   app.get('/metrics', guard((res) => {
@@ -150,7 +167,7 @@ export function installHttpRoutes(app: uWS.TemplatedApp, deps: HttpDeps): void {
 
   app.any('/*', guard((res, req) => {
     const r = new Reply(res)
-    r.error(ctx, ErrorCode.BAD_REQUEST, `no such endpoint: ${req.getMethod().toUpperCase()} ${req.getUrl()} (WebSocket at /, GET /health, GET /metrics, POST /publish, POST /publish/<group>)`, 404)
+    r.error(ctx, ErrorCode.BAD_REQUEST, `no such endpoint: ${req.getMethod().toUpperCase()} ${req.getUrl()} (WebSocket at /, GET /health, GET /metrics, POST /publish, POST /publish/<group>, GET /api/stats|groups|subscribers|connections, GET /ui)`, 404)
   }))
 }
 

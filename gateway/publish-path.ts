@@ -21,6 +21,7 @@ import { ErrorCode } from '../codec/error-codes.js'
 /** Handles a Publish frame that verifyFrame accepted, held in bytes[0, length). */
 export function handlePublish(conn: Connection, bytes: Uint8Array, length: number): void {
   const ctx = conn.ctx
+  const arrived = performance.now()
   // Shutting down: take nothing more. The frame is not acknowledged, so the
   // client resends it after reconnecting (deduplicated if it got through).
   if (ctx.draining) return
@@ -97,6 +98,11 @@ export function handlePublish(conn: Connection, bytes: Uint8Array, length: numbe
     if (k > 0 && lastPseq >= entry.fence) entry.fence = 0
   }
   if (k < count && (entry.fence === 0 || badPseq < entry.fence)) entry.fence = badPseq
+  if (k > 0) {
+    conn.publishFrames++
+    conn.messagesIn += k
+    conn.timing.received(lastPseq, arrived)
+  }
   if (k === count) offer(conn, bytes, length, count, firstPseq)
   else if (k > 0) {
     const prefixLength = prefixFrame(conn, bytes, length, k) // may grow the scratch buffer: read it after

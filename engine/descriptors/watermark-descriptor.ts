@@ -79,9 +79,15 @@ export const SS_REJECTS = 12
 export const JS_FSYNCS = 0
 export const JS_FSYNC_US_SUM = 4
 export const JS_BYTES = 8
-export const JS_BUCKETS = 12 // FSYNC_BUCKETS_US.length u32 counts from here (fits: 12 + 10 < 32)
-/** fsync latency histogram bucket upper bounds, microseconds (last is +Inf). */
-export const FSYNC_BUCKETS_US = [100, 250, 500, 1000, 2500, 5000, 10000, 25000, 100000, Infinity] as const
+export const JS_BUCKETS = 12 // FSYNC_BUCKETS_US.length u32 counts from here (fits: 12 + 17 <= 32)
+/**
+ * fsync latency histogram bucket upper bounds, microseconds (last is +Inf). Up to 10 s:
+ * a disk that stalls for seconds (a saturated or failing device, a full thin pool) is
+ * exactly what an operator needs to see, and it must not vanish into +Inf.
+ */
+export const FSYNC_BUCKETS_US = [
+  100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000, 1000000, 2500000, 5000000, 10000000, Infinity,
+] as const
 
 const TWO_32 = 4294967296
 

@@ -7,6 +7,8 @@
 //                                      publisher ids and idempotency keys: auth/identity.ts)
 //     "publish": ["orders.*"],        patterns the holder may publish to
 //     "subscribe": [">"],             patterns the holder may subscribe to
+//     "monitor": true,                optional: may read the admin API and /ui (every
+//                                      group, connection and subscriber)
 //     "iat": 1790000000,              issued at, seconds since the epoch
 //     "exp": 1790003600 }             optional expiry, seconds since the epoch
 //
@@ -23,6 +25,8 @@ export interface TokenClaims {
   sub?: string
   publish: string[]
   subscribe: string[]
+  /** May read the admin API (/api/*) and the dashboard (/ui): every group, connection and subscriber. */
+  monitor?: boolean
   iat?: number
   /** Seconds since the epoch. */
   exp?: number
@@ -32,6 +36,8 @@ export interface MintOptions {
   sub?: string
   publish?: readonly string[]
   subscribe?: readonly string[]
+  /** Grant read access to the admin API and the dashboard. */
+  monitor?: boolean
   /** Lifetime in milliseconds; omitted: no expiry. */
   ttlMs?: number
   /** Current time in ms (tests). Default Date.now(). */
@@ -58,6 +64,7 @@ export function mintToken(secret: string, options: MintOptions): string {
   const nowS = Math.floor((options.now ?? Date.now()) / 1000)
   const claims: TokenClaims = { publish, subscribe, iat: nowS }
   if (options.sub !== undefined) claims.sub = options.sub
+  if (options.monitor === true) claims.monitor = true
   if (options.ttlMs !== undefined) claims.exp = nowS + Math.ceil(options.ttlMs / 1000)
   const body = base64url(Buffer.from(JSON.stringify(claims)))
   const input = `${HEADER}.${body}`
@@ -74,9 +81,11 @@ export class Grants {
     readonly open: boolean,
     /** Who owns what this client binds (publisher ids, idempotency keys): gateway/auth/identity.ts. */
     readonly identity: string = OPEN_IDENTITY,
+    /** May read the admin API and the dashboard (claim `monitor`; always in open mode). */
+    readonly monitor: boolean = open,
   ) {}
 
-  static readonly OPEN = new Grants('anonymous', new PatternSet(['>']), new PatternSet(['>']), true, OPEN_IDENTITY)
+  static readonly OPEN = new Grants('anonymous', new PatternSet(['>']), new PatternSet(['>']), true, OPEN_IDENTITY, true)
 
   canPublish(name: string): boolean {
     return this.open || this.publish.matches(name)
@@ -133,8 +142,9 @@ export function verifyToken(secret: string, token: string, now: number = Date.no
   const publish = stringList(c.publish, 'publish')
   const subscribe = stringList(c.subscribe, 'subscribe')
   if (c.sub !== undefined && (typeof c.sub !== 'string' || c.sub.length === 0)) throw new AuthError('BAD_CLAIMS', 'bad token claims: sub must be a non-empty string')
+  if (c.monitor !== undefined && typeof c.monitor !== 'boolean') throw new AuthError('BAD_CLAIMS', `bad token claims: monitor must be true or false, got ${typeof c.monitor}`)
   const sub = c.sub as string | undefined
-  return new Grants(sub ?? 'token', new PatternSet(publish), new PatternSet(subscribe), false, tokenIdentity(sub, s))
+  return new Grants(sub ?? 'token', new PatternSet(publish), new PatternSet(subscribe), false, tokenIdentity(sub, s), c.monitor === true)
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/

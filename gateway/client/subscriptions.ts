@@ -18,6 +18,8 @@ export interface ClientSubscribeOptions {
   tentative?: boolean
   /** Errors that end this subscription (e.g. RETAINED_AWAY); default: the client's onError. */
   onError?: (err: OrdoError) => void
+  /** Create groups that do not exist yet (default true); false: subscribe fails with UNKNOWN_GROUP instead. */
+  create?: boolean
 }
 
 export type ClientDeliverHandler = (batch: DeliverBatch) => void
@@ -99,7 +101,7 @@ export class SubscriptionSet {
     this.subs.set(s.id, s)
     return new Promise((resolve, reject) => {
       s.settle = { resolve, reject }
-      this.resolver.resolve(groups).then(
+      this.resolver.resolve(groups, opts.create ?? true).then(
         (ids) => {
           if (s.state === 'closed') return
           s.groupIds = ids

@@ -3,7 +3,7 @@
 // one kind a route for the method beats an `any` route, and the first
 // registered wins. Patterns: '/health', '/api/groups/:name', '/ui/*', '/*'.
 
-export type Method = 'get' | 'post' | 'put' | 'del' | 'options' | 'any'
+export type Method = 'get' | 'post' | 'put' | 'del' | 'head' | 'options' | 'any'
 
 const enum Kind {
   STATIC = 0,

@@ -99,6 +99,7 @@ export interface TemplatedApp {
   post(pattern: string, handler: RouteHandler): TemplatedApp
   put(pattern: string, handler: RouteHandler): TemplatedApp
   del(pattern: string, handler: RouteHandler): TemplatedApp
+  head(pattern: string, handler: RouteHandler): TemplatedApp
   options(pattern: string, handler: RouteHandler): TemplatedApp
   any(pattern: string, handler: RouteHandler): TemplatedApp
   /** (host, port, options, cb): uWS.js 20.x takes this form; its typings list fewer. */

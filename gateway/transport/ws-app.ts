@@ -75,6 +75,10 @@ class WsApp implements TemplatedApp {
     return this.route('del', pattern, handler)
   }
 
+  head(pattern: string, handler: RouteHandler): this {
+    return this.route('head', pattern, handler)
+  }
+
   options(pattern: string, handler: RouteHandler): this {
     return this.route('options', pattern, handler)
   }

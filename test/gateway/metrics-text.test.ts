@@ -48,7 +48,7 @@ test('the page declares every family once and carries the counters, gauges and e
   c.messagesOut = 55
   c.countError(ErrorCode.BAD_FRAME)
   c.countError(ErrorCode.BAD_FRAME)
-  const text = renderMetrics(c, { connections: 3, subscriptions: 2, pausedSubscriptions: 1, lags: [{ connection: 1, subscription: 7, lag: 20, paused: true }] }, engine)
+  const text = renderMetrics(c, { connections: 3, subscriptions: 2, pausedSubscriptions: 1, lags: [{ subscriber: 'billing "eu"', subscriptions: 2, maxLag: 20, paused: 1 }] }, engine)
   const { families, samples } = parse(text)
   assert.equal(families.get('ordo_frames_in_total'), 'counter')
   assert.equal(families.get('ordo_fsync_latency_seconds'), 'histogram')
@@ -57,7 +57,7 @@ test('the page declares every family once and carries the counters, gauges and e
   assert.equal(samples.get('ordo_messages_out_total'), 55)
   assert.equal(samples.get('ordo_errors_total{code="1",name="BAD_FRAME"}'), 2)
   assert.equal(samples.get('ordo_errors_total{code="2",name="HELLO_REQUIRED"}'), 0)
-  assert.equal(samples.get('ordo_subscriber_lag_messages{connection="1",subscription="7",paused="1"}'), 20)
+  assert.equal(samples.get('ordo_subscriber_lag_messages{subscriber="billing \\"eu\\""}'), 20)
   assert.equal(samples.get('ordo_durable_gsn'), 100)
   assert.equal(samples.get('ordo_sequenced_gsn'), 120)
   assert.equal(samples.get('ordo_fsync_latency_seconds_bucket{le="0.01"}'), 5)

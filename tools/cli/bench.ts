@@ -23,7 +23,7 @@ Options:
 
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'run the WebSocket load generator against a gateway it starts (source checkout only)',
+  summary: 'run the WebSocket load generator against a gateway it starts (source checkout only; figures in bench/RESULTS.md)',
   help,
   async run(argv) {
     const { values } = parse('bench', argv, { json: { type: 'boolean' }, runs: { type: 'string' }, seconds: { type: 'string' }, only: { type: 'string' } }, false)

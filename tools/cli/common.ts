@@ -95,3 +95,18 @@ export function defaultUrl(): string {
 export function stderr(line: string): void {
   process.stderr.write(line + '\n')
 }
+
+const BYTE_UNITS: Record<string, number> = {
+  '': 1, b: 1, k: 1e3, kb: 1e3, m: 1e6, mb: 1e6, g: 1e9, gb: 1e9, t: 1e12, tb: 1e12,
+  kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4,
+}
+
+/** Parses `1048576`, `512MiB`, `10GB`, `1.5GiB` into bytes. */
+export function parseBytes(option: string, text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]*)$/.exec(text.trim())
+  const unit = m === null ? undefined : BYTE_UNITS[m[2]!.toLowerCase()]
+  if (m === null || unit === undefined) throw new UsageError(`bad size: ${option}=${JSON.stringify(text)} (examples: 1048576, 512MiB, 10GiB, 2GB)`)
+  const n = Math.round(Number(m[1]) * unit)
+  if (n < 1) throw new UsageError(`bad size: ${option}=${JSON.stringify(text)} (at least 1 byte)`)
+  return n
+}

@@ -35,6 +35,7 @@ import { PUBLISHER_POS } from '../../../codec/message-layout.js'
 import { Interest } from './interest.js'
 import { FrameTrimmer } from './frame-trimmer.js'
 import { Sub, type SubOwner } from './sub.js'
+import { GroupStats } from './group-stats.js'
 import { patchDeliverSubscription } from '../../../codec/frame-writer.js'
 import { ErrorCode } from '../../../codec/error-codes.js'
 import type { CatchupRequest, CatchupResult } from '../catchup/catchup-messages.js'
@@ -62,6 +63,8 @@ export interface DispatcherOptions {
 export class Dispatcher implements SubOwner {
   nextGsn = 0 // a number from the start: a field first set to undefined stays tagged and boxes every store past 2^31
   messages = 0
+  /** Messages and latest gseq per group (admin API). */
+  readonly groupStats = new GroupStats()
   stopped = false
   private readonly consumer: RingConsumer
   private readonly bytes: Uint8Array
@@ -447,6 +450,7 @@ export class Dispatcher implements SubOwner {
         this.touch(l)
       }
       this.match(this.byGroup, this.active, p, len, gsn, durable)
+      this.groupStats.record(bytes, p)
       p += len
     }
     this.nextGsn = firstGsn + count

@@ -19,6 +19,7 @@
 // before it syncs, then moves DUR).
 
 import { Journal } from '../../journal/journal-writer.js'
+import type { RetentionReport } from '../../journal/retention.js'
 import type { SpmcRing } from '../../ring/spmc-ring.js'
 import type { Doorbell } from '../../ring/doorbell.js'
 import {
@@ -106,13 +107,18 @@ export class JournalAppender {
     return n
   }
 
-  /** Applies retention at most every 2 s, never past the floor the main thread publishes. */
-  maybeRetain(now: number): void {
-    if (!this.retention || now - this.lastRetention < RETENTION_EVERY_MS) return
+  /**
+   * Applies retention at most every 2 s, never past the floor the main thread publishes.
+   * Returns the report when segments were deleted (the worker tells the main thread, which
+   * counts and logs them), else null.
+   */
+  maybeRetain(now: number): RetentionReport | null {
+    if (!this.retention || now - this.lastRetention < RETENTION_EVERY_MS) return null
     this.lastRetention = now
     const floor = readU64(this.wm, slotIndex(SLOT_RETENTION_FLOOR))
-    if (floor === 0) return // not published yet
-    this.journal.applyRetention(now, Math.min(floor, this.journal.writtenGsn + 1))
+    if (floor === 0) return null // not published yet
+    const r = this.journal.applyRetention(now, Math.min(floor, this.journal.writtenGsn + 1))
+    return r.deletedSegments > 0 ? r : null
   }
 
   /** Whether records wait on consumer 0. */

@@ -3,7 +3,7 @@
 
 import type { ArenaLayout } from '../../descriptors/arena-descriptor.js'
 import type { RecoveryReport } from '../../journal/recovery.js'
-import type { RetentionPolicy } from '../../journal/retention.js'
+import type { RetentionPolicy, RetentionReport } from '../../journal/retention.js'
 import type { StageMessage } from '../stage-messages.js'
 import type { ScanReport } from './recovery-scan.js'
 
@@ -54,4 +54,10 @@ export interface SequencerStopped {
   malformed: number
 }
 
-export type SequencerMessage = StageMessage<SequencerReady, SequencerStopped>
+/** Retention deleted segments (posted only when it did): the main thread counts and logs them. */
+export interface SequencerRetention {
+  type: 'retention'
+  report: RetentionReport
+}
+
+export type SequencerMessage = StageMessage<SequencerReady, SequencerStopped, SequencerRetention>

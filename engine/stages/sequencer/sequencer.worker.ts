@@ -21,6 +21,7 @@ import { runUntilFinished, type DrainingStage } from '../../idle/stage.js'
 import { writeSnapshot } from './state-snapshot.js'
 import { JournalAppender } from '../journal/journal-appender.js'
 import { Journal } from '../../journal/journal-writer.js'
+import type { RetentionReport } from '../../journal/retention.js'
 import { ErrorCode } from '../../../codec/error-codes.js'
 import {
   SLOT_DURABLE, SLOT_MAX_GROUP, SLOT_SEQUENCED, SLOT_SEQ_STATS, SLOT_STATE, SS_BATCHES, SS_DUPLICATES,
@@ -159,6 +160,11 @@ function journalFailed(err: unknown): never {
   process.exit(1)
 }
 
+/** Segments deleted by retention: the main thread counts them (metrics) and logs them. */
+function reportRetention(r: RetentionReport | null): void {
+  if (r !== null) post({ type: 'retention', report: r })
+}
+
 function anyInput(): boolean {
   for (let k = 0; k < sources.length; k++) if (sources[k]!.hasData()) return true
   return false
@@ -176,7 +182,7 @@ class SequencerStage implements DrainingStage {
     if (appender !== null) {
       try {
         n += appender.pump()
-        if ((this.passes & 255) === 0) appender.maybeRetain(Date.now())
+        if ((this.passes & 255) === 0) reportRetention(appender.maybeRetain(Date.now()))
       } catch (err) {
         journalFailed(err)
       }
@@ -208,7 +214,7 @@ const ingressParker: Parker = {
     probe.sample(performance.now())
     if (appender !== null) {
       try {
-        appender.maybeRetain(Date.now())
+        reportRetention(appender.maybeRetain(Date.now()))
       } catch (err) {
         ingressBell.cancel()
         journalFailed(err)

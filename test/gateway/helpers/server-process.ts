@@ -98,7 +98,8 @@ export class ServerProcess {
           this.output.push(line)
           const m = /listening on ws:\/\/[^:]+:(\d+)\//.exec(line)
           if (m !== null) this.port = Number(m[1])
-          if (/ready$/.test(line)) resolve()
+          // JSON log lines (stdout is a pipe) or readable ones (the in-memory fake).
+          if (/"msg":"ready"|ready$/.test(line)) resolve()
         }
       }
       proc.stdout!.on('data', onData)

@@ -91,6 +91,47 @@ for (const t of transportsHere()) {
       }
     })
 
+    test('HEAD routes answer status and headers without a body; a HEAD without its route falls to any', LIMIT, async () => {
+      const s = await startApp(mod, (app) => {
+        app.head('/health', (res) => void res.cork(() => res.writeStatus('503 Service Unavailable').writeHeader('x-ready', 'no').end()))
+        app.get('/health', (res) => void res.end('{"status":"ok"}'))
+        // uWS writes a body given to end() even for HEAD, so a HEAD answer must not pass one.
+        app.any('/*', (res, req) => void res.writeStatus('404 Not Found').writeHeader('x-method', req.getMethod()).end())
+      })
+      try {
+        const h = await http(s.port, 'HEAD', '/health')
+        assert.equal(h.status, 503)
+        assert.equal(h.headers['x-ready'], 'no')
+        assert.equal(h.text, '')
+        assert.equal((await http(s.port, 'GET', '/health')).text, '{"status":"ok"}')
+        const other = await http(s.port, 'HEAD', '/elsewhere')
+        assert.equal(other.status, 404)
+        assert.equal(other.headers['x-method'], 'head')
+        assert.equal(other.text, '')
+      } finally {
+        s.stop()
+      }
+    })
+
+    test('getRemoteAddressAsText names the peer of a WebSocket and of an HTTP request', LIMIT, async () => {
+      let wsPeer = ''
+      const s = await startApp(mod, (app) => {
+        app.get('/peer', (res) => void res.end(Buffer.from(res.getRemoteAddressAsText()).toString()))
+        app.ws('/ws', { compression: mod.DISABLED, idleTimeout: 60, open: (ws) => void (wsPeer = Buffer.from(ws.getRemoteAddressAsText()).toString()) })
+      })
+      try {
+        // uWS may spell the IPv4 peer plainly or as an IPv4-mapped IPv6 address.
+        const loopback = /^(::ffff:)?127\.0\.0\.1$|^(0000:){5}ffff:7f00:0001$/i
+        assert.match((await http(s.port, 'GET', '/peer')).text, loopback)
+        const c = await openClient(s.port)
+        while (wsPeer === '') await new Promise((r) => setTimeout(r, 5))
+        assert.match(wsPeer, loopback)
+        c.close()
+      } finally {
+        s.stop()
+      }
+    })
+
     test('upgrade keeps user data; binary and text messages arrive with isBinary; end() runs the close handler before it returns', LIMIT, async () => {
       const events: string[] = []
       const s = await startApp(mod, (app) => {
