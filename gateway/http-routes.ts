@@ -66,7 +66,11 @@ function statusFor(code: number): number {
 class Reply {
   aborted = false
   done = false
-  constructor(private readonly res: uWS.HttpResponse) {
+  constructor(
+    private readonly res: uWS.HttpResponse,
+    /** A HEAD request: status and headers only (uWS would write a body given to end() even then). */
+    private readonly head = false,
+  ) {
     res.onAborted(() => {
       this.aborted = true
     })
@@ -78,7 +82,7 @@ class Reply {
     this.res.cork(() => {
       this.res.writeStatus(STATUS[status] ?? `${status} Status`).writeHeader('content-type', contentType)
       writeCorsHeaders(this.res)
-      this.res.end(body)
+      this.res.end(this.head ? undefined : body)
     })
   }
 
@@ -166,7 +170,7 @@ export function installHttpRoutes(app: uWS.TemplatedApp, deps: HttpDeps): void {
   app.post('/publish/*', guard((res, req) => publishRoute(res, req, req.getUrl().slice('/publish/'.length))))
 
   app.any('/*', guard((res, req) => {
-    const r = new Reply(res)
+    const r = new Reply(res, req.getMethod() === 'head')
     r.error(ctx, ErrorCode.BAD_REQUEST, `no such endpoint: ${req.getMethod().toUpperCase()} ${req.getUrl()} (WebSocket at /, GET /health, GET /metrics, POST /publish, POST /publish/<group>, GET /api/stats|groups|subscribers|connections, GET /ui)`, 404)
   }))
 }

@@ -2,13 +2,13 @@
 // and then allows exactly the configured origins (set through ORDO_CORS_ORIGIN,
 // which also shows the environment mapping of `ordo start`), with preflights.
 import assert from 'node:assert/strict'
-import { request } from 'node:http'
+import { Agent, request } from 'node:http'
 import { test } from 'node:test'
 import { startServerProcess } from './helpers/server-process.js'
 
-function raw(port: number, method: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function raw(port: number, method: string, path: string, headers: Record<string, string> = {}, agent?: Agent): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+    const req = request({ host: '127.0.0.1', port, method, path, headers, ...(agent === undefined ? {} : { agent }) }, (res) => {
       let body = ''
       res.on('data', (d: Buffer) => (body += d.toString()))
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
@@ -29,6 +29,24 @@ test('HEAD /health: 200 with the headers of GET and no body; no CORS headers by 
     assert.equal(get.status, 200)
     assert.equal(get.headers['access-control-allow-origin'], undefined)
   } finally {
+    await server.stop()
+  }
+})
+
+test('HEAD on a path without a HEAD route: 404 with no body, and the connection stays usable', async () => {
+  const server = await startServerProcess({})
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+  try {
+    for (const path of ['/nope', '/metrics', '/publish']) {
+      const head = await raw(server.port, 'HEAD', path, {}, agent)
+      assert.equal(head.status, 404, path)
+      assert.equal(head.body, '', path)
+      // The next request on the same connection parses: no body bytes were left behind.
+      const get = await raw(server.port, 'GET', '/health', {}, agent)
+      assert.equal(get.status, 200, `GET after HEAD ${path}`)
+    }
+  } finally {
+    agent.destroy()
     await server.stop()
   }
 })
