@@ -2,6 +2,7 @@
 // /api/groups for any token, filtered to the groups it may see), the documents'
 // figures, filters, and pagination that neither repeats nor skips.
 import assert from 'node:assert/strict'
+import { createHmac } from 'node:crypto'
 import { after, before, test } from 'node:test'
 import { connect, type Client } from '../../../gateway/client/index.js'
 import { mintToken } from '../../../gateway/auth/token.js'
@@ -59,6 +60,13 @@ test('who may read: no token 401, a token without the monitor right 403, a monit
   // The scheme name in any case, as for POST /publish; another scheme is no token.
   assert.equal((await get('/api/stats', monitor, 'bearer')).status, 200)
   assert.equal((await get('/api/stats', monitor, 'Basic')).status, 401)
+  // A signed token whose monitor claim is not a boolean is refused, not taken as a right.
+  const header = monitor.split('.')[0]!
+  const claims = Buffer.from(JSON.stringify({ sub: 'x', publish: [], subscribe: [], monitor: 'yes', iat: Math.floor(Date.now() / 1000) })).toString('base64url')
+  const signed = `${header}.${claims}.${createHmac('sha256', SECRET).update(`${header}.${claims}`).digest('base64url')}`
+  const stringy = await get<{ error: { message: string } }>('/api/stats', signed)
+  assert.equal(stringy.status, 401)
+  assert.match(stringy.body.error.message, /monitor must be true or false/)
 })
 
 test('/api/stats: watermarks, counters, latency histograms, errors by code, no cluster on a single node', async () => {
@@ -94,9 +102,17 @@ test('/api/groups: a monitor token sees all; another token only its groups (by p
   assert.equal(eu.subscriptions, 2)
   const mine = await get<PageDoc<GroupDoc>>('/api/groups', ordersOnly)
   assert.deepEqual(mine.body.items.map((g) => g.name), ['orders.eu', 'orders.us'], 'secret.payroll stays hidden')
+  assert.equal(mine.body.total, 2, 'the total counts only what the token may see')
   const secretId = all.body.items[2]!.id
   const byId = await get<PageDoc<GroupDoc>>(`/api/groups?ids=${eu.id},${secretId}`, ordersOnly)
   assert.deepEqual(byId.body.items.map((g) => g.name), ['orders.eu'], 'an id it may not see is not named')
+  // Asking for a hidden group by id, name or prefix answers exactly like asking for one that does not exist.
+  for (const q of [`ids=${secretId}`, 'names=secret.payroll', 'prefix=secret.']) {
+    const hidden = await get<PageDoc<GroupDoc>>(`/api/groups?${q}`, ordersOnly)
+    const missing = await get<PageDoc<GroupDoc>>(`/api/groups?${q.replace(String(secretId), '999999').replace('secret', 'nosuch')}`, ordersOnly)
+    assert.deepEqual(hidden, missing, q)
+    assert.deepEqual(hidden.body, { items: [], nextCursor: null, total: 0 }, q)
+  }
   const byName = await get<PageDoc<GroupDoc>>('/api/groups?names=orders.us,nope', monitor)
   assert.deepEqual(byName.body.items.map((g) => g.name), ['orders.us'])
   const prefix = await get<PageDoc<GroupDoc>>('/api/groups?prefix=secret.', monitor)
