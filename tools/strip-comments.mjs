@@ -4,11 +4,15 @@
 // without comments. The sources keep every comment and the .d.ts files keep their doc
 // comments; what users install is the code alone, which keeps the package under 1 MB.
 // Idempotent: a file without comments comes out the same.
+// Usage: node tools/strip-comments.mjs [--root DIR]   (DIR holds dist/; default: this
+// checkout. test/packaging passes a staged copy of the package, so the checkout's dist
+// keeps its comments.)
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { transformSync } from 'esbuild'
 
-const root = new URL('..', import.meta.url).pathname
+const at = process.argv.indexOf('--root')
+const root = at > 0 && process.argv[at + 1] !== undefined ? process.argv[at + 1] : new URL('..', import.meta.url).pathname
 let before = 0
 let after = 0
 let files = 0

@@ -14,7 +14,7 @@ import { after, before, test } from 'node:test'
 import { Chromium } from '../gateway/helpers/chromium.js'
 import { freePort } from '../gateway/helpers/server-process.js'
 import { BROWSER_PAGE, CLIENT_APP, SERVER_APP, tsconfigFor } from './app-sources.js'
-import { buildClientPackage, log, pack, repoRoot, scratchApp, tsc, walk, type Packed } from './helpers/scratch.js'
+import { buildClientPackage, log, pack, packServer, repoRoot, scratchApp, tsc, walk, type Packed } from './helpers/scratch.js'
 
 const MB = 1024 * 1024
 let tmp = ''
@@ -30,7 +30,7 @@ before(async () => {
   log('building the client package')
   buildClientPackage(join(tmp, 'client-build'))
   log('packing both packages')
-  server = pack(repoRoot, tmp)
+  server = packServer(tmp)
   client = pack(join(tmp, 'client-build'), tmp)
   log(`server ${server.tarball}: ${server.size} B packed, ${server.unpackedSize} B unpacked, ${server.files.length} files`)
   log(`client ${client.tarball}: ${client.size} B packed, ${client.unpackedSize} B unpacked, ${client.files.length} files`)

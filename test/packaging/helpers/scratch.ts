@@ -3,8 +3,8 @@
 // its own, as a user would: npm install of the local tarball, preferring
 // npm's cache (the registry is asked only for what the cache lacks).
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { copyFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url))
@@ -24,6 +24,22 @@ function run(cmd: string, args: string[], cwd: string, what: string): string {
 
 export function log(line: string): void {
   process.stderr.write(`packaging: ${line}\n`)
+}
+
+/**
+ * The server package as `npm pack` makes it, prepack included, without touching this
+ * checkout: the files npm would ship are copied to a staging directory, the prepack
+ * step (tools/strip-comments.mjs) runs there, and the stage is packed.
+ */
+export function packServer(dest: string): Packed {
+  const listing = run('npm', ['pack', repoRoot, '--dry-run', '--ignore-scripts', '--json'], repoRoot, 'npm pack --dry-run')
+  const stage = join(dest, 'server-stage')
+  for (const f of (JSON.parse(listing) as { files: { path: string }[] }[])[0]!.files) {
+    mkdirSync(dirname(join(stage, f.path)), { recursive: true })
+    copyFileSync(join(repoRoot, f.path), join(stage, f.path))
+  }
+  run(process.execPath, [join(repoRoot, 'tools', 'strip-comments.mjs'), '--root', stage], repoRoot, 'prepack (strip-comments)')
+  return pack(stage, dest)
 }
 
 /** npm pack of a package directory (no lifecycle scripts: the tree is already built). */
