@@ -4,7 +4,8 @@
 // a credential (token, secret, authorization) are censored wherever they
 // appear, as a second line of defence: the code never logs one on purpose.
 
-import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino'
+import { pino, type DestinationStream } from 'pino'
+import type { Logger } from '../../engine/logger.js'
 import { prettyLine } from './pretty-line.js'
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -24,6 +25,15 @@ export interface CreateLoggerOptions {
   color?: boolean
 }
 
+/**
+ * What createLogger returns: the engine's Logger plus fatal (a pino logger underneath).
+ * Declared here so ordo's own declarations do not reach into pino's, which compile only
+ * with esModuleInterop and so would break an embedder on moduleResolution node.
+ */
+export interface ServerLogger extends Logger {
+  fatal(fields: object, message?: string): void
+}
+
 /** Field names censored at any depth of a log record. */
 export const CENSORED_FIELDS = ['token', 'secret', 'authorization', 'password'] as const
 
@@ -38,7 +48,7 @@ export function isLogFormat(s: string): s is LogFormat {
 }
 
 /** A pino logger with ordo's conventions (see the file comment). */
-export function createLogger(options: CreateLoggerOptions = {}): PinoLogger {
+export function createLogger(options: CreateLoggerOptions = {}): ServerLogger {
   const out = options.output ?? process.stdout
   const tty = out.isTTY === true
   const format = options.format ?? 'auto'

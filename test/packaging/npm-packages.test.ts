@@ -117,7 +117,8 @@ test('the installed `ordo start` serves; the client app (both builds) publishes 
   await new Promise<void>((resolve, reject) => {
     running!.stdout!.on('data', (d: Buffer) => {
       out.push(d.toString())
-      if (/ready\n/.test(out.join(''))) resolve()
+      // JSON log lines (stdout is a pipe here).
+      if (/"msg":"ready"/.test(out.join(''))) resolve()
     })
     running!.stderr!.on('data', (d: Buffer) => out.push(d.toString()))
     running!.once('exit', (code) => reject(new Error(`ordo start exited ${code}:\n${out.join('')}`)))
