@@ -3,6 +3,8 @@
 // JavaScript that the package ships (dist/engine, dist/codec, dist/gateway, dist/tools)
 // without comments. The sources keep every comment and the .d.ts files keep their doc
 // comments; what users install is the code alone, which keeps the package under 1 MB.
+// The dashboard's browser scripts (dist/gateway/ui/browser, served at /ui/*.js and read
+// by browsers only) are minified as well.
 // Idempotent: a file without comments comes out the same.
 // Usage: node tools/strip-comments.mjs [--root DIR]   (DIR holds dist/; default: this
 // checkout. test/packaging passes a staged copy of the package, so the checkout's dist
@@ -16,13 +18,15 @@ const root = at > 0 && process.argv[at + 1] !== undefined ? process.argv[at + 1]
 let before = 0
 let after = 0
 let files = 0
+const browserDir = join(root, 'dist', 'gateway', 'ui', 'browser')
 function walk(dir) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name)
     if (statSync(p).isDirectory()) walk(p)
     else if (name.endsWith('.js')) {
       const code = readFileSync(p, 'utf8')
-      const out = transformSync(code, { loader: 'js', format: 'esm', target: 'es2022', legalComments: 'none', charset: 'utf8' }).code
+      const minify = dir === browserDir
+      const out = transformSync(code, { loader: 'js', format: 'esm', target: 'es2022', legalComments: 'none', charset: 'utf8', minify }).code
       before += code.length
       after += out.length
       files++

@@ -53,10 +53,12 @@ after(async () => {
 
 test('server tarball: library, types, CLI, docs, LICENSE; no tests, benchmarks or source maps; under 1 MB unpacked', () => {
   const f = new Set(server.files)
-  for (const need of ['package.json', 'README.md', 'LICENSE', 'gateway/README.md', 'codec/ordo.fbs', 'dist/engine/index.js', 'dist/engine/index.d.ts', 'dist/gateway/index.js', 'dist/gateway/client/index.js', 'dist/gateway/client/index.d.ts', 'dist/tools/cli.js']) {
+  for (const need of ['package.json', 'README.md', 'LICENSE', 'gateway/README.md', 'codec/ordo.fbs', 'dist/engine/index.js', 'dist/engine/index.d.ts', 'dist/gateway/index.js', 'dist/gateway/client/index.js', 'dist/gateway/client/index.d.ts', 'dist/tools/cli.js', 'dist/gateway/ui/browser/dashboard.js']) {
     assert.ok(f.has(need), `missing ${need}`)
   }
-  const stray = server.files.filter((p) => p.startsWith('dist/test/') || p.startsWith('dist/bench/') || p.endsWith('.map') || p.endsWith('.tsbuildinfo') || /\.test\.js$/.test(p))
+  const stray = server.files.filter(
+    (p) => p.startsWith('dist/test/') || p.startsWith('dist/bench/') || p.endsWith('.map') || p.endsWith('.tsbuildinfo') || /\.test\.js$/.test(p) || /^dist\/gateway\/ui\/browser\/.*\.d\.ts$/.test(p),
+  )
   assert.deepEqual(stray, [])
   const installed = join(serverApp, 'node_modules', 'ordo')
   for (const p of server.files.filter((x) => x.endsWith('.js'))) {
@@ -125,6 +127,20 @@ test('the installed `ordo start` serves; the client app (both builds) publishes 
     setTimeout(() => reject(new Error(`not ready in 30 s:\n${out.join('')}`)), 30_000).unref()
   })
   wsUrl = `ws://127.0.0.1:${port}/`
+  // The dashboard is served from the installed package; its scripts ship minified and still parse.
+  const page = await fetch(`http://127.0.0.1:${port}/ui`)
+  assert.equal(page.status, 200)
+  assert.match(await page.text(), /<script type="module" src="\/ui\/dashboard\.js">/)
+  for (const name of ['dashboard', 'format', 'line-chart', 'quantiles']) {
+    const r = await fetch(`http://127.0.0.1:${port}/ui/${name}.js`)
+    assert.equal(r.status, 200, name)
+    const code = await r.text()
+    assert.ok(code.trim().split('\n').length <= 2, `${name}.js is minified: ${code.split('\n').length} lines`)
+    const file = join(tmp, `served-${name}.mjs`)
+    writeFileSync(file, code)
+    const check = spawnSync(process.execPath, ['--check', file], { encoding: 'utf8' })
+    assert.equal(check.status, 0, `${name}.js parses: ${check.stderr}`)
+  }
   for (const variant of ['node', 'nodenext']) {
     const group = `pkg.${variant}`
     const r = spawnSync(process.execPath, [join(clientApp, `out-${variant}`, 'app.js'), wsUrl, group], { cwd: clientApp, encoding: 'utf8', timeout: 60_000 })
