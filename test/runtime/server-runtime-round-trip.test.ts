@@ -35,7 +35,19 @@ test(`the server runs under ${node} on the transport that fits it, and says whic
   const expected = asked === 'ws' || !loads.loads ? 'ws' : 'uws'
   assert.equal(health.transport, expected, `uWS builds here: ${JSON.stringify(loads)}`)
   const out = server.output.join('\n')
-  assert.match(out, new RegExp(`transport: ${expected},`))
+  // The JSON log lines (stdout is a pipe) name the transport that runs, as /health does.
+  const events = server.output.flatMap((l) => {
+    try {
+      return [JSON.parse(l) as { event?: string; transport?: string; implementation?: string }]
+    } catch {
+      return []
+    }
+  })
+  for (const name of ['transport', 'listening']) {
+    const e = events.find((x) => x.event === name)
+    assert.equal(e?.transport, expected, `${name} event: ${out}`)
+    assert.match(String(e?.implementation), expected === 'uws' ? /^uWebSockets\.js \d/ : /^ws \d/)
+  }
   // The fallback chosen for want of uWS is announced loudly, with what it costs.
   if (expected === 'ws' && asked !== 'ws') assert.match(out, /stderr: ordo: SLOWER TRANSPORT[\s\S]*What it costs/)
   else assert.doesNotMatch(out, /SLOWER TRANSPORT/)
