@@ -36,6 +36,8 @@ export const ErrorCode = {
   OVERLOADED: 23,
   BAD_REQUEST: 24,
   EMPTY_GROUPS: 25,
+  DISK_FULL: 26,
+  JOURNAL_IO: 27,
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 export type ErrorCodeName = keyof typeof ErrorCode
@@ -50,11 +52,22 @@ export interface ErrorCodeInfo {
   readonly ref: RefKind
   /** Whether the server closes the connection after sending it. */
   readonly closes: boolean
+  /**
+   * Whether sending the same request again later can succeed without changing it (the
+   * condition is the server's, not the request's). Publishes are resent with the same
+   * pseqs: what was stored is deduplicated.
+   */
+  readonly retryable: boolean
   readonly meaning: string
 }
 
+/** Codes that describe a passing condition of the server (see ErrorCodeInfo.retryable). */
+const RETRYABLE: ReadonlySet<ErrorCodeName> = new Set<ErrorCodeName>([
+  'TOO_MANY_CONNECTIONS', 'SLOW_CONSUMER', 'GOING_AWAY', 'OVERLOADED', 'DISK_FULL', 'JOURNAL_IO',
+])
+
 function info(name: ErrorCodeName, ref: RefKind, closes: boolean, meaning: string): ErrorCodeInfo {
-  return { code: ErrorCode[name], name, ref, closes, meaning }
+  return { code: ErrorCode[name], name, ref, closes, retryable: RETRYABLE.has(name), meaning }
 }
 
 /** Every code with its meaning, in number order (README table source). */
@@ -84,6 +97,8 @@ export const ERROR_CODES: readonly ErrorCodeInfo[] = Object.freeze([
   info('OVERLOADED', 'pseq', true, 'the server\'s ingress stayed full for too long; the frame was not taken'),
   info('BAD_REQUEST', 'none', false, 'an HTTP request the server cannot use (POST /publish body, unknown path)'),
   info('EMPTY_GROUPS', 'pseq', false, 'a message or subscription with no groups, or naming one group twice (ref: pseq, subscription id, or 0 when the frame was refused whole)'),
+  info('DISK_FULL', 'pseq', false, 'the journal\'s disk is full: the message is not acknowledged and the server takes no publishes until it can write again (it retries by itself, /health says why); resend with the same pseqs later, what was stored is deduplicated'),
+  info('JOURNAL_IO', 'pseq', false, 'the journal\'s disk reported an I/O error: the message is not acknowledged and the server takes no publishes until a retry succeeds (/health says why); resend with the same pseqs later, what was stored is deduplicated'),
 ])
 
 const BY_CODE: (ErrorCodeInfo | undefined)[] = []

@@ -42,6 +42,13 @@ export interface EngineOptions {
    * cores (park almost at once), 2000 otherwise (about 100-200 µs of spinning).
    */
   idleSpins?: number
+  /**
+   * The file operations of the journal's threads: a module (URL or path) exporting
+   * `createFileIo(data): FileIo` (engine/journal/file-io.ts), imported in each of them;
+   * `data` is passed along (a SharedArrayBuffer in it is shared). For fault-injection
+   * tests and special storage; default node:fs.
+   */
+  fileIo?: { module: string | URL; data?: unknown }
 }
 
 /** Identity a publisher may pass; omitted: the engine's own publisher with automatic pseq. */

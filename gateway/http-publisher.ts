@@ -5,7 +5,7 @@
 // request is answered once its messages are durable (the engine's ack).
 
 import { BACK_PRESSURED } from '../codec/results.js'
-import { offerRefusalCode } from './engine-refusal.js'
+import { offerRefusal } from './engine-refusal.js'
 import type { GatewayContext, IngressWaiter } from './context.js'
 import { ErrorCode, errorCodeName } from '../codec/error-codes.js'
 import type { PublisherEntry, PublisherOwner } from './publisher-registry.js'
@@ -65,7 +65,8 @@ export class HttpPublisher implements PublisherOwner, IngressWaiter {
     const r = this.ctx.engine.offerPublishFrame(frame, 0, frame.length, this.publisher)
     if (r === BACK_PRESSURED) return false
     if (r < 0) {
-      for (const p of pseqs) this.answerRefused(p, offerRefusalCode(r), `engine refused the frame: result=${r}`)
+      const refusal = offerRefusal(this.ctx.engine, r)
+      for (const p of pseqs) this.answerRefused(p, refusal.code, refusal.message)
       return true
     }
     this.entry?.offered(this.generation, r)

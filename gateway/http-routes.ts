@@ -15,8 +15,8 @@ export interface HttpDeps {
   ctx: GatewayContext
   /** Text of /metrics. */
   metrics(): string
-  /** Body of /health (ready) or null while starting/stopping. */
-  health(): Record<string, unknown> | null
+  /** /health: null while starting/stopping; ok false (503, with the reason) while the engine takes no publishes. */
+  health(): { ok: boolean; body: Record<string, unknown> } | null
 }
 
 const STATUS: Record<number, string> = {
@@ -30,6 +30,7 @@ const STATUS: Record<number, string> = {
   415: '415 Unsupported Media Type',
   500: '500 Internal Server Error',
   503: '503 Service Unavailable',
+  507: '507 Insufficient Storage',
 }
 
 function statusFor(code: number): number {
@@ -45,8 +46,11 @@ function statusFor(code: number): number {
       return 413
     case ErrorCode.BAD_PUBLISHER:
       return 409
+    case ErrorCode.DISK_FULL:
+      return 507
     case ErrorCode.OVERLOADED:
     case ErrorCode.GOING_AWAY:
+    case ErrorCode.JOURNAL_IO:
       return 503
     case ErrorCode.INTERNAL:
       return 500
@@ -109,7 +113,8 @@ export function installHttpRoutes(app: uWS.TemplatedApp, deps: HttpDeps): void {
     const r = new Reply(res)
     const h = deps.health()
     if (h === null) r.json(503, { status: 'unavailable' })
-    else r.json(200, { status: 'ok', ...h })
+    else if (h.ok) r.json(200, { status: 'ok', ...h.body })
+    else r.json(503, { status: String(h.body.state), ...h.body })
   }))
 
   app.get('/metrics', guard((res) => {

@@ -5,6 +5,7 @@
 
 import type { EngineMetrics } from '../engine/engine-port.js'
 import { ERROR_CODES } from '../codec/error-codes.js'
+import { EngineState } from '../engine/engine-state.js'
 import { PrometheusText } from './prometheus-text.js'
 
 export class GatewayCounters {
@@ -76,6 +77,10 @@ export function renderMetrics(c: GatewayCounters, g: GatewayGauges, e: EngineMet
   for (const l of lags) t.sample('ordo_subscriber_lag_messages', l.lag, { connection: l.connection, subscription: l.subscription, paused: l.paused ? 1 : 0 })
   t.single('ordo_subscriber_lag_max_messages', 'gauge', 'Largest subscriber lag.', g.lags.length > 0 ? g.lags[0]!.lag : 0)
   if (e !== null) {
+    t.family('ordo_engine_state', 'gauge', 'The engine\'s state: 1 for the current one (journal-failed: publishes refused, the journal retries; failed: restart needed).')
+    for (const s of Object.values(EngineState)) t.sample('ordo_engine_state', s === e.state ? 1 : 0, { state: s })
+    t.single('ordo_journal_faults_total', 'counter', 'Times the journal stopped writing (a full disk, an I/O error) since start.', e.journalFaults)
+    t.single('ordo_journal_retry_failures_total', 'counter', 'Retries of a stopped journal that failed since start.', e.journalRetryFailures)
     t.single('ordo_sequenced_gsn', 'gauge', 'Highest gsn given out by the sequencer.', e.sequencedGsn)
     t.single('ordo_durable_gsn', 'gauge', 'Highest gsn on stable storage (the durable watermark).', e.durableGsn)
     t.single('ordo_messages_sequenced_total', 'counter', 'Messages sequenced.', e.messagesSequenced)

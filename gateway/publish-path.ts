@@ -11,8 +11,8 @@
 // allocates per message; a refusal builds its text once.
 
 import { blobLength, copyCanonical } from '../codec/index.js'
-import { BACK_PRESSURED } from '../codec/results.js'
-import { offerRefusalCode } from './engine-refusal.js'
+import { BACK_PRESSURED, CLOSED, UNAVAILABLE } from '../codec/results.js'
+import { offerRefusal } from './engine-refusal.js'
 import { GroupAccess } from './auth/group-access.js'
 import type { Connection } from './connection.js'
 import { PendingPublishes } from './pending-publishes.js'
@@ -73,6 +73,13 @@ export function handlePublish(conn: Connection, bytes: Uint8Array, length: numbe
     lastPseq = pseq
     k++
   }
+  if (!ctx.engine.accepting) {
+    // The engine takes no publishes (its journal cannot write): the whole frame gets the
+    // reason, which also tells the client to resend these pseqs later.
+    const refusal = offerRefusal(ctx.engine, ctx.engine.status.state === 'journal-failed' ? UNAVAILABLE : CLOSED)
+    conn.sendError(refusal.code, refusal.message, firstPseq)
+    return
+  }
   if (entry.fence !== 0) {
     if (firstPseq > entry.fence) {
       conn.sendError(ErrorCode.PSEQ_GAP, `pseq gap: frame starts at pseq=${firstPseq}, expected=${entry.fence} (resend from the refused message)`, firstPseq)
@@ -100,7 +107,8 @@ function offer(conn: Connection, bytes: Uint8Array, length: number, count: numbe
       return
     }
     if (r !== BACK_PRESSURED) {
-      conn.sendError(offerRefusalCode(r), `engine refused the frame: result=${r} (closed?)`, firstPseq)
+      const refusal = offerRefusal(ctx.engine, r)
+      conn.sendError(refusal.code, refusal.message, firstPseq)
       return
     }
     ctx.counters.ingressBackPressured++

@@ -7,6 +7,12 @@
 //        └──── PublishAck     ◀── Connection (PublisherOwner) ◀── PublisherRegistry (AckListener)
 //   HTTP: GET /health, GET /metrics, POST /publish (gateway/http-routes.ts)
 //
+// The engine's state (engine/engine-state.ts) shows in three places: GET /health
+// answers 503 with the reason while the engine takes no publishes (its journal cannot
+// write, or it failed), /metrics has ordo_engine_state, and every change is logged as
+// one line `<event> key=value ...` (journal_failed, journal_retry_failed,
+// journal_resumed, engine_failed).
+//
 // Shutdown (close()): stop accepting (close the listen socket), answer the
 // publishes already handed to the engine, let the caller close the engine
 // (drain + fsync), then send every connection Error GOING_AWAY with the durable
@@ -16,6 +22,7 @@
 
 import uWS from '@trufflesuite/uws-js-unofficial'
 import type { EnginePort } from '../engine/engine-port.js'
+import { EngineState, type EngineEvent } from '../engine/engine-state.js'
 import { Authenticator } from './auth/token.js'
 import { Connection, type ConnData } from './connection.js'
 import { GatewayContext, type Log } from './context.js'
@@ -40,6 +47,9 @@ export interface GatewayOptions {
   log?: Log
 }
 
+/** An engine as the gateway takes it: its port (EnginePort), or something that has one (Engine). */
+export type EngineHandle = EnginePort | { readonly port: EnginePort }
+
 export interface CloseOptions {
   /** Closes the engine between answering in-flight publishes and closing connections. */
   closeEngine?: () => Promise<void>
@@ -56,11 +66,15 @@ export class GatewayServer {
   private listenSocket: uWS.us_listen_socket | null = null
   private state: 'starting' | 'ready' | 'stopping' | 'stopped' = 'starting'
   private boundPort = 0
+  private readonly stopListening: () => void
+  readonly engine: EnginePort
 
   private constructor(
-    readonly engine: EnginePort,
+    handle: EngineHandle,
     private readonly options: GatewayOptions,
   ) {
+    const engine = 'port' in handle ? handle.port : handle
+    this.engine = engine
     const limits = gatewayLimits({ maxPayload: engine.maxPayload, maxGroups: engine.maxGroups, ...options.limits })
     const auth = new Authenticator(options.secret)
     this.ctx = new GatewayContext(engine, limits, verifierLimits(limits), this.counters, new PublisherRegistry(engine), auth, options.log ?? (() => {}))
@@ -69,16 +83,28 @@ export class GatewayServer {
     installHttpRoutes(this.app, {
       ctx: this.ctx,
       metrics: () => this.metricsText(),
-      health: () =>
-        this.state === 'ready'
-          ? { durableGsn: engine.durableGsn, sequencedGsn: engine.sequencedGsn, connections: this.connections.size, auth: auth.open ? 'open' : 'token' }
-          : null,
+      health: () => {
+        if (this.state !== 'ready') return null
+        const s = engine.status
+        const body = { durableGsn: engine.durableGsn, sequencedGsn: engine.sequencedGsn, connections: this.connections.size, auth: auth.open ? 'open' : 'token' }
+        if (s.state === EngineState.running) return { ok: true, body }
+        const f = s.fault
+        return {
+          ok: false,
+          body: {
+            ...body,
+            state: s.state,
+            reason: f === null ? null : { code: f.code, errno: f.errno, op: f.op, message: f.message, action: f.action, since: new Date(f.since).toISOString(), retries: f.retries, nextRetryInMs: Math.max(0, f.nextRetryAt - Date.now()) },
+          },
+        }
+      },
     })
     this.housekeeping = new Housekeeping(this.ctx, this.connections)
+    this.stopListening = engine.onStatusChange((e) => this.ctx.log(statusLine(e)))
   }
 
   /** Starts listening; resolves once the port is bound (rejects when it cannot be). */
-  static start(engine: EnginePort, options: GatewayOptions = {}): Promise<GatewayServer> {
+  static start(engine: EngineHandle, options: GatewayOptions = {}): Promise<GatewayServer> {
     const server = new GatewayServer(engine, options)
     return server.listen().then(() => server)
   }
@@ -239,6 +265,7 @@ export class GatewayServer {
       }
     }
     this.housekeeping.stop()
+    this.stopListening()
     const durable = this.engine.durableGsn
     const bye = errorFrame(ErrorCode.GOING_AWAY, `server shutting down: durable_gsn=${durable}; reconnect and resume`, durable)
     for (const conn of [...this.connections]) {
@@ -253,6 +280,7 @@ export class GatewayServer {
   closeNow(): void {
     this.state = 'stopped'
     this.housekeeping.stop()
+    this.stopListening()
     this.stopAccepting()
     for (const conn of [...this.connections]) conn.ws.close()
   }
@@ -260,6 +288,14 @@ export class GatewayServer {
 
 /** No SO_REUSEPORT: a second server on the same port fails instead of sharing it. */
 const LISTEN_EXCLUSIVE_PORT = (uWS as unknown as { LIBUS_LISTEN_EXCLUSIVE_PORT?: number }).LIBUS_LISTEN_EXCLUSIVE_PORT ?? 1
+
+/** One log line for an engine state change: `event key=value ...`. */
+function statusLine(e: EngineEvent): string {
+  const parts: string[] = [e.event, `state=${e.status.state}`]
+  for (const [k, v] of Object.entries(e.fields)) parts.push(`${k}=${typeof v === 'string' && /[\s"=]/.test(v) ? JSON.stringify(v) : v}`)
+  if (e.event === 'journal_failed' && e.status.fault !== null) parts.push(`action=${JSON.stringify(e.status.fault.action)}`)
+  return parts.join(' ')
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms))

@@ -35,6 +35,7 @@ export async function fanoutArea(): Promise<MicroArea> {
   const dispatcher = new Dispatcher({
     consumer: ring.consumer(0),
     lookahead: ring.consumer(0),
+    answerCursor: () => ring.consumer(0),
     wm,
     bell: Doorbell.create(),
     catchup: null,

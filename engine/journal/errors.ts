@@ -158,7 +158,7 @@ export class JournalDataLostError extends JournalError {
 /** Another live process (or another Journal in this process) has the directory open. */
 export class JournalLockedError extends JournalError {
   constructor(dir: string, holderPid: number) {
-    super(JournalErrorCode.locked, `journal directory is in use: dir=${dir}, pid=${holderPid}`)
+    super(JournalErrorCode.locked, `journal directory is in use: dir=${dir}, pid=${holderPid}`, { details: { dir, pid: holderPid } })
     this.name = 'JournalLockedError'
   }
 }

@@ -7,12 +7,15 @@
 //   worker ──'warning'─▶ main     something the operator should see; the stage goes on
 //   worker ──'failed'──▶ main     the stage stopped for good (then the thread exits)
 //   worker ──'stopped'─▶ main     after a requested stop, once drained
+//   worker ──(own)─────▶ main     events of one stage (the sequencer's journal faults)
 
 /** The stage stopped for good; `code` is stable (a JournalError code or a stage's own). */
 export interface StageFailed {
   type: 'failed'
   code: string
   message: string
+  /** key=value facts of the error (e.g. dir and pid of a lock holder). */
+  details?: Record<string, string | number | boolean>
 }
 
 export interface StageWarning {
@@ -20,5 +23,10 @@ export interface StageWarning {
   message: string
 }
 
-/** What a stage posts, given what its 'ready' and 'stopped' messages carry. */
-export type StageMessage<Ready extends { type: 'ready' }, Stopped extends { type: 'stopped' }> = Ready | Stopped | StageFailed | StageWarning
+/** What a stage posts, given what its 'ready' and 'stopped' messages carry and its own events. */
+export type StageMessage<Ready extends { type: 'ready' }, Stopped extends { type: 'stopped' }, Event extends { type: string } = never> =
+  | Ready
+  | Stopped
+  | StageFailed
+  | StageWarning
+  | Event

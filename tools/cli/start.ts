@@ -92,7 +92,7 @@ export const startCommand: Command = {
     log(durability === 'memory' ? 'engine: memory mode, NOTHING is written to disk (tests and benchmarks only)' : `engine: data=${dataDir}, durability=${durability}, durable_gsn=${engine.durableGsn}`)
     let server: GatewayServer
     try {
-      server = await GatewayServer.start(engine, { host, port, secret, limits: { maxPayload, maxConnections, sendBufferHighBytes, sendBufferLowBytes: Math.floor(sendBufferHighBytes / 4), slowConsumerTimeoutMs }, log })
+      server = await GatewayServer.start(engine.port, { host, port, secret, limits: { maxPayload, maxConnections, sendBufferHighBytes, sendBufferLowBytes: Math.floor(sendBufferHighBytes / 4), slowConsumerTimeoutMs }, log })
     } catch (err) {
       await engine.close().catch(() => {})
       throw new CommandError('LISTEN_FAILED', err instanceof Error ? err.message : String(err))

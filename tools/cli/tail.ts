@@ -71,11 +71,11 @@ export const tailCommand: Command = {
         const gseqs: number[] = []
         for (let i = 0; i < b.groupCount; i++) {
           names.push(client.groupName(b.group(i)) ?? `#${b.group(i)}`)
-          gseqs.push(b.gseq(i))
+          gseqs.push(b.gseqNumber(i))
         }
         const p = text(b.payload())
         if (json) {
-          out.push(JSON.stringify({ gsn: b.gsn, groups: names, gseqs, publisher: b.publisher, pseq: b.pseq, time: b.time, [p.binary ? 'payloadBase64' : 'payload']: p.text }))
+          out.push(JSON.stringify({ gsn: b.gsnNumber, groups: names, gseqs, publisher: b.publisherNumber, pseq: b.pseqNumber, time: b.time, [p.binary ? 'payloadBase64' : 'payload']: p.text }))
         } else {
           out.push(`gsn=${b.gsn} groups=${names.map((n, i) => `${n}:${gseqs[i]}`).join(',')} ${p.binary ? 'base64:' : ''}${p.text}`)
         }

@@ -24,6 +24,7 @@ import {
   type RawSubscription,
 } from '../../../engine/engine-port.js'
 import { ErrorCode } from '../../../codec/error-codes.js'
+import { EngineStateMachine, type EngineListener, type EngineStatus } from '../../../engine/engine-state.js'
 
 interface Pub {
   last: number
@@ -93,16 +94,31 @@ export class MemoryEngine implements EnginePort {
   private readonly capacity: number
   private readonly batch: number
   metrics = { duplicates: 0, rejects: 0 }
+  /** Always running (the fake has no journal to fail). */
+  private readonly state = new EngineStateMachine('(memory)')
 
   constructor(o: MemoryEngineOptions = {}) {
     this.maxPayload = o.maxPayload ?? 1024 * 1024
     this.maxGroups = o.maxGroups ?? 16
     this.capacity = o.ingressCapacity ?? Infinity
     this.batch = o.deliverBatch ?? 256
+    this.state.started()
   }
 
   get sequencedGsn(): number {
     return this.log.length
+  }
+
+  get status(): EngineStatus {
+    return this.state.status
+  }
+
+  get accepting(): boolean {
+    return this.state.accepting
+  }
+
+  onStatusChange(listener: EngineListener): () => void {
+    return this.state.onChange(listener)
   }
 
   get durableGsn(): number {
@@ -191,6 +207,9 @@ export class MemoryEngine implements EnginePort {
 
   metricsSnapshot(): EngineMetrics {
     return {
+      state: this.state.state,
+      journalFaults: 0,
+      journalRetryFailures: 0,
       sequencedGsn: this.sequencedGsn,
       durableGsn: this.durableGsn,
       messagesSequenced: this.log.length,
