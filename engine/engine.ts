@@ -47,6 +47,7 @@ import { PORT_ACKS_BYTES, portAckListener, type PublisherPort } from './publishe
 import { EngineState, EngineStateMachine, type EngineListener, type EngineStatus } from './engine-state.js'
 import { releaseDataDir, takeDataDir } from './engine-lock.js'
 import type { RecoveryReport } from './journal/recovery.js'
+import { JournalIoError } from './journal/errors.js'
 import type { ScanReport } from './stages/sequencer/recovery-scan.js'
 import type { JournalEvent } from './stages/sequencer/sequencer-messages.js'
 import { RETRY_FIRST_MS } from './stages/journal/journal-appender.js'
@@ -271,7 +272,17 @@ export class Engine {
     if (groups.length > this.maxGroups) throw new PublishRefusedError(EngineErrorCode.tooManyGroups, `too many groups: count=${groups.length}, max=${this.maxGroups}`, 0n, { wireCode: ErrorCode.TOO_MANY_GROUPS })
     for (const g of groups) if (typeof g !== 'string') throw new EngineArgumentError('a group name must be a string', { group: String(g) })
     if (new Set(groups).size !== groups.length) throw new PublishRefusedError(EngineErrorCode.emptyGroups, `duplicate group in one message: groups=${groups.join(',')}`, 0n, { wireCode: ErrorCode.EMPTY_GROUPS })
-    return this.port.resolveGroupIds(groups, true)
+    try {
+      return this.port.resolveGroupIds(groups, true)
+    } catch (err) {
+      // A new group must be on disk before its id is used: a disk that refuses is a
+      // passing condition of the engine, not a bad request.
+      if (!(err instanceof JournalIoError)) throw err
+      const full = err.errno === 'ENOSPC' || err.errno === 'EDQUOT'
+      throw new PublishRefusedError(full ? EngineErrorCode.diskFull : EngineErrorCode.journalIo, `cannot record new groups now: ${err.message}; retry later`, 0n, {
+        cause: err, wireCode: full ? ErrorCode.DISK_FULL : ErrorCode.JOURNAL_IO, retryable: true, details: { errno: err.errno },
+      })
+    }
   }
 
   private publisherFor(publisher: bigint | undefined): EmbeddedPublisher {

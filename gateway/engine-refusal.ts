@@ -32,3 +32,18 @@ export function offerRefusal(engine: EnginePort, result: number): Refusal {
       return { code: ErrorCode.INTERNAL, message: `engine refused the frame: result=${resultName(result)}` }
   }
 }
+
+/**
+ * Wire error for a failed EnginePort.resolveGroupIds: a bad name (BAD_GROUP_NAME), a disk
+ * that refused to record a new group (DISK_FULL / JOURNAL_IO: retry later), or INTERNAL.
+ */
+export function groupResolveRefusal(err: unknown): Refusal {
+  const e = err as { code?: unknown; errno?: unknown; message?: unknown }
+  const message = typeof e?.message === 'string' ? e.message : String(err)
+  if (e?.code === 'GROUP_NAME_INVALID') return { code: ErrorCode.BAD_GROUP_NAME, message }
+  if (e?.code === 'JOURNAL_IO') {
+    const full = e.errno === 'ENOSPC' || e.errno === 'EDQUOT'
+    return { code: full ? ErrorCode.DISK_FULL : ErrorCode.JOURNAL_IO, message: `cannot record new groups now: ${message}; retry later` }
+  }
+  return { code: ErrorCode.INTERNAL, message }
+}

@@ -9,6 +9,7 @@ import type { Grants } from './auth/token.js'
 import type { GatewayContext } from './context.js'
 import { groupNameProblemText } from '../codec/group-name.js'
 import { HttpPublisher, type HttpAnswer } from './http-publisher.js'
+import { groupResolveRefusal } from './engine-refusal.js'
 import { ErrorCode, errorCodeName } from '../codec/error-codes.js'
 
 export interface HttpDeps {
@@ -234,7 +235,13 @@ export function installHttpRoutes(app: uWS.TemplatedApp, deps: HttpDeps): void {
     if (hasIdentity && !(isId(publisher) && isId(pseq))) {
       return r.error(ctx, ErrorCode.BAD_REQUEST, 'publisher and pseq go together: both positive integers below 2^53')
     }
-    const ids = ctx.engine.resolveGroupIds(groups as string[], true)
+    let ids: number[]
+    try {
+      ids = ctx.engine.resolveGroupIds(groups as string[], true)
+    } catch (err) {
+      const refusal = groupResolveRefusal(err)
+      return r.error(ctx, refusal.code, refusal.message)
+    }
     const pub = publisherFor(hasIdentity ? (publisher as number) : null, r)
     if (pub === null) return
     const q = hasIdentity ? (pseq as number) : pub.nextPseq++

@@ -15,7 +15,7 @@ import {
   blobGroupCount,
   blobGroup,
 } from '../../../codec/index.js'
-import { BACK_PRESSURED } from '../../../codec/results.js'
+import { BACK_PRESSURED, UNAVAILABLE } from '../../../codec/results.js'
 import {
   type AckListener,
   type EngineMetrics,
@@ -137,7 +137,17 @@ export class MemoryEngine implements EnginePort {
     this.listeners.delete(publisher)
   }
 
+  /** Acts as if the journal could not write (ENOSPC) until journalWorks(). */
+  journalFails(): void {
+    this.state.journalFailed(ErrorCode.DISK_FULL, 'ENOSPC', 'write', 'injected: no space left', { durable: this.durableGsn, sequenced: this.sequencedGsn }, 100)
+  }
+
+  journalWorks(): void {
+    this.state.journalResumed(0, 0, this.durableGsn)
+  }
+
   offerPublishFrame(bytes: Uint8Array, offset: number, length: number, publisher: number): number {
+    if (!this.state.accepting) return UNAVAILABLE
     if (this.queued >= this.capacity) return BACK_PRESSURED
     const c = this.cursor
     const n = c.reset(bytes, offset, length)
