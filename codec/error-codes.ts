@@ -39,6 +39,8 @@ export const ErrorCode = {
   PUBLISHER_TAKEN: 26,
   IDEMPOTENCY_KEY_REUSED: 27,
   NOT_LEADER: 28,
+  DISK_FULL: 29,
+  JOURNAL_IO: 30,
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 export type ErrorCodeName = keyof typeof ErrorCode
@@ -53,11 +55,22 @@ export interface ErrorCodeInfo {
   readonly ref: RefKind
   /** Whether the server closes the connection after sending it. */
   readonly closes: boolean
+  /**
+   * Whether sending the same request again later can succeed without changing it (the
+   * condition is the server's, not the request's). Publishes are resent with the same
+   * pseqs: what was stored is deduplicated.
+   */
+  readonly retryable: boolean
   readonly meaning: string
 }
 
+/** Codes that describe a passing condition of the server (see ErrorCodeInfo.retryable). */
+const RETRYABLE: ReadonlySet<ErrorCodeName> = new Set<ErrorCodeName>([
+  'TOO_MANY_CONNECTIONS', 'SLOW_CONSUMER', 'GOING_AWAY', 'OVERLOADED', 'DISK_FULL', 'JOURNAL_IO',
+])
+
 function info(name: ErrorCodeName, ref: RefKind, closes: boolean, meaning: string): ErrorCodeInfo {
-  return { code: ErrorCode[name], name, ref, closes, meaning }
+  return { code: ErrorCode[name], name, ref, closes, retryable: RETRYABLE.has(name), meaning }
 }
 
 /** Every code with its meaning, in number order (README table source). */
@@ -90,6 +103,8 @@ export const ERROR_CODES: readonly ErrorCodeInfo[] = Object.freeze([
   info('PUBLISHER_TAKEN', 'none', true, 'the publisher id belongs to another identity (token subject); connect with publisher 0 to be assigned one'),
   info('IDEMPOTENCY_KEY_REUSED', 'none', false, 'HTTP: an Idempotency-Key sent before with other groups or another payload; the first request\'s message stands'),
   info('NOT_LEADER', 'pseq', false, 'this cluster node does not sequence publishes (a follower, or a leader that was deposed); retry at Error.leader_url (\'\' while no leader is known); ref = the first pseq refused'),
+  info('DISK_FULL', 'pseq', false, 'the journal\'s disk is full: the message is not acknowledged and the server takes no publishes until it can write again (it retries by itself, /health says why); resend with the same pseqs later, what was stored is deduplicated'),
+  info('JOURNAL_IO', 'pseq', false, 'the journal\'s disk reported an I/O error: the message is not acknowledged and the server takes no publishes until a retry succeeds (/health says why); resend with the same pseqs later, what was stored is deduplicated'),
 ])
 
 const BY_CODE: (ErrorCodeInfo | undefined)[] = []

@@ -28,6 +28,8 @@ export const Result = {
   EMPTY: -4,
   /** A message of the frame names another publisher than the one offering it. */
   BAD_PUBLISHER: -5,
+  /** The engine takes no publishes for now (its journal cannot write; EnginePort.status says why). */
+  UNAVAILABLE: -6,
 
   // ---- codec -----------------------------------------------------------------------
   /** The destination range is too short for what was to be written. */
@@ -60,6 +62,7 @@ export const BACK_PRESSURED = Result.BACK_PRESSURED
 export const CLOSED = Result.CLOSED
 export const EMPTY = Result.EMPTY
 export const BAD_PUBLISHER = Result.BAD_PUBLISHER
+export const UNAVAILABLE = Result.UNAVAILABLE
 export const NO_SPACE = Result.NO_SPACE
 export const MISALIGNED = Result.MISALIGNED
 export const FULL = Result.FULL
@@ -83,7 +86,7 @@ export const CodecResult = {
 export type CodecResult = (typeof CodecResult)[keyof typeof CodecResult]
 
 /** What EnginePort.offerPublishFrame returns besides a message count. */
-export const OfferResult = { BACK_PRESSURED, CLOSED, TOO_LARGE, BAD_PUBLISHER, NOT_MESSAGE_FRAME } as const
+export const OfferResult = { BACK_PRESSURED, CLOSED, TOO_LARGE, BAD_PUBLISHER, NOT_MESSAGE_FRAME, UNAVAILABLE } as const
 export type OfferResult = (typeof OfferResult)[keyof typeof OfferResult]
 
 const NAMES = new Map<number, string>()

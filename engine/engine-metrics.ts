@@ -7,7 +7,8 @@ import type { RingProducer } from './ring/ring-producer.js'
 import type { ArenaLayout } from './descriptors/arena-descriptor.js'
 import {
   FSYNC_BUCKETS_US, HEAP_JOURNAL, HEAP_SEQUENCER, JS_BUCKETS, JS_BYTES, JS_FSYNCS, JS_FSYNC_US_SUM, SLOT_DURABLE, SLOT_HEAP,
-  SLOT_JOURNAL_STATS, SLOT_SEQUENCED, SLOT_SEQ_STATS, SS_BATCHES, SS_DUPLICATES, SS_MESSAGES, SS_REJECTS, readU64, slotIndex,
+  SLOT_JOURNAL_STATS, SLOT_SEQUENCED, SLOT_SEQ_STATS, SLOT_STATE, SS_BATCHES, SS_DUPLICATES, SS_MESSAGES, SS_REJECTS, STATE_FAULTS,
+  STATE_RETRY_FAILURES, readU64, slotIndex,
 } from './descriptors/watermark-descriptor.js'
 import type { EngineMetrics, GroupInfo, JournalFigures } from './engine-port.js'
 import type { JournalUsageReader } from './journal/journal-usage.js'
@@ -21,7 +22,8 @@ export interface StageHeap {
   gcPauseMs: number
 }
 
-export function readEngineMetrics(wm: Int32Array, layout: ArenaLayout, sequenced: SpmcRing, ingress0: RingProducer): EngineMetrics {
+/** `state`: the engine's state now (engine-state.ts); the fault counts come from the watermark block. */
+export function readEngineMetrics(wm: Int32Array, layout: ArenaLayout, sequenced: SpmcRing, ingress0: RingProducer, state: string): EngineMetrics {
   const ss = slotIndex(SLOT_SEQ_STATS)
   const js = slotIndex(SLOT_JOURNAL_STATS)
   const buckets: { le: number; count: number }[] = []
@@ -33,6 +35,9 @@ export function readEngineMetrics(wm: Int32Array, layout: ArenaLayout, sequenced
   const messages = readU64(wm, ss + SS_MESSAGES)
   const batches = readU64(wm, ss + SS_BATCHES)
   return {
+    state,
+    journalFaults: Atomics.load(wm, slotIndex(SLOT_STATE) + STATE_FAULTS),
+    journalRetryFailures: Atomics.load(wm, slotIndex(SLOT_STATE) + STATE_RETRY_FAILURES),
     sequencedGsn: readU64(wm, slotIndex(SLOT_SEQUENCED)),
     durableGsn: readU64(wm, slotIndex(SLOT_DURABLE)),
     messagesSequenced: messages,

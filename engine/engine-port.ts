@@ -1,11 +1,13 @@
 // What the gateway (and other in-process front ends) use of the engine beyond the
 // public embedding API: the raw paths that move FlatBuffers bytes without decoding
-// them into objects. Implemented by Engine (engine/engine.ts).
+// them into objects. Implemented by PipelinePort (engine/pipeline-port.ts), which an
+// Engine hands out as `engine.port`: numbers where the embedding API has bigints.
 //
 // All callbacks run on the main thread, inside the engine's dispatch pass. Byte
 // arguments are valid only during the call: copy what you keep.
 
 import type { Verdict } from '../codec/verdict.js'
+import type { EngineListener, EngineStatus } from './engine-state.js'
 
 export interface AckListener {
   /** One durable message of this publisher (or a resend answered with its original gsn). In pseq order. */
@@ -73,6 +75,12 @@ export interface EnginePort {
   readonly dedupeWindow: number
   /** Most bytes the messages of one offerPublishFrame may take in canonical form (the ingress ring's largest record). */
   readonly maxOfferBytes: number
+  /** Whether the engine takes publishes, and if not why (engine/engine-state.ts). */
+  readonly status: EngineStatus
+  /** status.accepting without building the status object (read per frame). */
+  readonly accepting: boolean
+  /** Hears every state change (journal_failed, journal_resumed, ...); returns the unsubscribe. */
+  onStatusChange(listener: EngineListener): () => void
   /** A new publisher id, unique for this data directory (random 48-bit, never 0). */
   newPublisherId(): number
   registerPublisher(publisher: number, listener: AckListener): void
@@ -83,6 +91,8 @@ export interface EnginePort {
    * equal `publisher`. Returns the count enqueued, or one of OfferResult (codec/results.ts):
    * BACK_PRESSURED when the ingress ring is full (nothing enqueued: retry after
    * onIngressDrain fires), CLOSED when the engine is closed or a stage failed,
+   * UNAVAILABLE while the journal cannot write (status.fault says why and with which
+   * wire code to refuse),
    * BAD_PUBLISHER when a message names another publisher, TOO_LARGE when the frame's
    * messages exceed one ingress record, NOT_MESSAGE_FRAME when the body is not a
    * Publish (nothing enqueued in each of these cases). verdict: the
@@ -148,6 +158,12 @@ export interface JournalFigures {
 }
 
 export interface EngineMetrics {
+  /** The engine's state (engine/engine-state.ts EngineState). */
+  state: string
+  /** Journal faults (a full disk, an I/O error) since the engine opened. */
+  journalFaults: number
+  /** Retries of a faulted journal that failed since the engine opened. */
+  journalRetryFailures: number
   sequencedGsn: number
   durableGsn: number
   messagesSequenced: number

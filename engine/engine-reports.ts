@@ -1,10 +1,12 @@
 // What the engine tells an operator, on the main thread: the log events of its life
-// (open and recovery, segments removed by retention, a stage's warning, a failed journal
-// or stage) and the retention totals the metrics add up. The pipeline (pipeline.ts) calls
-// it as the stages report; the logger is EngineOptions.logger, silent by default.
+// (open and recovery, segments removed by retention, a stage's warning, and every change
+// of its state: journal_failed, journal_retry_failed, journal_resumed, engine_failed)
+// and the retention totals the metrics add up. The pipeline (pipeline.ts) calls it as
+// the stages report, the engine hands it its state changes (engine-state.ts); the logger
+// is EngineOptions.logger, silent by default.
 
 import type { Logger } from './logger.js'
-import type { StageFailedError } from './errors.js'
+import type { EngineEvent } from './engine-state.js'
 import type { ResolvedOptions } from './options.js'
 import type { RecoveryReport } from './journal/recovery.js'
 import type { RetentionReport } from './journal/retention.js'
@@ -18,7 +20,6 @@ export interface RetentionTotals {
 
 export class EngineReports {
   readonly retentionRemoved: RetentionTotals = { segments: 0, bytes: 0 }
-  private failed = false
 
   constructor(readonly log: Logger) {}
 
@@ -49,10 +50,37 @@ export class EngineReports {
     this.log.warn({ event: 'stage_warning', detail: message }, 'engine warning')
   }
 
-  /** A stage failed for good (logged once: the hook an operator's alerting keys on). */
-  stageFailed(err: StageFailedError): void {
-    if (this.failed) return
-    this.failed = true
-    this.log.error({ event: 'journal_failed', code: err.code, err: err.message }, 'journal failed: new publishes are refused, what is durable is still served')
+  /**
+   * A change of the engine's state, one line each: journal_failed and engine_failed at
+   * error (the lines an operator's alerting keys on), journal_retry_failed at warn,
+   * journal_resumed at info. engine_closed is not logged (the caller logs its shutdown).
+   */
+  stateChanged(e: EngineEvent): void {
+    const f = e.status.fault
+    // The event's message goes out as `err`, as in every other error line.
+    const { message, ...facts } = e.fields
+    const fields = message === undefined ? { event: e.event, state: e.status.state, ...facts } : { event: e.event, state: e.status.state, ...facts, err: message }
+    switch (e.event) {
+      case 'journal_failed':
+        this.log.error(
+          { ...fields, action: f?.action },
+          'journal cannot write: new publishes are refused, what is durable is still served; it retries by itself',
+        )
+        return
+      case 'journal_retry_failed':
+        this.log.warn(fields, 'journal retry failed')
+        return
+      case 'journal_resumed':
+        this.log.info(fields, 'journal writes again: publishes are taken')
+        return
+      case 'engine_failed':
+        this.log.error(
+          { ...fields, action: f?.action },
+          'engine failed: new publishes are refused until a restart, what is durable is still served',
+        )
+        return
+      case 'engine_closed':
+        return
+    }
   }
 }

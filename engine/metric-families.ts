@@ -1,13 +1,22 @@
-// The engine's metrics as families (engine/metric-family.ts): watermarks, sequencer
-// counters, fsync latency, rings, journal size and retention. Names follow
+// The engine's metrics as families (engine/metric-family.ts): its state and journal
+// faults, watermarks, sequencer counters, fsync latency, rings, journal size and retention. Names follow
 // Prometheus conventions (units in the name, counters end in _total); README.md
 // lists each one.
 
 import type { EngineMetrics } from './engine-port.js'
 import { counter, gauge, type MetricFamily } from './metric-family.js'
+import { EngineState } from './engine-state.js'
 
 export function engineMetricFamilies(e: EngineMetrics): MetricFamily[] {
   const f: MetricFamily[] = [
+    {
+      name: 'ordo_engine_state',
+      help: 'The engine\'s state: 1 for the current one (journal-failed: publishes refused, the journal retries; failed: restart needed).',
+      type: 'gauge',
+      samples: Object.values(EngineState).map((s) => ({ value: s === e.state ? 1 : 0, labels: { state: s } })),
+    },
+    counter('ordo_journal_faults_total', 'Times the journal stopped writing (a full disk, an I/O error) since start.', e.journalFaults),
+    counter('ordo_journal_retry_failures_total', 'Retries of a stopped journal that failed since start.', e.journalRetryFailures),
     gauge('ordo_sequenced_gsn', 'Highest gsn given out by the sequencer.', e.sequencedGsn),
     gauge('ordo_durable_gsn', 'Highest gsn on stable storage (the durable watermark).', e.durableGsn),
     gauge('ordo_durable_lag_messages', 'Messages sequenced but not yet durable (sequenced gsn minus durable gsn).', Math.max(0, e.sequencedGsn - e.durableGsn)),

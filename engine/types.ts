@@ -45,10 +45,19 @@ export interface EngineOptions {
   idleSpins?: number
   /**
    * Where the engine reports what an operator should know: the recovery report on open,
-   * segments removed by retention, a failed journal or stage. Any object with pino's
-   * error/warn/info/debug(fields, message) methods. Default: nothing is logged.
+   * segments removed by retention, every change of its state (journal_failed,
+   * journal_retry_failed, journal_resumed, engine_failed). Any object with pino's
+   * error/warn/info/debug(fields, message) methods. Default: nothing is logged (a state
+   * change nobody listens to is a process warning).
    */
   logger?: Logger
+  /**
+   * The file operations of the journal's threads: a module (URL or path) exporting
+   * `createFileIo(data): FileIo` (engine/journal/file-io.ts), imported in each of them;
+   * `data` is passed along (a SharedArrayBuffer in it is shared). For fault-injection
+   * tests and special storage; default node:fs.
+   */
+  fileIo?: { module: string | URL; data?: unknown }
 }
 
 /** Identity a publisher may pass; omitted: the engine's own publisher with automatic pseq. */

@@ -2,6 +2,7 @@
 // Publish goes to gateway/publish-path.ts; the control frames are decoded into
 // objects here (they are rare) and answered.
 
+import { groupResolveRefusal } from './group-resolve-refusal.js'
 import { BodyType, bodyTypeName, decodeFrame, VerifyCode, verifyCodeName, verifyFrame } from '../codec/index.js'
 import { GroupAccessCache, GroupAccess } from './auth/group-access.js'
 import { AuthError } from './auth/auth-errors.js'
@@ -164,7 +165,8 @@ function handleResolve(conn: Connection, bytes: Uint8Array): void {
       ids = conn.ctx.engine.resolveGroupIds(f.names, true)
     }
   } catch (err) {
-    conn.sendError(ErrorCode.BAD_GROUP_NAME, err instanceof Error ? err.message : String(err), 0)
+    const refusal = groupResolveRefusal(err)
+    conn.sendError(refusal.code, refusal.message, 0)
     return
   }
   // Unknown names (create = false) answer id 0: group ids count from 1.

@@ -23,6 +23,7 @@ import { decodeBase64Strict } from './base64-strict.js'
 import type { GatewayContext } from './context.js'
 import { groupNameProblemText } from '../codec/group-name.js'
 import { HttpPublisher, type HttpAnswer } from './http-publisher.js'
+import { groupResolveRefusal } from './group-resolve-refusal.js'
 import { HttpPublishers, type PublisherRefusal } from './http-publishers.js'
 import { mediaType } from './media-type.js'
 import { ErrorCode } from '../codec/error-codes.js'
@@ -239,8 +240,16 @@ export class HttpPublishRoute {
       reply.error(ErrorCode.PAYLOAD_TOO_LARGE, `payload too large: size=${m.payload.length}, max=${ctx.limits.maxPayload}`)
       return
     }
-    // The token may publish to every name (checked): creating them is allowed.
-    const ids = ctx.engine.resolveGroupIds(m.groups, true)
+    // The token may publish to every name (checked): creating them is allowed. A disk
+    // that refuses to record a new group answers DISK_FULL / JOURNAL_IO (retry later).
+    let ids: number[]
+    try {
+      ids = ctx.engine.resolveGroupIds(m.groups, true)
+    } catch (err) {
+      const refusal = groupResolveRefusal(err)
+      reply.error(refusal.code, refusal.message)
+      return
+    }
     const identity = call.grants.identity
     if (call.key !== '') {
       this.publishKeyed(identity, call.key, m, ids, reply)

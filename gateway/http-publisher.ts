@@ -92,7 +92,7 @@ export class HttpPublisher implements PublisherOwner, IngressWaiter {
     const r = this.ctx.engine.offerPublishFrame(frame, 0, frame.length, this.publisher)
     if (r === BACK_PRESSURED) return false
     if (r < 0) {
-      const why = offerRefusal(r, this.ctx.engine.maxOfferBytes)
+      const why = offerRefusal(this.ctx.engine, r)
       // Nothing was taken: the pseqs are a hole that later ones cannot pass.
       this.broken = true
       for (const p of pseqs) this.refuse(p, why.code, why.message)

@@ -19,8 +19,8 @@ export interface HttpDeps {
   cors: Cors
   /** Text of /metrics. */
   metrics(): string
-  /** Body of /health (ready) or null while starting/stopping. */
-  health(): Record<string, unknown> | null
+  /** /health: null while starting/stopping; ok false (503, with the reason) while the engine takes no publishes. */
+  health(): { ok: boolean; body: Record<string, unknown> } | null
 }
 
 const STATUS: Record<number, string> = {
@@ -35,6 +35,7 @@ const STATUS: Record<number, string> = {
   422: '422 Unprocessable Content',
   500: '500 Internal Server Error',
   503: '503 Service Unavailable',
+  507: '507 Insufficient Storage',
 }
 
 function statusFor(code: number): number {
@@ -53,8 +54,11 @@ function statusFor(code: number): number {
       return 409
     case ErrorCode.IDEMPOTENCY_KEY_REUSED:
       return 422
+    case ErrorCode.DISK_FULL:
+      return 507
     case ErrorCode.OVERLOADED:
     case ErrorCode.GOING_AWAY:
+    case ErrorCode.JOURNAL_IO:
       return 503
     case ErrorCode.INTERNAL:
       return 500
@@ -120,14 +124,15 @@ export function installHttpRoutes(app: uWS.TemplatedApp, deps: HttpDeps): void {
     const r = new Reply(res)
     const h = deps.health()
     if (h === null) r.json(503, { status: 'unavailable' })
-    else r.json(200, { status: 'ok', ...h })
+    else if (h.ok) r.json(200, { status: 'ok', ...h.body })
+    else r.json(503, { status: String(h.body.state), ...h.body })
   }))
 
   // HEAD /health: the same status and headers as GET, no body (load balancers, curl -I).
   app.head('/health', guard((res) => {
-    const ready = deps.health() !== null
+    const ok = deps.health()?.ok === true
     res.cork(() => {
-      res.writeStatus(ready ? STATUS[200]! : STATUS[503]!).writeHeader('content-type', 'application/json')
+      res.writeStatus(ok ? STATUS[200]! : STATUS[503]!).writeHeader('content-type', 'application/json')
       writeCorsHeaders(res)
       res.end()
     })

@@ -5,7 +5,8 @@
 // reaches this function.
 
 import { ErrorCode } from '../codec/error-codes.js'
-import { OfferResult } from '../codec/results.js'
+import { OfferResult, resultName } from '../codec/results.js'
+import type { EnginePort } from '../engine/engine-port.js'
 
 export interface OfferRefusal {
   readonly code: number
@@ -13,15 +14,23 @@ export interface OfferRefusal {
 }
 
 /** The wire error for a negative offerPublishFrame result other than BACK_PRESSURED. */
-export function offerRefusal(result: number, maxOfferBytes: number): OfferRefusal {
+export function offerRefusal(engine: EnginePort, result: number): OfferRefusal {
   switch (result) {
+    case OfferResult.UNAVAILABLE: {
+      // The journal cannot write: the engine's status says why and what to do.
+      const f = engine.status.fault
+      if (f !== null) {
+        return { code: f.wireCode, message: `the server takes no publishes now: ${f.code} (errno=${f.errno}, since ${new Date(f.since).toISOString()}); it retries by itself: resend these messages with the same pseqs later (what was stored is deduplicated)` }
+      }
+      return { code: ErrorCode.JOURNAL_IO, message: 'the server takes no publishes now: its journal cannot write; resend these messages with the same pseqs later' }
+    }
     case OfferResult.TOO_LARGE: // the frame's messages exceed one ingress record
-      return { code: ErrorCode.FRAME_TOO_LARGE, message: `frame too large for the engine: its messages take more than max=${maxOfferBytes} bytes stored; send fewer or smaller messages per frame` }
+      return { code: ErrorCode.FRAME_TOO_LARGE, message: `frame too large for the engine: its messages take more than max=${engine.maxOfferBytes} bytes stored; send fewer or smaller messages per frame` }
     case OfferResult.CLOSED: // the engine is closed, or a stage failed
       return { code: ErrorCode.INTERNAL, message: 'the engine is closed or has failed: nothing of the frame was taken; retry once the server is back' }
     case OfferResult.BAD_PUBLISHER: // checked per message before the offer
     case OfferResult.NOT_MESSAGE_FRAME: // verified as a Publish before the offer
     default:
-      return { code: ErrorCode.INTERNAL, message: `engine refused the frame: result=${result}; nothing of it was taken` }
+      return { code: ErrorCode.INTERNAL, message: `engine refused the frame: result=${resultName(result)}; nothing of it was taken` }
   }
 }

@@ -12,7 +12,7 @@
 
 import { blobLength, copyCanonical } from '../codec/index.js'
 import { offerRefusal } from './offer-refusal.js'
-import { BACK_PRESSURED } from '../codec/results.js'
+import { BACK_PRESSURED, CLOSED, UNAVAILABLE } from '../codec/results.js'
 import { GroupAccess } from './auth/group-access.js'
 import type { Connection } from './connection.js'
 import { PendingPublishes } from './pending-publishes.js'
@@ -90,6 +90,13 @@ export function handlePublish(conn: Connection, bytes: Uint8Array, length: numbe
     conn.fail(ErrorCode.FRAME_TOO_LARGE, `frame too large for the engine: its messages take bytes=${stored} stored, max=${ctx.engine.maxOfferBytes}; send fewer or smaller messages per frame`, 0)
     return
   }
+  if (!ctx.engine.accepting) {
+    // The engine takes no publishes (its journal cannot write): the whole frame gets the
+    // reason, which also tells the client to resend these pseqs later.
+    const refusal = offerRefusal(ctx.engine, ctx.engine.status.state === 'journal-failed' ? UNAVAILABLE : CLOSED)
+    conn.sendError(refusal.code, refusal.message, firstPseq)
+    return
+  }
   if (entry.fence !== 0) {
     if (firstPseq > entry.fence) {
       conn.sendError(ErrorCode.PSEQ_GAP, `pseq gap: frame starts at pseq=${firstPseq}, expected=${entry.fence} (resend from the refused message)`, firstPseq)
@@ -122,7 +129,7 @@ function offer(conn: Connection, bytes: Uint8Array, length: number, count: numbe
       return
     }
     if (r !== BACK_PRESSURED) {
-      const why = offerRefusal(r, ctx.engine.maxOfferBytes)
+      const why = offerRefusal(ctx.engine, r)
       conn.sendError(why.code, why.message, firstPseq)
       return
     }

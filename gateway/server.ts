@@ -9,6 +9,12 @@
 //   HTTP: GET|HEAD /health, GET /metrics, POST /publish (gateway/http-routes.ts),
 //         GET /api/* (gateway/admin/), GET /ui (gateway/ui/), CORS (gateway/http-cors.ts)
 //
+// The engine's state (engine/engine-state.ts) shows in three places: GET /health
+// answers 503 with the reason while the engine takes no publishes (its journal cannot
+// write, or it failed), /metrics has ordo_engine_state, and the engine's logger
+// (EngineOptions.logger, the same pino logger `ordo start` gives the gateway) gets one
+// line per change (journal_failed, journal_retry_failed, journal_resumed, engine_failed).
+//
 // Shutdown (close()): stop accepting (close the listen socket), answer the
 // publishes already handed to the engine, let the caller close the engine
 // (drain + fsync), then send every connection Error GOING_AWAY with the durable
@@ -17,6 +23,7 @@
 // a restart or a kill -9.
 
 import type { EnginePort } from '../engine/engine-port.js'
+import { EngineState } from '../engine/engine-state.js'
 import { Authenticator } from './auth/token.js'
 import { Connection, type ConnData } from './connection.js'
 import { GatewayContext } from './context.js'
@@ -50,7 +57,11 @@ export interface GatewayOptions {
   /** Token secret; omitted or empty: open mode (every client may do everything). */
   secret?: string
   limits?: Partial<GatewayLimits>
-  /** Where the gateway logs (pino-style: gateway/log/create-logger.ts). Default: nothing. */
+  /**
+   * Where the gateway logs (pino-style: gateway/log/create-logger.ts). Default: nothing.
+   * The engine's own events (open, recovery, retention, journal faults) go to the
+   * engine's logger (EngineOptions.logger): give both the same one.
+   */
   logger?: Logger
   /**
    * 'uws': uWebSockets.js or fail; 'ws': the `ws` package on node:http (slower);
@@ -72,6 +83,9 @@ export interface GatewayOptions {
   ui?: boolean
 }
 
+/** An engine as the gateway takes it: its port (EnginePort), or something that has one (Engine). */
+export type EngineHandle = EnginePort | { readonly port: EnginePort }
+
 export interface CloseOptions {
   /** Closes the engine between answering in-flight publishes and closing connections. */
   closeEngine?: () => Promise<void>
@@ -90,12 +104,15 @@ export class GatewayServer {
   private listenSocket: uWS.us_listen_socket | null = null
   private state: 'starting' | 'ready' | 'stopping' | 'stopped' = 'starting'
   private boundPort = 0
+  readonly engine: EnginePort
 
   private constructor(
-    readonly engine: EnginePort,
+    handle: EngineHandle,
     private readonly options: GatewayOptions,
     readonly transport: TransportInfo,
   ) {
+    const engine = 'port' in handle ? handle.port : handle
+    this.engine = engine
     const limits = gatewayLimits({ maxPayload: engine.maxPayload, maxGroups: engine.maxGroups, ...options.limits })
     const auth = new Authenticator(options.secret)
     // Publisher bindings and idempotency keys live beside the engine's data (the
@@ -113,10 +130,21 @@ export class GatewayServer {
       ctx: this.ctx,
       cors,
       metrics: () => this.metricsText(),
-      health: () =>
-        this.state === 'ready'
-          ? { durableGsn: engine.durableGsn, sequencedGsn: engine.sequencedGsn, connections: this.connections.size, auth: auth.open ? 'open' : 'token', transport: transport.name, node: process.versions.node }
-          : null,
+      health: () => {
+        if (this.state !== 'ready') return null
+        const s = engine.status
+        const body = { durableGsn: engine.durableGsn, sequencedGsn: engine.sequencedGsn, connections: this.connections.size, auth: auth.open ? 'open' : 'token', transport: transport.name, node: process.versions.node }
+        if (s.state === EngineState.running) return { ok: true, body }
+        const f = s.fault
+        return {
+          ok: false,
+          body: {
+            ...body,
+            state: s.state,
+            reason: f === null ? null : { code: f.code, errno: f.errno, op: f.op, message: f.message, action: f.action, since: new Date(f.since).toISOString(), retries: f.retries, nextRetryInMs: Math.max(0, f.nextRetryAt - Date.now()) },
+          },
+        }
+      },
     })
     this.housekeeping = new Housekeeping(this.ctx, this.connections)
   }
@@ -125,7 +153,7 @@ export class GatewayServer {
    * Picks and checks the transport (once per process), then listens; resolves
    * once the port is bound (rejects when it cannot be, or when no transport fits).
    */
-  static async start(engine: EnginePort, options: GatewayOptions = {}): Promise<GatewayServer> {
+  static async start(engine: EngineHandle, options: GatewayOptions = {}): Promise<GatewayServer> {
     const choice = options.transport ?? parseTransportChoice(process.env.ORDO_TRANSPORT, 'ORDO_TRANSPORT')
     const transport = await selectTransport(choice)
     const log = options.logger ?? SILENT_LOGGER

@@ -61,6 +61,7 @@ async function fanoutCase(variant: Variant): Promise<{ case: MicroCase; check():
   const dispatcher = new Dispatcher({
     consumer: ring.consumer(0),
     lookahead: ring.consumer(0),
+    answerCursor: () => ring.consumer(0),
     wm,
     bell: Doorbell.create(),
     catchup: null,

@@ -5,6 +5,7 @@
 //   sequencer  one message through the Sequencer core (dedupe, gsn, gseqs, stamp, copy)
 //   journal    Journal.append of one batch record to a real file (no fsync per op)
 //   fanout     Dispatcher pass: match against 100 subscriptions, build Deliver frames
+//   embedded   Dispatcher pass to Engine.subscribe handlers (Number forms vs bigint accessors)
 //
 // Each row: ops/s from the mean and from the median timed call (tinybench), ns/op (median),
 // p99 ns/op, bytes allocated per op (young generation, and heapUsed, around chunks of calls
@@ -28,6 +29,7 @@ import { codecArea } from './codec.js'
 import { sequencerArea } from './sequencer.js'
 import { journalArea } from './journal.js'
 import { fanoutArea } from './fanout.js'
+import { embeddedSubscribeArea } from './embedded-subscribe.js'
 
 const AREAS: Record<string, (dir: string) => MicroArea | Promise<MicroArea>> = {
   ring: () => ringArea(),
@@ -35,6 +37,7 @@ const AREAS: Record<string, (dir: string) => MicroArea | Promise<MicroArea>> = {
   sequencer: () => sequencerArea(),
   journal: (dir) => journalArea(dir),
   fanout: () => fanoutArea(),
+  embedded: () => embeddedSubscribeArea(),
 }
 
 const { values } = parseArgs({

@@ -38,8 +38,9 @@ export async function startStage<Ready extends { type: 'ready' }, Stopped extend
   const handle: StageHandle<Stopped> = { worker, stopped, failure: null }
   const ready = await new Promise<Ready>((resolve, reject) => {
     let isReady = false
-    const fail = (code: string, message: string): void => {
-      const err = new StageFailedError(name, code, message)
+    let stoppedSeen = false // after 'stopped', an exit code from terminate() is no failure
+    const fail = (code: string, message: string, details?: Record<string, string | number | boolean>): void => {
+      const err = new StageFailedError(name, code, message, details)
       if (handle.failure === null) handle.failure = err
       if (!isReady) reject(err)
       else onFailure(err)
@@ -52,11 +53,12 @@ export async function startStage<Ready extends { type: 'ready' }, Stopped extend
           resolve(m as Ready)
           break
         case 'stopped':
+          stoppedSeen = true
           resolveStopped(m as Stopped)
           break
         case 'failed': {
           const f = m as StageFailed
-          fail(f.code, f.message)
+          fail(f.code, f.message, f.details)
           break
         }
         case 'warning': {
@@ -71,7 +73,7 @@ export async function startStage<Ready extends { type: 'ready' }, Stopped extend
     })
     worker.on('error', (err) => fail('WORKER_ERROR', err.message))
     worker.on('exit', (code) => {
-      if (code !== 0) fail('WORKER_EXIT', `exit code ${code}`)
+      if (code !== 0 && !stoppedSeen) fail('WORKER_EXIT', `exit code ${code}`)
       else resolveStopped({ type: 'exit' })
     })
   })

@@ -8,13 +8,15 @@
 //   worker ──'failed'──▶ main     the stage stopped for good (then the thread exits)
 //   worker ──'stopped'─▶ main     after a requested stop, once drained
 //   worker ──report────▶ main     a stage's own news for the main thread (the sequencer's
-//                                 'retention': segments deleted), typed in its module
+//                                 'retention': segments deleted; its journal faults), typed in its module
 
 /** The stage stopped for good; `code` is stable (a JournalError code or a stage's own). */
 export interface StageFailed {
   type: 'failed'
   code: string
   message: string
+  /** key=value facts of the error (e.g. dir and pid of a lock holder). */
+  details?: Record<string, string | number | boolean>
 }
 
 export interface StageWarning {

@@ -4,6 +4,9 @@
 // ids are never reused), so a page never repeats or skips an item that existed
 // when the first page was read, whatever connects or closes in between.
 
+import { OrdoBaseError } from '../../codec/ordo-error.js'
+import { ErrorCode } from '../../codec/error-codes.js'
+
 export interface Page<T> {
   items: T[]
   /** Pass as ?cursor= for the next page; null on the last page. */
@@ -15,10 +18,10 @@ export interface Page<T> {
 export const DEFAULT_LIMIT = 100
 export const MAX_LIMIT = 1000
 
-export class BadQueryError extends Error {
-  readonly code = 'BAD_REQUEST'
+export class BadQueryError extends OrdoBaseError {
+  declare readonly code: 'BAD_REQUEST'
   constructor(message: string) {
-    super(message)
+    super('BAD_REQUEST', message, { wireCode: ErrorCode.BAD_REQUEST })
     this.name = 'BadQueryError'
   }
 }

@@ -63,6 +63,16 @@ const RENUMBER_CODES: ReadonlySet<number> = new Set([
   ErrorCode.INTERNAL,
 ])
 
+/**
+ * The server's journal cannot write (a full disk, an I/O error). The message is fine: it
+ * stays in flight and is sent again with the same pseq after a pause (what the server
+ * stored meanwhile is deduplicated), until the server takes it. onError hears it once per
+ * episode.
+ */
+const RETRY_CODES: ReadonlySet<number> = new Set([ErrorCode.DISK_FULL, ErrorCode.JOURNAL_IO])
+const RETRY_FIRST_MS = 500
+const RETRY_MAX_MS = 5000
+
 export class Client implements Link {
   private ws: WebSocketLike | null = null
   private welcomed = false
@@ -70,6 +80,9 @@ export class Client implements Link {
   private fatal: OrdoError | null = null
   private readonly backoff: Backoff
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null
+  /** A resend of everything in flight, after a DISK_FULL / JOURNAL_IO refusal. */
+  private retryTimer: ReturnType<typeof setTimeout> | null = null
+  private retryDelayMs = 0
   private livenessTimer: ReturnType<typeof setInterval> | null = null
   private lastFrameAt = 0
   private readonly verdict = new Verdict()
@@ -185,6 +198,8 @@ export class Client implements Link {
       this.closing = true
       if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer)
       if (this.livenessTimer !== null) clearInterval(this.livenessTimer)
+      if (this.retryTimer !== null) clearTimeout(this.retryTimer)
+      this.retryTimer = null
       this.reconnectTimer = null
       this.livenessTimer = null
       const err = closed()
@@ -298,6 +313,7 @@ export class Client implements Link {
       }
       case BodyType.PublishAck:
         readPublishAck(viewOf(bytes), 0, this.publishes)
+        this.retryDelayMs = 0 // the server takes publishes again
         this.publishes.afterAcks()
         return
       default:
@@ -380,11 +396,26 @@ export class Client implements Link {
         return
       }
     }
+    if (r !== 0 && RETRY_CODES.has(code) && this.publishes.hasInFlight(r)) {
+      this.retryLater(err)
+      return
+    }
     if (r !== 0 && RENUMBER_CODES.has(code) && this.publishes.onRefused(r, err, true)) return
     if (r !== 0 && code === ErrorCode.DUPLICATE_OUTSIDE_WINDOW && this.publishes.onRefused(r, err, false)) return
     // GOING_AWAY, SLOW_CONSUMER, OVERLOADED...: the server closes and the client
     // reconnects and resumes by itself; a planned shutdown is not worth a report.
     if (code !== ErrorCode.GOING_AWAY) this.report(err)
+  }
+
+  /** Sends everything in flight again (same pseqs) after a growing pause; one report per episode. */
+  private retryLater(err: OrdoError): void {
+    if (this.retryTimer !== null) return
+    if (this.retryDelayMs === 0) this.report(err)
+    this.retryDelayMs = Math.min(Math.max(RETRY_FIRST_MS, this.retryDelayMs * 2), RETRY_MAX_MS)
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null
+      if (this.welcomed && !this.closing) this.publishes.resendAll()
+    }, this.retryDelayMs)
   }
 
   private report(err: OrdoError): void {

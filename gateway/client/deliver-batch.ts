@@ -15,7 +15,7 @@ export class ClientDeliverBatch implements DeliverBatch {
   private skipThrough = 0
   subscription = 0
   count = 0
-  durableGsn = 0
+  durableGsnNumber = 0
 
   /** Points the batch at a verified Deliver frame; `count` messages have gsn > skipThrough. */
   reset(bytes: Uint8Array, offset: number, length: number, skipThrough: number, count: number): void {
@@ -26,7 +26,11 @@ export class ClientDeliverBatch implements DeliverBatch {
     this.count = count
     this.cursor.reset(bytes, offset, length)
     this.subscription = this.cursor.subscription
-    this.durableGsn = this.cursor.durableGsn
+    this.durableGsnNumber = this.cursor.durableGsn
+  }
+
+  get durableGsn(): bigint {
+    return BigInt(this.durableGsnNumber)
   }
 
   get frame(): Uint8Array {
@@ -48,16 +52,32 @@ export class ClientDeliverBatch implements DeliverBatch {
     return false
   }
 
-  get gsn(): number {
+  get gsn(): bigint {
+    return BigInt(this.cursor.gsn)
+  }
+
+  get publisher(): bigint {
+    return BigInt(this.cursor.publisher)
+  }
+
+  get pseq(): bigint {
+    return BigInt(this.cursor.pseq)
+  }
+
+  get gsnNumber(): number {
     return this.cursor.gsn
   }
 
-  get publisher(): number {
+  get publisherNumber(): number {
     return this.cursor.publisher
   }
 
-  get pseq(): number {
+  get pseqNumber(): number {
     return this.cursor.pseq
+  }
+
+  gseqNumber(i: number): number {
+    return this.cursor.gseq(i)
   }
 
   get time(): number {
@@ -72,8 +92,8 @@ export class ClientDeliverBatch implements DeliverBatch {
     return this.cursor.group(i)
   }
 
-  gseq(i: number): number {
-    return this.cursor.gseq(i)
+  gseq(i: number): bigint {
+    return BigInt(this.cursor.gseq(i))
   }
 
   payload(): Uint8Array {

@@ -16,7 +16,7 @@ export interface ClientSubscribeOptions {
   fromGsn?: bigint
   /** Deliver before durable. Default false. */
   tentative?: boolean
-  /** Errors that end this subscription (e.g. RETAINED_AWAY); default: the client's onError. */
+  /** Errors of this subscription: those that end it (e.g. RETAINED_AWAY) and a handler that threw (HANDLER_FAILED; the subscription goes on). Default: the client's onError. */
   onError?: (err: OrdoError) => void
   /** Create groups that do not exist yet (default true); false: subscribe fails with UNKNOWN_GROUP instead. */
   create?: boolean
@@ -143,7 +143,10 @@ export class SubscriptionSet {
       try {
         s.handler(this.batch)
       } catch (err) {
-        this.reportError(new OrdoError(ClientErrorCode.BAD_ARGUMENT, `subscription handler threw: ${err instanceof Error ? err.message : String(err)}`, BigInt(s.id), { cause: err }))
+        // Reported, and the subscription goes on: the batch counts as delivered (the
+        // embedded API does the same, engine/embedded-subscriber.ts).
+        const e = new OrdoError(ClientErrorCode.HANDLER_FAILED, `subscription handler threw: subscription=${s.id}, error=${err instanceof Error ? err.message : String(err)}`, BigInt(s.id), { cause: err })
+        ;(s.onError ?? this.reportError)(e)
       }
       if (lastGsn > s.lastGsn) s.lastGsn = lastGsn
     }

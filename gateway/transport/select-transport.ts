@@ -7,6 +7,7 @@
 // The choice comes from GatewayOptions.transport, else env ORDO_TRANSPORT,
 // else 'auto'.
 
+import { OrdoBaseError } from '../../codec/ordo-error.js'
 import { createRequire } from 'node:module'
 import { FALLBACK_COST } from './fallback-cost.js'
 import { probeTransport } from './startup-probe.js'
@@ -20,13 +21,12 @@ export type TransportName = 'uws' | 'ws'
 
 export type TransportErrorCode = 'BAD_TRANSPORT' | 'NO_UWS_BUILD'
 
-export class TransportError extends Error {
-  readonly code: TransportErrorCode
+export class TransportError extends OrdoBaseError {
+  declare readonly code: TransportErrorCode
 
   constructor(code: TransportErrorCode, message: string) {
-    super(message)
+    super(code, message)
     this.name = 'TransportError'
-    this.code = code
   }
 }
 

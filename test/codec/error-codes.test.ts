@@ -11,6 +11,7 @@ test('numbers are the fixed ones, dense from 1, each with a meaning', () => {
     PSEQ_GAP: 12, DUPLICATE_OUTSIDE_WINDOW: 13, RETAINED_AWAY: 14, SLOW_CONSUMER: 15, UNKNOWN_SUBSCRIPTION: 16,
     DUPLICATE_SUBSCRIPTION_ID: 17, UNEXPECTED_FRAME: 18, TEXT_FRAME: 19, GOING_AWAY: 20, INTERNAL: 21,
     BAD_PUBLISHER: 22, OVERLOADED: 23, BAD_REQUEST: 24, EMPTY_GROUPS: 25, PUBLISHER_TAKEN: 26, IDEMPOTENCY_KEY_REUSED: 27, NOT_LEADER: 28,
+    DISK_FULL: 29, JOURNAL_IO: 30,
   }
   assert.deepEqual({ ...ErrorCode }, fixed)
   assert.equal(ERROR_CODES.length, Object.keys(fixed).length)

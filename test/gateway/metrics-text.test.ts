@@ -7,6 +7,9 @@ import { ErrorCode } from '../../codec/error-codes.js'
 import type { EngineMetrics } from '../../engine/engine-port.js'
 
 const engine: EngineMetrics = {
+  state: 'journal-failed',
+  journalFaults: 2,
+  journalRetryFailures: 7,
   sequencedGsn: 120,
   durableGsn: 100,
   messagesSequenced: 120,
@@ -59,6 +62,11 @@ test('the page declares every family once and carries the counters, gauges and e
   assert.equal(samples.get('ordo_errors_total{code="2",name="HELLO_REQUIRED"}'), 0)
   assert.equal(samples.get('ordo_subscriber_lag_messages{subscriber="billing \\"eu\\""}'), 20)
   assert.equal(samples.get('ordo_durable_gsn'), 100)
+  assert.equal(families.get('ordo_engine_state'), 'gauge')
+  assert.equal(samples.get('ordo_engine_state{state="journal-failed"}'), 1)
+  assert.equal(samples.get('ordo_engine_state{state="running"}'), 0)
+  assert.equal(samples.get('ordo_journal_faults_total'), 2)
+  assert.equal(samples.get('ordo_journal_retry_failures_total'), 7)
   assert.equal(samples.get('ordo_sequenced_gsn'), 120)
   assert.equal(samples.get('ordo_fsync_latency_seconds_bucket{le="0.01"}'), 5)
   assert.equal(samples.get('ordo_fsync_latency_seconds_bucket{le="+Inf"}'), 5)

@@ -55,8 +55,8 @@ test('a publisher resends its unacknowledged messages under its id after a kill 
     const t = setTimeout(() => reject(new Error(`read ${seen.size} of ${TOTAL}`)), 30_000)
     void reader.subscribe(['r.stream'], { fromGsn: 1n }, (b) => {
       while (b.next()) {
-        if (b.publisher !== publisher) continue
-        seen.set(b.pseq, (seen.get(b.pseq) ?? 0) + 1)
+        if (b.publisherNumber !== publisher) continue
+        seen.set(b.pseqNumber, (seen.get(b.pseqNumber) ?? 0) + 1)
       }
       if (seen.size >= TOTAL) {
         clearTimeout(t)

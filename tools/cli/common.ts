@@ -2,23 +2,21 @@
 // durations, and the command interface the dispatcher (tools/cli.ts) calls.
 
 import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { OrdoBaseError } from '../../codec/ordo-error.js'
 
 /** A mistake of the user (bad option, missing argument): printed without a stack, exit code 2. */
-export class UsageError extends Error {
-  readonly code = 'USAGE'
+export class UsageError extends OrdoBaseError {
   constructor(message: string) {
-    super(message)
+    super('USAGE', message)
     this.name = 'UsageError'
   }
 }
 
 /** A failure while running a command (cannot connect, server refused...): printed without a stack, exit code 1. */
-export class CommandError extends Error {
-  readonly code: string
-  constructor(code: string, message: string) {
-    super(message)
+export class CommandError extends OrdoBaseError {
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, options)
     this.name = 'CommandError'
-    this.code = code
   }
 }
 

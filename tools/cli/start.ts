@@ -124,7 +124,7 @@ export const startCommand: Command = {
     }
     let server: GatewayServer
     try {
-      server = await GatewayServer.start(engine, {
+      server = await GatewayServer.start(engine.port, {
         host, port, secret, transport, logger: log, corsOrigins, ui: values['no-ui'] !== true,
         limits: { maxPayload, maxConnections, sendBufferHighBytes, sendBufferLowBytes: Math.floor(sendBufferHighBytes / 4), slowConsumerTimeoutMs },
         // The slower-transport notice is a warning: stderr, even with --quiet.
@@ -160,7 +160,7 @@ export const startCommand: Command = {
         server
           .close({ closeEngine: () => engine.close() })
           .then(() => {
-            log.info({ event: 'stopped', durableGsn: engine.durableGsn }, `stopped; durable_gsn=${engine.durableGsn}`)
+            log.info({ event: 'stopped', durableGsn: engine.port.durableGsn }, `stopped; durable_gsn=${engine.port.durableGsn}`)
             done()
           })
           .catch((err: unknown) => {

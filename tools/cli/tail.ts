@@ -135,9 +135,9 @@ export const tailCommand: Command = {
         const qs: number[] = []
         for (let i = 0; i < b.groupCount; i++) {
           gs.push(b.group(i))
-          qs.push(b.gseq(i))
+          qs.push(b.gseqNumber(i))
         }
-        queue.push({ gsn: b.gsn, groups: gs, gseqs: qs, publisher: b.publisher, pseq: b.pseq, time: b.time, payload: b.payload().slice() })
+        queue.push({ gsn: b.gsnNumber, groups: gs, gseqs: qs, publisher: b.publisherNumber, pseq: b.pseqNumber, time: b.time, payload: b.payload().slice() })
       }
       void drain()
     }

@@ -28,7 +28,7 @@ test('a page publishes and subscribes through the gateway with the client librar
   browser = await Chromium.launch()
   const page = `http://127.0.0.1:${port}/?ws=${encodeURIComponent(gateway.wsUrl)}&group=browser.${Date.now()}`
   const text = await browser.evaluateWhenReady(page, "document.getElementById('result').textContent", 60_000)
-  const result = JSON.parse(text) as { ok: boolean; error?: string; platformWebSocket: boolean; gsns: string[]; got: { gsn: number; text: string; gseq: number }[] }
+  const result = JSON.parse(text) as { ok: boolean; error?: string; platformWebSocket: boolean; gsns: string[]; got: { gsn: string; text: string; gseq: number }[] }
   assert.equal(result.ok, true, result.error)
   assert.equal(result.platformWebSocket, true)
   assert.equal(result.gsns.length, 100)

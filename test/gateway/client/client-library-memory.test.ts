@@ -24,7 +24,7 @@ after(() => server.closeNow())
 function collect(into: { gsn: number; text: string }[]) {
   const dec = new TextDecoder()
   return (b: DeliverBatch) => {
-    while (b.next()) into.push({ gsn: b.gsn, text: dec.decode(b.payload()) })
+    while (b.next()) into.push({ gsn: b.gsnNumber, text: dec.decode(b.payload()) })
   }
 }
 
@@ -94,7 +94,8 @@ test('a message to a forbidden group fails alone; the messages after it are renu
   assert.equal(settled[1]!.status, 'rejected')
   const err = (settled[1] as PromiseRejectedResult).reason
   assert.ok(err instanceof OrdoError)
-  assert.equal(err.code, ErrorCode.FORBIDDEN_GROUP)
+  assert.equal(err.wireCode, ErrorCode.FORBIDDEN_GROUP)
+  assert.equal(err.code, 'FORBIDDEN_GROUP')
   assert.equal(err.codeName, 'FORBIDDEN_GROUP')
   assert.equal(settled[2]!.status, 'fulfilled')
   assert.equal(settled[3]!.status, 'fulfilled')
@@ -108,12 +109,12 @@ test('a message to a forbidden group fails alone; the messages after it are renu
 })
 
 test('a bad token fails connect with BAD_TOKEN; local checks refuse bad payloads and names', async () => {
-  await assert.rejects(connect(url, { token: 'nope' }), (e: unknown) => e instanceof OrdoError && e.code === ErrorCode.BAD_TOKEN)
+  await assert.rejects(connect(url, { token: 'nope' }), (e: unknown) => e instanceof OrdoError && e.wireCode === ErrorCode.BAD_TOKEN && e.code === 'BAD_TOKEN')
   const c = await connect(url, { token: mintToken(SECRET, { publish: ['>'] }) })
-  await assert.rejects(c.publish(['bad name'], 'x'), (e: unknown) => e instanceof OrdoError && e.code === ErrorCode.BAD_GROUP_NAME)
-  await assert.rejects(c.publish([], 'x'), (e: unknown) => e instanceof OrdoError && e.code === ErrorCode.EMPTY_GROUPS)
-  await assert.rejects(c.publish(['a'], new Uint8Array(c.maxPayload + 1)), (e: unknown) => e instanceof OrdoError && e.code === ErrorCode.PAYLOAD_TOO_LARGE)
-  await assert.rejects(c.subscribe(['a'], {}, () => {}), (e: unknown) => e instanceof OrdoError && e.code === ErrorCode.FORBIDDEN_GROUP)
+  await assert.rejects(c.publish(['bad name'], 'x'), (e: unknown) => e instanceof OrdoError && e.wireCode === ErrorCode.BAD_GROUP_NAME && e.code === 'BAD_GROUP_NAME')
+  await assert.rejects(c.publish([], 'x'), (e: unknown) => e instanceof OrdoError && e.wireCode === ErrorCode.EMPTY_GROUPS && e.code === 'EMPTY_GROUPS')
+  await assert.rejects(c.publish(['a'], new Uint8Array(c.maxPayload + 1)), (e: unknown) => e instanceof OrdoError && e.wireCode === ErrorCode.PAYLOAD_TOO_LARGE && e.code === 'PAYLOAD_TOO_LARGE')
+  await assert.rejects(c.subscribe(['a'], {}, () => {}), (e: unknown) => e instanceof OrdoError && e.wireCode === ErrorCode.FORBIDDEN_GROUP && e.code === 'FORBIDDEN_GROUP')
   await c.close()
   await assert.rejects(c.publish(['a'], 'x'), (e: unknown) => e instanceof OrdoError && e.codeName === 'CLOSED')
 })

@@ -15,7 +15,7 @@ import {
   blobGroupCount,
   blobGroup,
 } from '../../../codec/index.js'
-import { BACK_PRESSURED } from '../../../codec/results.js'
+import { BACK_PRESSURED, UNAVAILABLE } from '../../../codec/results.js'
 import {
   type AckListener,
   type EngineMetrics,
@@ -27,6 +27,7 @@ import {
 } from '../../../engine/engine-port.js'
 import { visibleMask } from '../../../engine/stages/fanout/interest.js'
 import { ErrorCode } from '../../../codec/error-codes.js'
+import { EngineStateMachine, type EngineListener, type EngineStatus } from '../../../engine/engine-state.js'
 
 interface Pub {
   last: number
@@ -100,16 +101,31 @@ export class MemoryEngine implements EnginePort {
   private readonly capacity: number
   private readonly batch: number
   metrics = { duplicates: 0, rejects: 0 }
+  /** Always running (the fake has no journal to fail). */
+  private readonly state = new EngineStateMachine('(memory)')
 
   constructor(o: MemoryEngineOptions = {}) {
     this.maxPayload = o.maxPayload ?? 1024 * 1024
     this.maxGroups = o.maxGroups ?? 16
     this.capacity = o.ingressCapacity ?? Infinity
     this.batch = o.deliverBatch ?? 256
+    this.state.started()
   }
 
   get sequencedGsn(): number {
     return this.log.length
+  }
+
+  get status(): EngineStatus {
+    return this.state.status
+  }
+
+  get accepting(): boolean {
+    return this.state.accepting
+  }
+
+  onStatusChange(listener: EngineListener): () => void {
+    return this.state.onChange(listener)
   }
 
   get durableGsn(): number {
@@ -128,7 +144,17 @@ export class MemoryEngine implements EnginePort {
     this.listeners.delete(publisher)
   }
 
+  /** Acts as if the journal could not write (ENOSPC) until journalWorks(). */
+  journalFails(): void {
+    this.state.journalFailed(ErrorCode.DISK_FULL, 'ENOSPC', 'write', 'injected: no space left', { durable: this.durableGsn, sequenced: this.sequencedGsn }, 100)
+  }
+
+  journalWorks(): void {
+    this.state.journalResumed(0, 0, this.durableGsn)
+  }
+
   offerPublishFrame(bytes: Uint8Array, offset: number, length: number, publisher: number): number {
+    if (!this.state.accepting) return UNAVAILABLE
     if (this.queued >= this.capacity) return BACK_PRESSURED
     const c = this.cursor
     const n = c.reset(bytes, offset, length)
@@ -198,6 +224,9 @@ export class MemoryEngine implements EnginePort {
 
   metricsSnapshot(): EngineMetrics {
     return {
+      state: this.state.state,
+      journalFaults: 0,
+      journalRetryFailures: 0,
       sequencedGsn: this.sequencedGsn,
       durableGsn: this.durableGsn,
       messagesSequenced: this.log.length,

@@ -42,10 +42,10 @@ function finish(): void {
 }
 await client.subscribe([group!], { fromGsn: 1n }, (b) => {
   while (b.next()) {
-    if (b.gsn <= lastGsn && violations.length < 20) violations.push(`gsn ${b.gsn} after ${lastGsn}`)
-    if (b.gseq(0) !== lastGseq + 1 && violations.length < 20) violations.push(`gseq ${b.gseq(0)} after ${lastGseq}`)
-    lastGsn = b.gsn
-    lastGseq = b.gseq(0)
+    if (b.gsnNumber <= lastGsn && violations.length < 20) violations.push(`gsn ${b.gsnNumber} after ${lastGsn}`)
+    if (b.gseqNumber(0) !== lastGseq + 1 && violations.length < 20) violations.push(`gseq ${b.gseqNumber(0)} after ${lastGseq}`)
+    lastGsn = b.gsnNumber
+    lastGseq = b.gseqNumber(0)
     count++
   }
   finish()

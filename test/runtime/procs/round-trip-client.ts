@@ -10,7 +10,7 @@ const client = await connect(url, { connectTimeoutMs: 20_000 })
 const got: { gsn: string; text: string; gseq: number }[] = []
 const decoder = new TextDecoder()
 await client.subscribe([group], { fromGsn: 1n }, (batch) => {
-  while (batch.next()) got.push({ gsn: String(batch.gsn), text: decoder.decode(batch.payload()), gseq: batch.gseq(0) })
+  while (batch.next()) got.push({ gsn: String(batch.gsn), text: decoder.decode(batch.payload()), gseq: batch.gseqNumber(0) })
 })
 const acks = await Promise.all(Array.from({ length: n }, (_, i) => client.publish([group], `m${i}`)))
 const deadline = Date.now() + 20_000
