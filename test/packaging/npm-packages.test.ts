@@ -60,6 +60,11 @@ test('server tarball: library, types, CLI, docs, LICENSE; no tests, benchmarks o
     (p) => p.startsWith('dist/test/') || p.startsWith('dist/bench/') || p.endsWith('.map') || p.endsWith('.tsbuildinfo') || /\.test\.js$/.test(p) || /^dist\/gateway\/ui\/browser\/.*\.d\.ts$/.test(p),
   )
   assert.deepEqual(stray, [])
+  // Declarations of internal modules (no entry point imports them) are not shipped;
+  // those the entry points need are (the TypeScript apps below compile against them).
+  const internal = server.files.filter((p) => /(\.worker|-task)\.d\.ts$/.test(p) || p.startsWith('dist/tools/cli') && p.endsWith('.d.ts'))
+  assert.deepEqual(internal, [])
+  assert.ok(f.has('dist/engine/engine-port.d.ts') && f.has('dist/engine/engine-state.d.ts'), 'declarations the entry points import are shipped')
   const installed = join(serverApp, 'node_modules', 'ordo')
   for (const p of server.files.filter((x) => x.endsWith('.js'))) {
     const m = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(readFileSync(join(installed, p), 'utf8'))

@@ -29,7 +29,8 @@ export function log(line: string): void {
 /**
  * The server package as `npm pack` makes it, prepack included, without touching this
  * checkout: the files npm would ship are copied to a staging directory, the prepack
- * step (tools/strip-comments.mjs) runs there, and the stage is packed.
+ * steps (tools/strip-comments.mjs, tools/prune-declarations.mjs) run there, and the
+ * stage is packed.
  */
 export function packServer(dest: string): Packed {
   const listing = run('npm', ['pack', repoRoot, '--dry-run', '--ignore-scripts', '--json'], repoRoot, 'npm pack --dry-run')
@@ -39,6 +40,7 @@ export function packServer(dest: string): Packed {
     copyFileSync(join(repoRoot, f.path), join(stage, f.path))
   }
   run(process.execPath, [join(repoRoot, 'tools', 'strip-comments.mjs'), '--root', stage], repoRoot, 'prepack (strip-comments)')
+  run(process.execPath, [join(repoRoot, 'tools', 'prune-declarations.mjs'), '--root', stage], repoRoot, 'prepack (prune-declarations)')
   return pack(stage, dest)
 }
 
