@@ -1,11 +1,47 @@
-// The view a subscription handler gets of one Deliver frame: the same shape as
-// the engine's embedded DeliverBatch (engine/types.ts), a cursor over the
-// frame's messages with no copy and no object per message. Messages at or below
-// the subscription's last delivered gsn (a resume that overlaps) are skipped,
-// so a handler sees each gsn once. Valid only during the handler call.
+// The view a subscription handler gets of one Deliver frame: a cursor over the
+// frame's messages with no copy and no object per message (the engine's embedded
+// DeliverBatch works the same way over the same bytes). Every gsn-like number
+// (gsn, durable gsn, gseqs, publisher, pseq) is a bigint, as everywhere in the
+// client's public shapes; reading one makes that bigint, reading a payload makes
+// nothing. Messages at or below the subscription's last delivered gsn (a resume
+// that overlaps) are skipped, so a handler sees each gsn once. Valid only during
+// the handler call: copy what you keep.
 
 import { MessageCursor } from '../../codec/index.js'
-import type { DeliverBatch } from '../../codec/deliver-batch.js'
+
+export interface DeliverBatch {
+  readonly subscription: number
+  /** Messages this handler call will see. */
+  readonly count: number
+  /** The server's durable gsn when it sent the frame. */
+  readonly durableGsn: bigint
+  /** The Deliver frame bytes [frameOffset, frameOffset + frameLength). */
+  readonly frame: Uint8Array
+  readonly frameOffset: number
+  readonly frameLength: number
+  /** Cursor: call next() before reading the first message. */
+  next(): boolean
+  readonly gsn: bigint
+  readonly publisher: bigint
+  readonly pseq: bigint
+  /** When the sequencer stamped the message, µs since the Unix epoch. */
+  readonly time: number
+  readonly groupCount: number
+  /** Group id i of the message (client.groupName(id) names it). */
+  group(i: number): number
+  /** The message's place in group i's own order. */
+  gseq(i: number): bigint
+  /** Payload view (no copy), valid during the handler call. */
+  payload(): Uint8Array
+  /** Payload as UTF-8 text. */
+  text(): string
+  /** Payload parsed as JSON. */
+  json<T = unknown>(): T
+  readonly payloadOffset: number
+  readonly payloadLength: number
+}
+
+const decoder = new TextDecoder()
 
 export class ClientDeliverBatch implements DeliverBatch {
   private readonly cursor = new MessageCursor()
@@ -15,7 +51,7 @@ export class ClientDeliverBatch implements DeliverBatch {
   private skipThrough = 0
   subscription = 0
   count = 0
-  durableGsn = 0
+  private durable = 0
 
   /** Points the batch at a verified Deliver frame; `count` messages have gsn > skipThrough. */
   reset(bytes: Uint8Array, offset: number, length: number, skipThrough: number, count: number): void {
@@ -26,7 +62,11 @@ export class ClientDeliverBatch implements DeliverBatch {
     this.count = count
     this.cursor.reset(bytes, offset, length)
     this.subscription = this.cursor.subscription
-    this.durableGsn = this.cursor.durableGsn
+    this.durable = this.cursor.durableGsn
+  }
+
+  get durableGsn(): bigint {
+    return BigInt(this.durable)
   }
 
   get frame(): Uint8Array {
@@ -48,16 +88,21 @@ export class ClientDeliverBatch implements DeliverBatch {
     return false
   }
 
-  get gsn(): number {
+  /** gsn as a number (internal: the subscription's bookkeeping). */
+  get gsnNumber(): number {
     return this.cursor.gsn
   }
 
-  get publisher(): number {
-    return this.cursor.publisher
+  get gsn(): bigint {
+    return BigInt(this.cursor.gsn)
   }
 
-  get pseq(): number {
-    return this.cursor.pseq
+  get publisher(): bigint {
+    return BigInt(this.cursor.publisher)
+  }
+
+  get pseq(): bigint {
+    return BigInt(this.cursor.pseq)
   }
 
   get time(): number {
@@ -72,12 +117,20 @@ export class ClientDeliverBatch implements DeliverBatch {
     return this.cursor.group(i)
   }
 
-  gseq(i: number): number {
-    return this.cursor.gseq(i)
+  gseq(i: number): bigint {
+    return BigInt(this.cursor.gseq(i))
   }
 
   payload(): Uint8Array {
     return this.cursor.payload()
+  }
+
+  text(): string {
+    return decoder.decode(this.cursor.payload())
+  }
+
+  json<T = unknown>(): T {
+    return JSON.parse(this.text()) as T
   }
 
   get payloadOffset(): number {
@@ -90,7 +143,7 @@ export class ClientDeliverBatch implements DeliverBatch {
 }
 
 /** Counts the messages of a verified Deliver frame above skipThrough and finds the last gsn. */
-export function scanDeliver(cursor: MessageCursor, bytes: Uint8Array, offset: number, length: number, skipThrough: number): { fresh: number; lastGsn: number } {
+export function scanDeliver(cursor: MessageCursor, bytes: Uint8Array, offset: number, length: number, skipThrough: number, out: { fresh: number; lastGsn: number }): void {
   cursor.reset(bytes, offset, length)
   let fresh = 0
   let last = 0
@@ -99,5 +152,6 @@ export function scanDeliver(cursor: MessageCursor, bytes: Uint8Array, offset: nu
     if (g > skipThrough) fresh++
     if (g > last) last = g
   }
-  return { fresh, lastGsn: last }
+  out.fresh = fresh
+  out.lastGsn = last
 }

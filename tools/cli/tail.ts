@@ -68,14 +68,15 @@ export const tailCommand: Command = {
     const handler = (b: DeliverBatch): void => {
       while (b.next()) {
         const names: string[] = []
+        // JSON numbers: gsns and gseqs stay below 2^53, so Number() is exact.
         const gseqs: number[] = []
         for (let i = 0; i < b.groupCount; i++) {
           names.push(client.groupName(b.group(i)) ?? `#${b.group(i)}`)
-          gseqs.push(b.gseq(i))
+          gseqs.push(Number(b.gseq(i)))
         }
         const p = text(b.payload())
         if (json) {
-          out.push(JSON.stringify({ gsn: b.gsn, groups: names, gseqs, publisher: b.publisher, pseq: b.pseq, time: b.time, [p.binary ? 'payloadBase64' : 'payload']: p.text }))
+          out.push(JSON.stringify({ gsn: Number(b.gsn), groups: names, gseqs, publisher: Number(b.publisher), pseq: Number(b.pseq), time: b.time, [p.binary ? 'payloadBase64' : 'payload']: p.text }))
         } else {
           out.push(`gsn=${b.gsn} groups=${names.map((n, i) => `${n}:${gseqs[i]}`).join(',')} ${p.binary ? 'base64:' : ''}${p.text}`)
         }

@@ -24,7 +24,7 @@ after(() => server.closeNow())
 function collect(into: { gsn: number; text: string }[]) {
   const dec = new TextDecoder()
   return (b: DeliverBatch) => {
-    while (b.next()) into.push({ gsn: b.gsn, text: dec.decode(b.payload()) })
+    while (b.next()) into.push({ gsn: Number(b.gsn), text: dec.decode(b.payload()) })
   }
 }
 
