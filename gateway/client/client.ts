@@ -249,9 +249,9 @@ export class Client implements Link, PublishLink, SessionOwner {
     return this.publishes.unsettled
   }
 
-  /** Resolves when every publish so far is settled (acknowledged or failed). */
-  flush(): Promise<void> {
-    return this.publishes.idle()
+  /** Resolves when every publish so far (or up to seq, as send() numbers them) is settled: acknowledged or failed. */
+  flush(seq?: number): Promise<void> {
+    return this.publishes.idle(seq)
   }
 
   /** Resolves once the client is closed for good: with undefined after close(), with the error that ended it otherwise. */

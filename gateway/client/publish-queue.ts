@@ -94,7 +94,8 @@ export class PublishQueue implements AckPairSink {
     this.finishOpen()
     this.pump()
   }
-  private idleWaiters: (() => void)[] = []
+  /** flush() callers: each waits until every message up to its seq is settled. */
+  private idleWaiters: { seq: number; resolve: () => void }[] = []
   private readonly ids: number[] = new Array<number>(16).fill(0)
   nextPseq = 1
   publisher = 0
@@ -454,17 +455,23 @@ export class PublishQueue implements AckPairSink {
     if (renumberFrom !== 0) this.nextPseq = q
   }
 
-  /** Resolves when every message so far is settled. */
-  idle(): Promise<void> {
-    if (this.ring.head === this.ring.tail) return Promise.resolve()
-    return new Promise((resolve) => this.idleWaiters.push(resolve))
+  /** Resolves when every message up to seq (default: every message so far) is settled. */
+  idle(seq = this.ring.tail - 1): Promise<void> {
+    if (this.ring.head > seq) return Promise.resolve()
+    return new Promise((resolve) => this.idleWaiters.push({ seq, resolve }))
   }
 
   private checkIdle(): void {
-    if (this.idleWaiters.length === 0 || this.ring.head !== this.ring.tail) return
     const w = this.idleWaiters
-    this.idleWaiters = []
-    for (const f of w) f()
+    if (w.length === 0) return
+    const acked = this.ring.head - 1
+    let kept = 0
+    for (let i = 0; i < w.length; i++) {
+      const x = w[i]!
+      if (x.seq <= acked) x.resolve()
+      else w[kept++] = x
+    }
+    w.length = kept
   }
 
   /** Fails every unsettled message (the client closed or cannot go on). */
@@ -481,6 +488,6 @@ export class PublishQueue implements AckPairSink {
     this.inFlight = 0
     const w = this.idleWaiters
     this.idleWaiters = []
-    for (const f of w) f()
+    for (const x of w) x.resolve()
   }
 }

@@ -1,8 +1,7 @@
 // `ordo publish`: publishes messages through the client library, from the
 // arguments (one message) or from stdin (one message per line).
 
-import { createInterface } from 'node:readline'
-import { connect, OrdoError, type Client } from '../../gateway/client/index.js'
+import { ClientErrorCode, connect, OrdoError, type Client, type ConnectOptions } from '../../gateway/client/index.js'
 import { CommandError, defaultUrl, parse, splitGroups, stderr, UsageError, type Command } from './common.js'
 
 const help = `Usage: ordo publish <group[,group...]> [payload...] [options]
@@ -41,13 +40,15 @@ export const publishCommand: Command = {
     const groups = splitGroups(groupList)
     if (groups.length === 0) throw new UsageError(`ordo publish: no group names in ${JSON.stringify(groupList)}`)
     const url = values.url ?? defaultUrl()
-    const client = await open(url, values.token ?? process.env.ORDO_TOKEN)
+    // A line refused by the server (send() has no promise) ends the run with that error.
+    let sendFailure: OrdoError | null = null
+    const client = await open(url, values.token ?? process.env.ORDO_TOKEN, { onSendError: (e) => (sendFailure ??= e) })
     try {
       if (words.length > 0) {
         const r = await client.publish(groups, words.join(' '))
         if (!values.quiet) process.stdout.write(`gsn=${r.gsn}\n`)
       } else {
-        await publishLines(client, groups, values.quiet === true)
+        await publishLines(client, groups, values.quiet === true, () => sendFailure)
       }
     } catch (err) {
       if (err instanceof OrdoError) throw new CommandError(err.codeName, `publish refused: ${err.codeName}: ${err.message}`)
@@ -59,9 +60,9 @@ export const publishCommand: Command = {
   },
 }
 
-export async function open(url: string, token: string | undefined): Promise<Client> {
+export async function open(url: string, token: string | undefined, more: ConnectOptions = {}): Promise<Client> {
   try {
-    return await connect(url, { token, connectTimeoutMs: 10_000, retryFirstConnect: false, onError: (e) => stderr(`ordo: ${e.codeName}: ${e.message}`) })
+    return await connect(url, { token, connectTimeoutMs: 10_000, retryFirstConnect: false, onError: (e) => stderr(`ordo: ${e.codeName}: ${e.message}`), ...more })
   } catch (err) {
     if (err instanceof OrdoError) {
       if (err.codeName === 'CONNECT_FAILED') throw new CommandError(err.codeName, `${err.message} (is \`ordo start\` running? set --url or ORDO_URL)`)
@@ -71,38 +72,71 @@ export async function open(url: string, token: string | undefined): Promise<Clie
   }
 }
 
-async function publishLines(client: Client, groups: string[], quiet: boolean): Promise<void> {
-  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity })
-  let sent = 0
-  let acked = 0
-  let first = 0n
-  let last = 0n
-  let failure: Error | null = null
+/** Messages published and not yet acknowledged at most; reading stdin waits beyond that. */
+const WINDOW = 65536
+const NEWLINE = 10
+const CR = 13
+
+/**
+ * Every line of stdin is one message. stdin is read in large chunks and each line is handed to the client as a
+ * view of its chunk (the client copies it into a frame at once): no string per line. The last line read is held
+ * back until the next chunk shows whether more follow, so that the first and the last line go through publish()
+ * (their gsns make the summary) and every line between through send().
+ */
+async function publishLines(client: Client, groups: string[], quiet: boolean, sendFailure: () => OrdoError | null): Promise<void> {
+  let failure: OrdoError | null = null
+  let first: bigint | null = null
+  let last: bigint | null = null
+  let lines = 0
+  let held: Uint8Array | null = null
+  let carry: Buffer | null = null
+  const firstSeq = client.acked + 1
   const started = Date.now()
   const progress = setInterval(() => {
-    if (!quiet) stderr(`ordo publish: ${acked}/${sent} acknowledged, ${Math.round((acked * 1000) / Math.max(1, Date.now() - started))} msg/s`)
+    if (!quiet) stderr(`ordo publish: ${client.acked - firstSeq + 1}/${lines} acknowledged, ${Math.round(((client.acked - firstSeq + 1) * 1000) / Math.max(1, Date.now() - started))} msg/s`)
   }, 1000)
+  const fail = (e: unknown): void => {
+    failure ??= e instanceof OrdoError ? e : new OrdoError(ClientErrorCode.BAD_ARGUMENT, e instanceof Error ? e.message : String(e))
+  }
+  const line = (bytes: Uint8Array): void => {
+    if (held !== null) {
+      if (lines === 1) client.publish(groups, held).then((r) => (first = r.gsn), fail)
+      else client.send(groups, held)
+    }
+    held = bytes
+    lines++
+  }
   try {
-    for await (const line of rl) {
+    for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+      failure ??= sendFailure()
       if (failure !== null) break
-      sent++
-      client.publish(groups, line).then(
-        (r) => {
-          acked++
-          if (first === 0n || r.gsn < first) first = r.gsn
-          if (r.gsn > last) last = r.gsn
-        },
-        (e: Error) => {
-          failure ??= e
-        },
-      )
-      // Keep memory bounded on huge inputs: wait when far ahead of the acks.
-      if (sent - acked > 50_000) await client.flush()
+      const buf: Buffer = carry === null ? chunk : Buffer.concat([carry, chunk])
+      carry = null
+      let start = 0
+      for (let nl = buf.indexOf(NEWLINE, start); nl >= 0; nl = buf.indexOf(NEWLINE, start)) {
+        const end = nl > start && buf[nl - 1] === CR ? nl - 1 : nl
+        line(buf.subarray(start, end))
+        start = nl + 1
+      }
+      // The held line is a view of this chunk: the carry is a copy, so the chunk is not kept alive by it alone.
+      if (start < buf.length) carry = Buffer.from(buf.subarray(start))
+      // Keep memory bounded on huge inputs: wait while far ahead of the acknowledgements.
+      if (lines - (client.acked - firstSeq + 1) > WINDOW) await client.flush(firstSeq + lines - WINDOW / 2)
+    }
+    if (carry !== null) line(carry)
+    if (held !== null) {
+      const r = await client.publish(groups, held).catch((e: unknown) => {
+        fail(e)
+        return null
+      })
+      if (r !== null) last = r.gsn
+      if (lines === 1) first = last
     }
     await client.flush()
   } finally {
     clearInterval(progress)
   }
+  failure ??= sendFailure()
   if (failure !== null) throw failure
-  if (!quiet) process.stdout.write(sent === 0 ? 'published 0 messages\n' : `published ${acked} messages, gsn ${first}..${last}\n`)
+  if (!quiet) process.stdout.write(lines === 0 ? 'published 0 messages\n' : `published ${lines} messages, gsn ${String(first)}..${String(last)}\n`)
 }
