@@ -5,6 +5,7 @@
 //   sequencer  one message through the Sequencer core (dedupe, gsn, gseqs, stamp, copy)
 //   journal    Journal.append of one batch record to a real file (no fsync per op)
 //   fanout     Dispatcher pass: match against 100 subscriptions, build Deliver frames
+//   client     the client library publishing path: send()/publish() encode + queue + ack, no socket
 //
 // Each row: ops/s from the mean and from the median timed call (tinybench), ns/op (median),
 // p99 ns/op, bytes allocated per op (young generation, and heapUsed, around chunks of calls
@@ -28,10 +29,12 @@ import { codecArea } from './codec.js'
 import { sequencerArea } from './sequencer.js'
 import { journalArea } from './journal.js'
 import { fanoutArea } from './fanout.js'
+import { clientArea } from './client.js'
 
 const AREAS: Record<string, (dir: string) => MicroArea | Promise<MicroArea>> = {
   ring: () => ringArea(),
   codec: () => codecArea(),
+  client: () => clientArea(),
   sequencer: () => sequencerArea(),
   journal: (dir) => journalArea(dir),
   fanout: () => fanoutArea(),

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
 const RUN = fileURLToPath(new URL('../../bench/micro/run.js', import.meta.url))
-const AREAS = ['ring', 'codec', 'sequencer', 'journal', 'fanout']
+const AREAS = ['ring', 'codec', 'sequencer', 'journal', 'fanout', 'client']
 
 interface Row {
   area: string
