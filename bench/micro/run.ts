@@ -34,10 +34,10 @@ import { clientArea } from './client.js'
 const AREAS: Record<string, (dir: string) => MicroArea | Promise<MicroArea>> = {
   ring: () => ringArea(),
   codec: () => codecArea(),
-  client: () => clientArea(),
   sequencer: () => sequencerArea(),
   journal: (dir) => journalArea(dir),
   fanout: () => fanoutArea(),
+  client: () => clientArea(),
 }
 
 const { values } = parseArgs({
