@@ -282,7 +282,13 @@ export class Client implements Link, PublishLink, SessionOwner {
   /** The first publish: on a follower, publishing needs the leader. */
   private startPublishing(): void {
     this.published = true
-    if (this.role === 'follower' && this.session.welcomed && this.endpoints.publishingOnFollower().action === 'move') this.session.reopenNow()
+    if (this.role === 'follower' && this.session.welcomed && this.endpoints.publishingOnFollower().action === 'move') this.reopen(0)
+  }
+
+  /** Leaves the current node for the one Endpoints chose (what was asked on this connection is asked again there). */
+  private reopen(delayMs: number | undefined): void {
+    this.resolver.connectionLost()
+    this.session.reopen(delayMs)
   }
 
   onSocketClosed(code: number, reason: string, welcomed: boolean): void {
@@ -351,7 +357,7 @@ export class Client implements Link, PublishLink, SessionOwner {
     this.epoch = f.epoch ?? 0n
     const publishing = this.published || this.publishes.unsettled > 0
     if (this.endpoints.welcomed(role, f.leaderUrl ?? '', publishing).action === 'move') {
-      this.session.reopenNow()
+      this.reopen(0)
       return
     }
     this.session.markWelcomed()
@@ -382,9 +388,10 @@ export class Client implements Link, PublishLink, SessionOwner {
       return
     }
     if (code === ErrorCode.NOT_LEADER) {
-      // The refused publishes stay queued and are resent to the leader under the same publisher id.
+      // The refused publishes stay queued and are resent to the leader under the same publisher id. Without a
+      // leader to go to (an election), the next node is tried after the backoff delay, not at once.
       this.endpoints.notLeader(err.leaderUrl)
-      this.session.reopenNow()
+      this.reopen(err.leaderUrl === '' ? undefined : 0)
       return
     }
     if (code === ErrorCode.PSEQ_GAP) {
@@ -408,12 +415,14 @@ export class Client implements Link, PublishLink, SessionOwner {
   private fail(err: OrdoError): void {
     if (this.fatal !== null) return
     this.fatal = err
-    this.firstWelcome?.reject(err)
+    // connect() rejects with it (its caller hears it there), or onError does.
+    const first = this.firstWelcome
     this.firstWelcome = null
+    if (first !== null) first.reject(err)
+    else this.report(err)
     this.publishes.failAll(err)
     this.subscriptions.failAll(err)
     this.resolver.failAll(err)
-    this.report(err)
     this.resolveClosed(err)
     void this.session.close().then(() => this.options.onState?.('closed'))
   }

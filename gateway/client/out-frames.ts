@@ -13,7 +13,7 @@
 // the transport reported the bytes written, so it is never overwritten while a
 // socket still reads it.
 
-import { FrameWriter, PSEQ_POS, TABLE_POS, publishBlobsPos } from '../../codec/index.js'
+import { FrameWriter, PSEQ_POS, PUBLISHER_POS, TABLE_POS, publishBlobsPos } from '../../codec/index.js'
 import { PUBLISH_SLOTS_POS } from '../../codec/frame-layout.js'
 
 export const FrameState = { OPEN: 0, READY: 1, SENT: 2, FREE: 3 } as const
@@ -55,6 +55,12 @@ export class OutFrame {
 export function blobPosIn(f: OutFrame, k: number): number {
   const slot = PUBLISH_SLOTS_POS + 4 * k
   return slot + f.view.getUint32(slot, true) - TABLE_POS
+}
+
+/** Rewrites the publisher of the blob at `pos` (an integer below 2^53). */
+export function patchPublisher(f: OutFrame, pos: number, publisher: number): void {
+  f.view.setUint32(pos + PUBLISHER_POS, publisher >>> 0, true)
+  f.view.setUint32(pos + PUBLISHER_POS + 4, Math.floor(publisher / 4294967296), true)
 }
 
 /** Rewrites the pseq of the blob at `pos` (an integer below 2^53). */

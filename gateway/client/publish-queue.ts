@@ -23,7 +23,7 @@ import { ErrorCode } from '../../codec/error-codes.js'
 import type { AckPairSink } from '../../codec/publish-ack.js'
 import { ClientErrorCode, OrdoError } from './errors.js'
 import type { GroupResolver } from './group-resolver.js'
-import { blobPosIn, FramePool, FrameState, patchPseq, type OutFrame } from './out-frames.js'
+import { blobPosIn, FramePool, FrameState, patchPseq, patchPublisher, type OutFrame } from './out-frames.js'
 import { BatchWaiter, type PublishBatchResult } from './publish-batch.js'
 import { PublishRing, SETTLED, type Settler } from './publish-ring.js'
 import { PayloadEncoder } from './payload-encoder.js'
@@ -439,7 +439,10 @@ export class PublishQueue implements AckPairSink {
         w.addBlob(of.buf, pos, len)
       }
       const pseq = renumberFrom !== 0 ? q++ : p
-      patchPseq(f, w.blobPos(w.count - 1), pseq)
+      const at = w.blobPos(w.count - 1)
+      patchPseq(f, at, pseq)
+      // The server keeps the publisher id a client asks for; should one ever differ, resends carry the new one.
+      patchPublisher(f, at, this.publisher)
       r.pseq[i] = pseq
       r.frame[i] = f
       r.blobAt[i] = w.count - 1

@@ -95,13 +95,16 @@ export class Session {
     this.transport?.close(code, reason)
   }
 
-  /** Replaces the socket at once with one to endpoints.next() (moving to the leader). */
-  reopenNow(): void {
+  /**
+   * Replaces the socket with one to endpoints.next() (moving to the leader): at once, or after the backoff
+   * delay when `delayMs` is undefined. The old socket's close is not reported to the owner.
+   */
+  reopen(delayMs: number | undefined): void {
     const t = this.transport
     this.transport = null
     this.welcomedFlag = false
-    t?.close(1000, 'moving to the leader')
-    this.schedule(0)
+    t?.close(1000, 'moving to another node')
+    this.schedule(delayMs)
   }
 
   /** Opens the next socket after the backoff delay (or `delayMs`). Returns the delay. */
