@@ -166,7 +166,6 @@ async function latency(): Promise<OrdoClientPubResult> {
   const onAck = (): void => {
     acked++
   }
-  let lastYield = nowMs()
   while (due < end) {
     const now = nowMs()
     // A timed sleep to the next due time (this process has nothing else to do); what fell due meanwhile is
@@ -177,11 +176,8 @@ async function latency(): Promise<OrdoClientPubResult> {
       client.publish(next(due), payload).then(onAck, fail)
       due += interval
     }
-    // Let the event loop send the frame and read acks: a turn ends here whenever something was published.
-    if (t - lastYield >= 0) {
-      lastYield = nowMs()
-      await new Promise((r) => setImmediate(r))
-    }
+    // End the turn: the client sends what was published in it, and the event loop reads acks.
+    await new Promise((r) => setImmediate(r))
   }
   const t_sent = nowMs()
   await client.flush()
