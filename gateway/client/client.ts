@@ -14,8 +14,9 @@ import { BodyType, decodeFrame, makeLimits, MessageCursor, Verdict, verifyFrame,
 import { viewOf } from '../../codec/byte-view.js'
 import { ErrorCode } from '../../codec/error-codes.js'
 import { readPublishAck } from '../../codec/publish-ack.js'
-import type { BackoffOptions } from './backoff.js'
+import type { ConnectOptions } from './connect-options.js'
 import { Endpoints, type Role } from './endpoints.js'
+import { routeServerError, type ErrorTargets } from './error-routing.js'
 import { ClientErrorCode, OrdoError } from './errors.js'
 import { GroupResolver, type Link } from './group-resolver.js'
 import type { PublishBatchResult } from './publish-batch.js'
@@ -25,55 +26,11 @@ import { SubscriptionStream, type SubscriptionStreamOptions } from './subscripti
 import { SubscriptionSet, type ClientDeliverHandler, type ClientSubscribeOptions, type ClientSubscription } from './subscriptions.js'
 import { defaultWebSocket, type WebSocketCtor } from './transport.js'
 
-export interface ConnectOptions {
-  /** Access token (ordo token); omit for a server in open mode. */
-  token?: string
-  /** Called before every connection attempt for the token to present (refresh it here); wins over `token`. */
-  getToken?: () => string | Promise<string>
-  /** Publisher id to use; 0 or omitted: the server assigns one, kept across reconnects. */
-  publisher?: bigint | number
-  /** WebSocket constructor; default: in Node.js the `ws` package, else globalThis.WebSocket. */
-  WebSocket?: WebSocketCtor
-  /** With the `ws` package: mask frames with random keys (true) or a zero key, sending without a copy. Default false. */
-  maskFrames?: boolean
-  /** Reconnect delays. */
-  backoff?: BackoffOptions
-  /** connect() fails if no Welcome arrives within this time, ms (retrying meanwhile). Default 15000. */
-  connectTimeoutMs?: number
-  /** false: connect() fails at once when the first attempt cannot connect (command-line tools). Default true. */
-  retryFirstConnect?: boolean
-  /** The connection is considered dead after this long without any frame, ms. Default 20000 (server heartbeats every 5 s). */
-  livenessMs?: number
-  /** In-flight publish window, messages. Default 16 384. */
-  maxInFlight?: number
-  /** Most messages per Publish frame. Default 1024. */
-  maxFrameMessages?: number
-  /** Target Publish frame size, bytes. Default 256 KiB. */
-  maxFrameBytes?: number
-  /** Errors not tied to a call (server errors, subscription errors without onError, reconnects). */
-  onError?: (err: OrdoError) => void
-  /** Failures of messages published with send(), with the seq send() returned; default: onError. */
-  onSendError?: (err: OrdoError, seq: number) => void
-  /** Connection state changes ('connected' after each Welcome, 'disconnected', 'closed'). */
-  onState?: (state: 'connected' | 'disconnected' | 'closed') => void
-}
+export type { ConnectOptions } from './connect-options.js'
+
 
 // Frames from the server can be large (Deliver batches); the server enforces payload limits.
 const FRAME_LIMITS = makeLimits({ maxFrameBytes: 256 * 1024 * 1024, maxMessages: 1 << 22, maxPayload: 64 * 1024 * 1024 })
-
-/** Codes whose ref is a subscription id (gateway/README.md, error table). */
-const SUBSCRIPTION_CODES: ReadonlySet<number> = new Set([ErrorCode.TOO_MANY_SUBSCRIPTIONS, ErrorCode.DUPLICATE_SUBSCRIPTION_ID, ErrorCode.UNKNOWN_SUBSCRIPTION])
-const RESOLVE_CODES: ReadonlySet<number> = new Set([ErrorCode.BAD_GROUP_NAME, ErrorCode.FORBIDDEN_GROUP, ErrorCode.UNKNOWN_GROUP])
-/** Refusals of one message whose later messages must be renumbered. */
-const RENUMBER_CODES: ReadonlySet<number> = new Set([
-  ErrorCode.FORBIDDEN_GROUP,
-  ErrorCode.UNKNOWN_GROUP,
-  ErrorCode.PAYLOAD_TOO_LARGE,
-  ErrorCode.TOO_MANY_GROUPS,
-  ErrorCode.EMPTY_GROUPS,
-  ErrorCode.BAD_PUBLISHER,
-  ErrorCode.INTERNAL,
-])
 
 export class Client implements Link, PublishLink, SessionOwner {
   private readonly endpoints: Endpoints
@@ -85,6 +42,7 @@ export class Client implements Link, PublishLink, SessionOwner {
   private readonly resolver: GroupResolver
   private readonly publishes: PublishQueue
   private readonly subscriptions: SubscriptionSet
+  private readonly errorTargets: ErrorTargets
   private firstWelcome: { resolve: () => void; reject: (e: Error) => void } | null = null
   private readonly closedPromise: Promise<OrdoError | undefined>
   private resolveClosed: (e: OrdoError | undefined) => void = () => {}
@@ -114,6 +72,21 @@ export class Client implements Link, PublishLink, SessionOwner {
     )
     this.subscriptions = new SubscriptionSet(this, this.resolver, this.cursor, (e) => this.report(e))
     this.session = new Session(this.endpoints, WS, options, this)
+    const client = this
+    this.errorTargets = {
+      subscriptions: this.subscriptions,
+      resolver: this.resolver,
+      publishes: this.publishes,
+      get refreshesToken() {
+        return options.getToken !== undefined && client.connections > 0
+      },
+      notLeader: (leaderUrl) => {
+        this.endpoints.notLeader(leaderUrl)
+        this.reopen(leaderUrl === '' ? undefined : 0)
+      },
+      fail: (e) => this.fail(e),
+      report: (e) => this.report(e),
+    }
     this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve))
   }
 
@@ -363,8 +336,8 @@ export class Client implements Link, PublishLink, SessionOwner {
     this.session.markWelcomed()
     this.publisher = f.publisher
     this.publishes.publisher = Number(f.publisher)
-    this.publishes.maxPayload = f.maxPayload
-    this.publishes.maxGroups = f.maxGroups
+    this.publishes.checks.maxPayload = f.maxPayload
+    this.publishes.checks.maxGroups = f.maxGroups
     this.maxPayload = f.maxPayload
     this.maxGroups = f.maxGroups
     if (f.durableGsn > this.durableGsn) this.durableGsn = f.durableGsn
@@ -379,36 +352,7 @@ export class Client implements Link, PublishLink, SessionOwner {
   }
 
   private onServerError(err: OrdoError): void {
-    const code = err.code
-    const r = Number(err.ref)
-    if (code === ErrorCode.BAD_TOKEN) {
-      // With getToken, the next attempt brings a new token; without, retrying cannot succeed.
-      if (this.options.getToken !== undefined && this.connections > 0) this.report(err)
-      else this.fail(err)
-      return
-    }
-    if (code === ErrorCode.NOT_LEADER) {
-      // The refused publishes stay queued and are resent to the leader under the same publisher id. Without a
-      // leader to go to (an election), the next node is tried after the backoff delay, not at once.
-      this.endpoints.notLeader(err.leaderUrl)
-      this.reopen(err.leaderUrl === '' ? undefined : 0)
-      return
-    }
-    if (code === ErrorCode.PSEQ_GAP) {
-      this.publishes.gapErrors++
-      return
-    }
-    if (err.subscription !== 0) {
-      if (!this.subscriptions.onRefused(err.subscription, err)) this.report(err)
-      return
-    }
-    if (SUBSCRIPTION_CODES.has(code) && this.subscriptions.onRefused(r, err)) return
-    if (r === 0 && RESOLVE_CODES.has(code) && this.resolver.onRefused(err)) return
-    if (r !== 0 && RENUMBER_CODES.has(code) && this.publishes.onRefused(r, err, true)) return
-    if (r !== 0 && code === ErrorCode.DUPLICATE_OUTSIDE_WINDOW && this.publishes.onRefused(r, err, false)) return
-    // GOING_AWAY, SLOW_CONSUMER, OVERLOADED...: the server closes and the client
-    // reconnects and resumes by itself; a planned shutdown is not worth a report.
-    if (code !== ErrorCode.GOING_AWAY) this.report(err)
+    routeServerError(err, this.errorTargets)
   }
 
   /** The client cannot go on: everything pending fails with err. */

@@ -88,11 +88,6 @@ export class ClientDeliverBatch implements DeliverBatch {
     return false
   }
 
-  /** gsn as a number (internal: the subscription's bookkeeping). */
-  get gsnNumber(): number {
-    return this.cursor.gsn
-  }
-
   get gsn(): bigint {
     return BigInt(this.cursor.gsn)
   }

@@ -19,52 +19,22 @@
 // frames that were already on the way when p was refused; they need nothing.
 
 import { blobLength, blobLengthAt } from '../../codec/index.js'
-import { ErrorCode } from '../../codec/error-codes.js'
 import type { AckPairSink } from '../../codec/publish-ack.js'
 import { ClientErrorCode, OrdoError } from './errors.js'
 import type { GroupResolver } from './group-resolver.js'
 import { blobPosIn, FramePool, FrameState, patchPseq, patchPublisher, type OutFrame } from './out-frames.js'
 import { BatchWaiter, type PublishBatchResult } from './publish-batch.js'
 import { PublishRing, SETTLED, type Settler } from './publish-ring.js'
+import { SlowLane } from './slow-lane.js'
 import { PayloadEncoder } from './payload-encoder.js'
+import { PublishChecks } from './publish-checks.js'
+import type { ClientPublishResult, PublishItem, PublishLink, PublishQueueOptions } from './publish-types.js'
 
-export interface ClientPublishResult {
-  /** The message's place in the total order. */
-  gsn: bigint
-  /** The pseq it was (last) sent with. */
-  pseq: bigint
-}
-
-export interface PublishItem {
-  groups: readonly string[]
-  payload: Uint8Array | string
-}
-
-export interface PublishQueueOptions {
-  /** Most messages sent and not yet acknowledged. */
-  maxInFlight: number
-  /** Most messages per Publish frame. */
-  maxFrameMessages: number
-  /** Target Publish frame size, bytes (a larger single message gets a frame of its own). */
-  maxFrameBytes: number
-}
-
-/** How the queue reaches the server. */
-export interface PublishLink {
-  readonly open: boolean
-  /** Sends a Publish frame; `onWritten` runs once the transport no longer reads the bytes. */
-  sendFrame(frame: Uint8Array, onWritten: () => void): void
-}
+export type { ClientPublishResult, PublishItem, PublishLink, PublishQueueOptions } from './publish-types.js'
 
 /** pseq of a message waiting in the slow lane (not encoded yet). */
 const UNASSIGNED = 0
 
-interface SlowItem {
-  ticket: number
-  groups: readonly string[]
-  payload: Uint8Array | string
-  failed: OrdoError | null
-}
 
 // One executor for every publish() promise: it hands out the resolving functions
 // through these two variables, so no closure is made per call.
@@ -79,6 +49,8 @@ export class PublishQueue implements AckPairSink {
   private readonly ring = new PublishRing(4096)
   private readonly pool: FramePool
   private readonly text = new PayloadEncoder()
+  /** Local checks, with the server's limits (set from its Welcome). */
+  readonly checks = new PublishChecks(this.text)
   private openFrame: OutFrame | null = null
   private ready: OutFrame[] = []
   private readyHead = 0
@@ -86,8 +58,7 @@ export class PublishQueue implements AckPairSink {
   private inFlight = 0
   /** First ticket not encoded yet (the slow lane starts here). */
   private encodedEnd = 1
-  private slow: SlowItem[] = []
-  private slowHead = 0
+  private readonly slow: SlowLane
   private flushScheduled = false
   private readonly flushTask = (): void => {
     this.flushScheduled = false
@@ -99,8 +70,6 @@ export class PublishQueue implements AckPairSink {
   private readonly ids: number[] = new Array<number>(16).fill(0)
   nextPseq = 1
   publisher = 0
-  maxPayload = 1024 * 1024
-  maxGroups = 16
   /** PSEQ_GAP errors seen (expected after a refusal; counted for diagnostics). */
   gapErrors = 0
 
@@ -112,6 +81,19 @@ export class PublishQueue implements AckPairSink {
     private readonly onSendError: (err: OrdoError, seq: number) => void,
   ) {
     this.pool = new FramePool(o.maxFrameMessages, o.maxFrameBytes)
+    this.slow = new SlowLane(resolver, {
+      encode: (ticket, ids, n, payload) => {
+        for (let k = 0; k < n; k++) this.ids[k] = ids[k]!
+        if (typeof payload === 'string') this.encode(ticket, n, this.text.bytes, this.text.encode(payload))
+        else this.encode(ticket, n, payload, payload.length)
+      },
+      fail: (ticket, err) => {
+        this.encodedEnd = ticket + 1
+        this.settleFailed(ticket, err)
+      },
+      settled: (ticket) => this.ring.pseq[this.ring.slot(ticket)] === SETTLED,
+      drained: () => this.checkIdle(),
+    })
   }
 
   /** Messages sent and not yet acknowledged. */
@@ -138,7 +120,7 @@ export class PublishQueue implements AckPairSink {
     const p = new Promise<ClientPublishResult>(capture)
     const resolve = capturedResolve
     const reject = capturedReject
-    const problem = this.problem(groups, payload)
+    const problem = this.checks.problem(groups, payload)
     if (problem !== null) reject(problem)
     else this.add(groups, payload, resolve as Settler, reject, 0)
     return p
@@ -146,53 +128,44 @@ export class PublishQueue implements AckPairSink {
 
   /** Queues a message nobody waits for; returns its seq. Throws OrdoError on a local problem. */
   send(groups: readonly string[], payload: Uint8Array | string): number {
-    const problem = this.problem(groups, payload)
+    const problem = this.checks.problem(groups, payload)
     if (problem !== null) throw problem
     return this.add(groups, payload, null, null, 0)
   }
 
   publishBatch(items: readonly PublishItem[]): Promise<PublishBatchResult> {
     if (!Array.isArray(items)) return Promise.reject(new OrdoError(ClientErrorCode.BAD_ARGUMENT, 'publishBatch takes an array of { groups, payload }'))
-    for (let i = 0; i < items.length; i++) {
+    return this.batch(items.length, (i) => {
       const it = items[i]
-      const problem = it === null || typeof it !== 'object' ? new OrdoError(ClientErrorCode.BAD_ARGUMENT, `publishBatch item ${i} is not { groups, payload }`) : this.problem(it.groups, it.payload)
-      if (problem !== null) return Promise.reject(problem)
-    }
-    return new Promise((resolve, reject) => {
-      const w = new BatchWaiter(items.length, resolve, reject)
-      for (let i = 0; i < items.length; i++) this.add(items[i]!.groups, items[i]!.payload, w, null, i)
-      if (items.length === 0) w.done()
+      return it === null || typeof it !== 'object' ? null : it
     })
   }
 
   /** publishBatch with one group list for every payload. */
   publishBatchTo(groups: readonly string[], payloads: readonly (Uint8Array | string)[]): Promise<PublishBatchResult> {
     if (!Array.isArray(payloads)) return Promise.reject(new OrdoError(ClientErrorCode.BAD_ARGUMENT, 'publishBatch(groups, payloads) takes an array of payloads'))
-    for (let i = 0; i < payloads.length; i++) {
-      const problem = this.problem(groups, payloads[i]!)
-      if (problem !== null) return Promise.reject(problem)
-    }
-    return new Promise((resolve, reject) => {
-      const w = new BatchWaiter(payloads.length, resolve, reject)
-      for (let i = 0; i < payloads.length; i++) this.add(groups, payloads[i]!, w, null, i)
-      if (payloads.length === 0) w.done()
+    const item = { groups, payload: '' as Uint8Array | string }
+    return this.batch(payloads.length, (i) => {
+      item.payload = payloads[i]!
+      return item
     })
   }
 
-  /** What is wrong with a message before it is queued, or null. Allocates nothing when all is well. */
-  private problem(groups: readonly string[], payload: Uint8Array | string): OrdoError | null {
-    if (!Array.isArray(groups) || groups.length === 0) return new OrdoError(ErrorCode.EMPTY_GROUPS, 'a message needs at least one group')
-    const n = groups.length
-    if (n > this.maxGroups) return new OrdoError(ErrorCode.TOO_MANY_GROUPS, `too many groups: groups=${n}, max=${this.maxGroups}`)
-    for (let a = 1; a < n; a++) {
-      for (let b = 0; b < a; b++) if (groups[a] === groups[b]) return new OrdoError(ErrorCode.EMPTY_GROUPS, `a group is named twice: groups=${groups.join(',')}`)
+  /** Checks every message first (a local problem refuses the whole batch, nothing sent), then queues them. */
+  private batch(n: number, itemAt: (i: number) => PublishItem | null): Promise<PublishBatchResult> {
+    for (let i = 0; i < n; i++) {
+      const it = itemAt(i)
+      const problem = it === null ? new OrdoError(ClientErrorCode.BAD_ARGUMENT, `publishBatch item ${i} is not { groups, payload }`) : this.checks.problem(it.groups, it.payload)
+      if (problem !== null) return Promise.reject(problem)
     }
-    let size: number
-    if (typeof payload === 'string') size = payload.length * 3 <= this.maxPayload ? 0 : this.text.byteLength(payload)
-    else if (payload instanceof Uint8Array) size = payload.length
-    else return new OrdoError(ClientErrorCode.BAD_ARGUMENT, 'payload must be a Uint8Array or a string')
-    if (size > this.maxPayload) return new OrdoError(ErrorCode.PAYLOAD_TOO_LARGE, `payload too large: size=${size}, max=${this.maxPayload}`)
-    return null
+    return new Promise((resolve, reject) => {
+      const w = new BatchWaiter(n, resolve, reject)
+      for (let i = 0; i < n; i++) {
+        const it = itemAt(i)!
+        this.add(it.groups, it.payload, w, null, i)
+      }
+      if (n === 0) w.done()
+    })
   }
 
   /** Queues a checked message; returns its ticket (seq). */
@@ -204,7 +177,7 @@ export class PublishQueue implements AckPairSink {
     r.reject[i] = reject
     r.index[i] = index
     const n = groups.length
-    let cached = this.slowHead === this.slow.length
+    let cached = this.slow.empty
     if (cached) {
       const ids = this.ids
       for (let k = 0; k < n; k++) {
@@ -226,19 +199,7 @@ export class PublishQueue implements AckPairSink {
     } else {
       r.pseq[i] = UNASSIGNED
       r.frame[i] = null
-      // The caller may reuse its buffer once the call returns: keep a copy.
-      const item: SlowItem = { ticket, groups: [...groups], payload: typeof payload === 'string' ? payload : payload.slice(), failed: null }
-      this.slow.push(item)
-      const missing = groups.some((g) => this.resolver.idOf(g) === undefined)
-      if (missing) {
-        this.resolver.resolve(groups).then(
-          () => this.drainSlow(),
-          (e: unknown) => {
-            item.failed = e instanceof OrdoError ? e : new OrdoError(ErrorCode.INTERNAL, e instanceof Error ? e.message : String(e))
-            this.drainSlow()
-          },
-        )
-      }
+      this.slow.push(ticket, groups, payload)
     }
     return ticket
   }
@@ -306,36 +267,6 @@ export class PublishQueue implements AckPairSink {
     }
   }
 
-  /** Moves slow-lane messages whose names are known into frames, in order. */
-  private drainSlow(): void {
-    const ids = this.ids
-    while (this.slowHead < this.slow.length) {
-      const it = this.slow[this.slowHead]!
-      if (it.failed !== null) {
-        this.slowHead++
-        this.encodedEnd = it.ticket + 1
-        this.settleFailed(it.ticket, it.failed)
-        continue
-      }
-      let known = true
-      for (let k = 0; k < it.groups.length && known; k++) {
-        const id = this.resolver.idOf(it.groups[k]!)
-        if (id === undefined) known = false
-        else ids[k] = id
-      }
-      if (!known) break
-      this.slowHead++
-      if (this.ring.pseq[this.ring.slot(it.ticket)] === SETTLED) continue // failed meanwhile (closed)
-      if (typeof it.payload === 'string') this.encode(it.ticket, it.groups.length, this.text.bytes, this.text.encode(it.payload))
-      else this.encode(it.ticket, it.groups.length, it.payload, it.payload.length)
-    }
-    if (this.slowHead === this.slow.length) {
-      this.slow = []
-      this.slowHead = 0
-    }
-    this.checkIdle()
-  }
-
   onAckPair(pseq: number, gsn: number): void {
     const r = this.ring
     let t = r.head
@@ -401,10 +332,6 @@ export class PublishQueue implements AckPairSink {
     return true
   }
 
-  hasInFlight(pseq: number): boolean {
-    const r = this.ring
-    return r.find(pseq, r.head, r.sentEnd) !== 0
-  }
 
   /** After a reconnect: everything unsettled is sent again with its pseq (the server answers resends with their gsn). */
   resendAll(): void {
@@ -485,8 +412,7 @@ export class PublishQueue implements AckPairSink {
     for (const f of this.ready.slice(this.readyHead)) this.pool.drop(f)
     this.ready = []
     this.readyHead = 0
-    this.slow = []
-    this.slowHead = 0
+    this.slow.clear()
     this.encodedEnd = r.tail
     this.inFlight = 0
     const w = this.idleWaiters
