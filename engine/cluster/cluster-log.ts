@@ -13,7 +13,7 @@ import {
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { ClusterConnectError, ClusterError, ClusterErrorCode, type UrlProblem } from './errors.js'
 import { type ClusterNames, clusterNames } from './names.js'
-import { JsErrCode } from './pub-ack.js'
+import { JsErrCode, isTransientJsError } from './pub-ack.js'
 import { MIN_SERVER_VERSION, type ProbeReport, probeServers, versionAtLeast } from './server-probe.js'
 import { type StreamRole, desiredStreamConfig, validateExistingStream } from './stream-spec.js'
 
@@ -110,15 +110,6 @@ function isApiError(e: unknown, errCode: number): boolean {
   return e instanceof JetStreamApiError && e.code === errCode
 }
 
-/** JetStream answers "temporarily unavailable" / times out while its cluster elects a meta leader. */
-function isTransient(e: unknown): boolean {
-  if (e instanceof JetStreamApiError) {
-    return [JsErrCode.jetStreamNotAvailable, JsErrCode.clusterNotAvailable, JsErrCode.clusterNotLeader, JsErrCode.clusterNoPeers, JsErrCode.insufficientResources].includes(e.code as 10008)
-  }
-  const name = e instanceof Error ? e.name : ''
-  return name === 'TimeoutError' || name === 'NoRespondersError' || name === 'RequestError'
-}
-
 async function ensureStream(jsm: JetStreamManager, names: ClusterNames, role: StreamRole, o: Required<Pick<OpenLogOptions, 'replicas' | 'duplicateWindowMs' | 'claimTtlMs' | 'create' | 'createDeadlineMs'>>): Promise<void> {
   const name = role === 'log' ? names.logStream : names.nodesStream
   const deadline = Date.now() + o.createDeadlineMs
@@ -130,7 +121,7 @@ async function ensureStream(jsm: JetStreamManager, names: ClusterNames, role: St
     } catch (e) {
       if (e instanceof ClusterError) throw e
       if (!isApiError(e, JsErrCode.streamNotFound)) {
-        if (isTransient(e) && Date.now() < deadline) {
+        if (isTransientJsError(e) && Date.now() < deadline) {
           await sleep(Math.min(100 * 2 ** attempt, 1000))
           continue
         }
@@ -154,7 +145,7 @@ async function ensureStream(jsm: JetStreamManager, names: ClusterNames, role: St
         )
       }
       if (e instanceof JetStreamApiError && (e.code === 10058 || /already in use/i.test(text))) continue // created meanwhile: validate it
-      if (isTransient(e) && Date.now() < deadline) {
+      if (isTransientJsError(e) && Date.now() < deadline) {
         await sleep(Math.min(100 * 2 ** attempt, 1000))
         continue
       }

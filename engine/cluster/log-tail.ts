@@ -14,6 +14,7 @@ import { DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream'
 import type { ClusterLog } from './cluster-log.js'
 import { type EntryKind, HEADER_EPOCH, HEADER_KIND, HEADER_MSG_ID, parseEntryKind, parseSafeUint } from './entry-descriptor.js'
 import { ClusterError, ClusterErrorCode } from './errors.js'
+import { isTransientJsError } from './pub-ack.js'
 
 export interface TailEntry {
   /** Stream sequence. */
@@ -38,6 +39,9 @@ export interface TailOptions {
   readonly onError?: (e: Error) => void
   /** Entries requested per pull; default 512. */
   readonly batch?: number
+  /** How long start() keeps retrying while JetStream cannot create the consumer (a server just died, its
+   *  meta group is electing); default 30 000 ms. */
+  readonly startTimeoutMs?: number
 }
 
 export class LogTail {
@@ -84,13 +88,7 @@ export class LogTail {
       throw new ClusterError(ClusterErrorCode.badArgument, `fromSeq must be >= 1: fromSeq=${String(o.fromSeq)}`)
     }
     const tail = new LogTail(o.fromSeq)
-    const consumer = await log.js.consumers.get(log.names.logStream, {
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: o.fromSeq,
-    })
-    // expires 2 s: idle heartbeats every 1 s, so a consumer lost with its server is noticed (two missed
-    // heartbeats) and recreated within a few seconds instead of the default 30 s.
-    const messages = await consumer.consume({ max_messages: o.batch ?? 512, expires: 2000 })
+    const messages = await openConsumer(log, o.fromSeq, o.batch ?? 512, o.startTimeoutMs ?? 30_000)
     tail.#messages = messages
     const entry: TailEntry = { seq: 0, subject: '', kind: undefined, epoch: -1, msgId: '', data: EMPTY, pending: 0 }
     tail.#done = (async () => {
@@ -123,3 +121,28 @@ export class LogTail {
 }
 
 const EMPTY = new Uint8Array(0)
+
+/** Creating a consumer is a JetStream API call: it times out or finds no responders while a server is lost. */
+async function openConsumer(log: ClusterLog, fromSeq: number, batch: number, timeoutMs: number): Promise<ConsumerMessages> {
+  const deadline = performance.now() + timeoutMs
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const consumer = await log.js.consumers.get(log.names.logStream, {
+        deliver_policy: DeliverPolicy.StartSequence,
+        opt_start_seq: fromSeq,
+      })
+      // expires 2 s: idle heartbeats every 1 s, so a consumer lost with its server is noticed (two missed
+      // heartbeats) and recreated within a few seconds instead of the default 30 s.
+      return await consumer.consume({ max_messages: batch, expires: 2000 })
+    } catch (e) {
+      if (!isTransientJsError(e) || log.closed || performance.now() > deadline) {
+        throw new ClusterError(
+          ClusterErrorCode.unreachable,
+          `could not start reading the log at seq=${fromSeq} within ${timeoutMs} ms: ${e instanceof Error ? e.message : String(e)}`,
+          { cause: e },
+        )
+      }
+      await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 1000)))
+    }
+  }
+}

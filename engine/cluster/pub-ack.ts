@@ -20,6 +20,8 @@ export const AckClass = {
 } as const
 export type AckClass = (typeof AckClass)[keyof typeof AckClass]
 
+import { JetStreamApiError } from '@nats-io/jetstream'
+
 export const JsErrCode = {
   wrongLastSequence: 10071,
   wrongLastSequenceConstant: 10164,
@@ -103,4 +105,15 @@ export function readPubAck(data: Uint8Array, status503: boolean, out: PubAck): P
   out.cls = AckClass.failed
   out.description = 'answer has neither a sequence nor an error'
   return out
+}
+
+/** JetStream API errors that mean "not now" (a server lost, a leader being elected), not "never". */
+export function isTransientJsError(e: unknown): boolean {
+  if (e instanceof JetStreamApiError) {
+    const c = e.code
+    return c === JsErrCode.jetStreamNotAvailable || c === JsErrCode.clusterNotAvailable || c === JsErrCode.clusterNotLeader ||
+      c === JsErrCode.clusterNoPeers || c === JsErrCode.insufficientResources
+  }
+  const name = e instanceof Error ? e.name : ''
+  return name === 'TimeoutError' || name === 'NoRespondersError' || name === 'RequestError'
 }
