@@ -99,10 +99,16 @@ export class ClusterLog {
     return (await this.streamInfo()).cluster?.leader ?? ''
   }
 
-  async close(): Promise<void> {
+  /** Drains the connection (pending publishes flushed), at most `drainMs`, then closes it. */
+  async close(drainMs = 2000): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    await this.nc.drain().catch(() => this.nc.close())
+    if (this.nc.isClosed()) return
+    let timer: NodeJS.Timeout | undefined
+    const drained = this.nc.drain().then(() => true, () => false)
+    const ok = await Promise.race([drained, new Promise<boolean>((r) => (timer = setTimeout(() => r(false), drainMs)))])
+    clearTimeout(timer)
+    if (!ok) await this.nc.close().catch(() => undefined)
   }
 }
 

@@ -145,6 +145,8 @@ export class FencedAppender {
     this.#sub = log.nc.subscribe(`${this.#inbox}.*.*`, { callback: (err, msg) => { if (err === null) this.#onAnswer(msg) } })
     const tick = Math.max(10, Math.min(100, Math.floor(this.#resendAfterMs / 4), this.#heartbeatMs > 0 ? Math.floor(this.#heartbeatMs / 4) : 100))
     this.#timer = setInterval(() => this.#onTick(), tick)
+    // The timer alone does not keep a process alive: whoever waits for an entry holds it open.
+    this.#timer.unref()
   }
 
   /** Entries sent and not yet reported committed. */
@@ -343,6 +345,10 @@ export class FencedAppender {
 
   #onTick(): void {
     if (this.#stopped !== undefined) return
+    if (this.#log.closed) {
+      this.stop(new ClusterError(ClusterErrorCode.closed, 'the log connection was closed'))
+      return
+    }
     const now = performance.now()
     const head = this.#slotOf(this.#deliverTicket)
     if (head !== undefined) {

@@ -40,7 +40,7 @@ async function refusal(cluster: string, code: string): Promise<ClusterError> {
 test('a stream with the same name created by something else is refused untouched', async () => {
   const cluster = uniqueClusterName('foreign')
   const names = clusterNames(cluster)
-  const jsm = await jetstreamManager(nc)
+  const jsm = await jetstreamManager(nc, { timeout: 20_000 })
   await jsm.streams.add({ name: names.logStream, subjects: [`other.${cluster}.>`], num_replicas: 3, storage: StorageType.File })
   const js = jetstream(nc)
   for (let i = 0; i < 5; i++) await js.publish(`other.${cluster}.x`, new TextEncoder().encode(`m${i}`))
@@ -55,7 +55,7 @@ test('a stream with the same name created by something else is refused untouched
 test("a stream marked as another cluster's log is refused untouched", async () => {
   const cluster = uniqueClusterName('other')
   const names = clusterNames(cluster)
-  const jsm = await jetstreamManager(nc)
+  const jsm = await jetstreamManager(nc, { timeout: 20_000 })
   await jsm.streams.add({
     name: names.logStream,
     subjects: [names.logSubject, names.epochSubject],
@@ -71,7 +71,7 @@ test("a stream marked as another cluster's log is refused untouched", async () =
 test('an ordo log stream with a limit that would discard entries is refused untouched', async () => {
   const cluster = uniqueClusterName('limits')
   const names = clusterNames(cluster)
-  const jsm = await jetstreamManager(nc)
+  const jsm = await jetstreamManager(nc, { timeout: 20_000 })
   await jsm.streams.add({
     name: names.logStream,
     subjects: [names.logSubject, names.epochSubject],
@@ -91,7 +91,7 @@ test('an ordo log stream with a limit that would discard entries is refused unto
 test("another stream already capturing the log's subjects is refused, and no stream is created", async () => {
   const cluster = uniqueClusterName('overlap')
   const names = clusterNames(cluster)
-  const jsm = await jetstreamManager(nc)
+  const jsm = await jetstreamManager(nc, { timeout: 20_000 })
   const squatter = `SQUAT_${cluster.replace(/-/g, '_')}`
   await jsm.streams.add({ name: squatter, subjects: [`ordo.${cluster}.>`], num_replicas: 3 })
   const before = snapshot(await jsm.streams.info(squatter))
