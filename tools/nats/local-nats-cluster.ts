@@ -162,12 +162,19 @@ interface Slot {
   child: ChildProcess | undefined
 }
 
-function processAlive(pid: number): boolean {
+/** True while pid runs; an exited process not yet reaped by its parent (a zombie) counts as gone. */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
-    return true
   } catch {
     return false
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) S ...": state Z is a zombie.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+  } catch {
+    return true // no /proc: trust kill(0)
   }
 }
 
