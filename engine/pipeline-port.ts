@@ -21,6 +21,14 @@ import { EngineClosedError } from './errors.js'
 
 const MAX_U48 = 2 ** 48
 
+/** A cluster node's say in group creation. */
+export interface GroupHook {
+  /** Throws (NotLeaderError) when this node may not create groups now. */
+  mayCreate(): void
+  /** Group `id` was just given to `name` (and recorded locally). */
+  created(id: number, name: string): void
+}
+
 export class PipelinePort implements EnginePort {
   private readonly cursor = new MessageCursor()
   /** Producer-side handle used only to read occupancy for metrics (opened on first scrape). */
@@ -118,10 +126,22 @@ export class PipelinePort implements EnginePort {
 
   resolveGroupIds(names: readonly string[], create: boolean): number[] {
     const registry = this.pipeline.registry
+    const hook = this.groupHook
+    if (hook !== null && create) {
+      // A cluster node: only the leader names groups, and each new one goes into the log.
+      const known = registry.resolve(names, false)
+      if (known.every((id) => id > 0)) return known
+      hook.mayCreate()
+    }
+    const before = registry.size
     const ids = registry.resolve(names, create)
     Atomics.store(this.pipeline.wm, slotIndex(SLOT_MAX_GROUP), registry.size)
+    if (hook !== null) for (let id = before + 1; id <= registry.size; id++) hook.created(id, registry.nameOf(id)!)
     return ids
   }
+
+  /** Set by a cluster node (replication-port.ts): who may create groups, and who hears of new ones. */
+  groupHook: GroupHook | null = null
 
   groupName(id: number): string | undefined {
     return this.pipeline.registry.nameOf(id)

@@ -35,16 +35,23 @@ export const HEADER_EXPECTED_LAST_SEQ = 'Nats-Expected-Last-Sequence'
 export const EntryKind = {
   batch: 'batch',
   heartbeat: 'heartbeat',
+  /** A group name the leader gave an id: JSON {id, name}, on the log subject (ordered with batches). */
+  group: 'group',
   epoch: 'epoch',
 } as const
 export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind]
 
 export function parseEntryKind(s: string | undefined): EntryKind | undefined {
-  return s === 'batch' || s === 'heartbeat' || s === 'epoch' ? s : undefined
+  return s === 'batch' || s === 'heartbeat' || s === 'epoch' || s === 'group' ? s : undefined
 }
 
 export function batchMsgId(epoch: number, firstGsn: number): string {
   return `${epoch}.${firstGsn}`
+}
+
+/** A group entry: one id is given once per epoch (a resend after a refused pipeline names the same id). */
+export function groupMsgId(epoch: number, id: number, seq: number): string {
+  return `${epoch}.g${id}.${seq}`
 }
 
 export function heartbeatMsgId(epoch: number, seq: number): string {

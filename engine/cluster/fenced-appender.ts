@@ -34,6 +34,7 @@ import {
   HEADER_KIND,
   HEADER_MSG_ID,
   batchMsgId,
+  groupMsgId,
   heartbeatMsgId,
 } from './entry-descriptor.js'
 import { AppendFailedError, AppendFencedError, ClusterError, ClusterErrorCode } from './errors.js'
@@ -204,6 +205,17 @@ export class FencedAppender {
     if (this.#stopped !== undefined) return APPEND_STOPPED
     if (this.inFlight >= this.window) return APPEND_FULL
     return this.#append(EntryKind.heartbeat, this.#log.names.logSubject, EMPTY, heartbeatMsgId(this.epoch, this.#tailSeq + 1), this.#tailGsn)
+  }
+
+  /**
+   * Appends a group entry (JSON {id, name}: the leader gave `name` the id): ordered with the
+   * batches, so a follower knows a group before the first batch that uses it.
+   */
+  appendGroup(id: number, name: string): number {
+    if (this.#stopped !== undefined) return APPEND_STOPPED
+    if (this.inFlight >= this.window) return APPEND_FULL
+    const data = new TextEncoder().encode(JSON.stringify({ id, name }))
+    return this.#append(EntryKind.group, this.#log.names.logSubject, data, groupMsgId(this.epoch, id, this.#tailSeq + 1), this.#tailGsn)
   }
 
   /** Resolves when an append would not return APPEND_FULL (or the pipeline stopped). */

@@ -37,6 +37,8 @@ export const Verdict = {
   epoch: 2,
   /** A heartbeat of the current leader. */
   heartbeat: 3,
+  /** A group the current leader named (`group` holds it). */
+  group: 4,
   /** An ordo entry that does not count (see the rule above). */
   stale: 0,
   /** Not an ordo entry at all (no Ordo-Kind header): something else published on the log's subjects. */
@@ -70,6 +72,8 @@ export class LogInterpreter {
   /** First gsn and count of the batch the last apply() accepted. */
   batchFirstGsn = 0
   batchCount = 0
+  /** The group the last apply() accepted. */
+  group: { id: number; name: string } = { id: 0, name: '' }
 
   constructor(start: LogPosition = EMPTY_LOG) {
     this.epoch = start.epoch
@@ -126,6 +130,22 @@ export class LogInterpreter {
         if (epochHeader !== this.epoch) return Verdict.stale
         this.lastValidSeq = seq
         return Verdict.heartbeat
+      case EntryKind.group: {
+        // Counted like a heartbeat (current epoch); applying one twice is harmless (same id, same name).
+        let g: { id?: unknown; name?: unknown }
+        try {
+          g = JSON.parse(new TextDecoder().decode(data)) as { id?: unknown; name?: unknown }
+        } catch {
+          throw new ClusterError(ClusterErrorCode.badEntry, `group entry is not JSON: seq=${seq}`)
+        }
+        if (typeof g.id !== 'number' || !Number.isSafeInteger(g.id) || g.id < 1 || typeof g.name !== 'string' || g.name.length === 0) {
+          throw new ClusterError(ClusterErrorCode.badEntry, `group entry malformed: seq=${seq}`)
+        }
+        if (epochHeader !== this.epoch) return Verdict.stale
+        this.group = { id: g.id, name: g.name }
+        this.lastValidSeq = seq
+        return Verdict.group
+      }
       case EntryKind.epoch: {
         const rec = decodeEpochRecord(data, seq)
         if (rec.epoch !== epochHeader) {

@@ -44,6 +44,12 @@ function unlinkIfPresent(io: FileIo, file: string): boolean {
 /** Removes every record holding a gsn above `gsn` from the journal in `dir` (closed, not open elsewhere). */
 export function truncateJournalAfter(dir: string, gsn: number, io: FileIo = nodeFileIo): TruncateReport {
   if (!Number.isSafeInteger(gsn) || gsn < 0) throw new JournalArgumentError(`truncate point must be a gsn >= 0: gsn=${String(gsn)}`)
+  try {
+    io.readdirSync(dir)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { lastGsn: 0, removedSegments: 0, cutBytes: 0, removedGsns: 0 } // no journal yet
+    throw new JournalIoError('readdir', dir, err)
+  }
   const key = acquireDirLock(io, dir)
   try {
     const firsts = listSegments(io, dir)
