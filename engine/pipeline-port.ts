@@ -9,7 +9,7 @@ import { readEngineMetrics, readGroupList, readJournalFigures } from './engine-m
 import type { Pipeline } from './pipeline.js'
 import type { IngressQueue } from './ingress-queue.js'
 import type { EngineStateMachine, EngineListener, EngineStatus } from './engine-state.js'
-import type { AckListener, EngineMetrics, EnginePort, FrameSink, GroupInfo, RawSubscription, SubscribeFramesOptions } from './engine-port.js'
+import type { AckListener, ClusterStatus, EngineMetrics, EnginePort, FrameSink, GroupInfo, RawSubscription, SubscribeFramesOptions } from './engine-port.js'
 import type { ResolvedOptions } from './options.js'
 import { BACK_PRESSURED, BAD_PUBLISHER, CLOSED, NOT_MESSAGE_FRAME, UNAVAILABLE } from '../codec/results.js'
 import { MessageCursor } from '../codec/frame-reader.js'
@@ -142,6 +142,13 @@ export class PipelinePort implements EnginePort {
 
   /** Set by a cluster node (replication-port.ts): who may create groups, and who hears of new ones. */
   groupHook: GroupHook | null = null
+
+  /** Set by a cluster node: its state for the gateway (Welcome, NOT_LEADER, /health, /metrics, /api/stats). */
+  clusterView: (() => ClusterStatus) | null = null
+
+  clusterStatus(): ClusterStatus | null {
+    return this.clusterView === null ? null : this.clusterView()
+  }
 
   groupName(id: number): string | undefined {
     return this.pipeline.registry.nameOf(id)

@@ -19,6 +19,7 @@ import {
 } from './descriptors/watermark-descriptor.js'
 import type { Pipeline } from './pipeline.js'
 import type { GroupHook, PipelinePort } from './pipeline-port.js'
+import type { ClusterStatus } from './engine-port.js'
 import { BACK_PRESSURED } from '../codec/results.js'
 
 export class ReplicationPort {
@@ -103,6 +104,11 @@ export class ReplicationPort {
 
   setGroupHook(hook: GroupHook | null): void {
     this.port.groupHook = hook
+  }
+
+  /** What the gateway shows of the cluster (null: nothing). */
+  setClusterView(view: (() => ClusterStatus) | null): void {
+    this.port.clusterView = view
   }
 
   /** Answers every publish waiting beyond DUR with `code` (a deposed leader: NOT_LEADER). */

@@ -89,7 +89,7 @@ export class Connection implements PublisherOwner, IngressWaiter {
   sendError(code: number, message: string, ref: number): void {
     this.ctx.counters.countError(code)
     if (this.closed) return
-    this.send(errorFrame(code, message, ref))
+    this.send(errorFrame(code, message, ref, code === ErrorCode.NOT_LEADER ? (this.ctx.engine.clusterStatus?.()?.leaderUrl ?? '') : undefined))
     if (errorCodeInfo(code)?.closes === true) {
       if (this.closeReason === '') this.closeReason = `${errorCodeName(code)}: ${message}`
       this.end(closeCodeFor(code), errorCodeName(code))
@@ -101,7 +101,7 @@ export class Connection implements PublisherOwner, IngressWaiter {
     this.ctx.counters.countError(code)
     if (this.closed) return
     if (this.closeReason === '') this.closeReason = `${errorCodeName(code)}: ${message}`
-    this.send(errorFrame(code, message, ref))
+    this.send(errorFrame(code, message, ref, code === ErrorCode.NOT_LEADER ? (this.ctx.engine.clusterStatus?.()?.leaderUrl ?? '') : undefined))
     this.end(closeCodeFor(code), errorCodeName(code))
   }
 

@@ -45,6 +45,7 @@ import { LogApplier } from './log-applier.js'
 import { Replicator } from './replicator.js'
 import { nodeIdOf, readPosition, writePosition } from './node-files.js'
 import type { ClusterStatus, NodeRole } from './cluster-status.js'
+import type { ClusterStatus as PortClusterStatus } from '../../engine-port.js'
 
 export interface ClusterNodeOptions {
   /** nats:// URLs of the JetStream cluster. */
@@ -74,6 +75,9 @@ export interface ClusterNodeOptions {
 
 export type NodeEnd = 'deposed' | 'failed' | 'closed'
 
+/** Append-latency histogram bounds, seconds. */
+const APPEND_BUCKETS_S = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, Number.POSITIVE_INFINITY]
+
 export class ClusterNode {
   readonly engine: Engine
   readonly log: ClusterLog
@@ -97,6 +101,9 @@ export class ClusterNode {
   private peers: string[] = []
   private peersAt = 0
   endReason: Error | null = null
+  /** Cumulative append-latency counts per APPEND_BUCKETS_S bound (the last is +Inf). */
+  private readonly latency = new Array<number>(APPEND_BUCKETS_S.length).fill(0)
+  private latencySumS = 0
 
   private constructor(
     private readonly o: ClusterNodeOptions,
@@ -119,6 +126,7 @@ export class ClusterNode {
       },
       created: (id, name) => this.replicator.enqueueGroup(id, name),
     })
+    this.port.setClusterView(() => this.view())
   }
 
   /** Joins the cluster: see the top of this file. Refuses, before writing anything, bad URLs, old servers, foreign streams and taken names. */
@@ -185,14 +193,37 @@ export class ClusterNode {
   status(): ClusterStatus {
     const committed = this.port.durableGsn
     const logLast = this.role === 'leader' ? (this.appender?.appendedGsn ?? committed) : this.interp.lastGsn
-    const lat = this.replicator.latencyUs
+    this.drainLatency()
     return {
       node: this.o.node, cluster: this.o.cluster, role: this.role, epoch: this.epoch, leader: this.leaderNode, leaderUrl: this.leaderUrl,
       committedGsn: committed, sequencedGsn: this.port.sequencedGsn, writtenGsn: this.port.writtenGsn,
       lagGsns: Math.max(0, (this.role === 'leader' ? this.port.sequencedGsn : logLast) - committed),
       logSeq: this.role === 'leader' ? (this.appender?.committedSeq ?? 0) : this.interp.lastSeq,
       failovers: this.failovers, entriesAppended: this.replicator.entries, bytesAppended: this.replicator.bytes,
-      appendLatencyUs: lat.splice(0, lat.length), natsServers: this.log.probe.servers?.length ?? 0,
+      appendLatency: { buckets: APPEND_BUCKETS_S.map((le, i) => ({ le, count: this.latency[i]! })), sum: this.latencySumS, count: this.latency[this.latency.length - 1]! },
+      natsServers: this.log.probe.servers.length,
+    }
+  }
+
+  /** Moves the replicator's latency samples into the cumulative histogram. */
+  private drainLatency(): void {
+    const lat = this.replicator.latencyUs
+    for (const us of lat) {
+      const s = us / 1e6
+      this.latencySumS += s
+      for (let i = 0; i < APPEND_BUCKETS_S.length; i++) if (s <= APPEND_BUCKETS_S[i]!) this.latency[i]!++
+    }
+    lat.length = 0
+  }
+
+  /** The gateway's view (engine-port ClusterStatus). */
+  private view(): PortClusterStatus {
+    const s = this.status()
+    const appliedGsn = s.committedGsn
+    return {
+      node: s.node, role: s.role, epoch: s.epoch, committedGsn: s.committedGsn, leaderUrl: s.leaderUrl, leader: s.leader,
+      lagGsns: s.lagGsns, failovers: s.failovers, appendLatency: s.appendLatency,
+      nodes: [{ name: s.node, role: s.role, epoch: s.epoch, appliedGsn, lagMessages: s.lagGsns, url: this.o.url }],
     }
   }
 

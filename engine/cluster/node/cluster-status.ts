@@ -23,7 +23,7 @@ export interface ClusterStatus {
   readonly failovers: number
   readonly entriesAppended: number
   readonly bytesAppended: number
-  /** Append → JetStream ack latencies (µs) since the previous status() call. */
-  readonly appendLatencyUs: number[]
+  /** Append → JetStream ack latency, cumulative (bounds in seconds, the last +Inf). */
+  readonly appendLatency: { buckets: { le: number; count: number }[]; sum: number; count: number }
   readonly natsServers: number
 }
