@@ -17,7 +17,7 @@ import { JetStreamApiError, type StoredMsg } from '@nats-io/jetstream'
 import type { ClusterLog } from './cluster-log.js'
 import { ClusterError, ClusterErrorCode, DuplicateNodeError } from './errors.js'
 import { checkNodeName } from './names.js'
-import { JsErrCode } from './pub-ack.js'
+import { JsErrCode, isTransientJsError } from './pub-ack.js'
 
 export interface NodeClaimOptions {
   readonly node: string
@@ -172,11 +172,16 @@ export class NodeClaim {
 }
 
 async function lastClaim(log: ClusterLog, subject: string): Promise<StoredMsg | undefined> {
-  try {
-    return (await log.jsm.streams.getMessage(log.names.nodesStream, { last_by_subj: subject })) ?? undefined
-  } catch (e) {
-    if (e instanceof JetStreamApiError && e.code === NO_MESSAGE) return undefined
-    throw e
+  // A stream created a moment ago may have no leader yet (the request times out): retry for a while.
+  const deadline = Date.now() + 15_000
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return (await log.jsm.streams.getMessage(log.names.nodesStream, { last_by_subj: subject })) ?? undefined
+    } catch (e) {
+      if (e instanceof JetStreamApiError && e.code === NO_MESSAGE) return undefined
+      if (!isTransientJsError(e) || Date.now() > deadline || log.closed) throw e
+      await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 1000)))
+    }
   }
 }
 

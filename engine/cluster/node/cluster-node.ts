@@ -324,6 +324,19 @@ export class ClusterNode {
       return
     }
     const res = await takeOverFrom(this.log, this.interp, this.o.node, this.o.url, 5000)
+    if (res.outcome === 'unknown') {
+      // No answer in time: our EPOCH may be in the log. Read on and look for its Msg-Id.
+      let mineAt = 0
+      await readToEnd(this.log, this.interp, (e, v) => {
+        void this.applier.handle(e, v)
+        if (v === Verdict.epoch && e.msgId === res.msgId) mineAt = e.seq
+      }).catch(() => {})
+      if (mineAt > 0 && this.interp.epochSeq === mineAt) {
+        // Won after all; entries after it (if any) are stale by the log's rule: fence on the end.
+        this.lead(this.interp.epoch, this.interp.lastSeq)
+        return
+      }
+    }
     if (res.outcome !== 'won') {
       this.event('takeover_lost', { outcome: res.outcome, epoch: this.interp.epoch + 1 })
       this.role = 'follower'
@@ -334,8 +347,13 @@ export class ClusterNode {
     const epoch = this.interp.epoch + 1
     const rec = { epoch, node: this.o.node, url: this.o.url, committedGsn: this.interp.lastGsn }
     this.interp.apply(res.seq, EntryKind.epoch, epoch, encodeEpochRecord(rec))
+    this.lead(epoch, res.seq)
+  }
+
+  /** Leads `epoch` (its EPOCH is in the log, which ends at `afterSeq`): sequence and replicate. */
+  private lead(epoch: number, afterSeq: number): void {
     this.appender = new FencedAppender(this.log, {
-      epoch, afterSeq: res.seq, lastGsn: this.interp.lastGsn, window: this.o.window ?? 32, heartbeatMs: this.o.heartbeatMs ?? 200,
+      epoch, afterSeq, lastGsn: this.interp.lastGsn, window: this.o.window ?? 32, heartbeatMs: this.o.heartbeatMs ?? 200,
       handler: {
         committed: (ticket, _seq, lastGsn) => this.replicator.committed(ticket, lastGsn),
         stopped: (error) => {
@@ -347,6 +365,6 @@ export class ClusterNode {
     this.role = 'leader'
     this.failovers++
     this.port.setSequencing(true)
-    this.event('leading', { epoch, seq: res.seq, committedGsn: rec.committedGsn })
+    this.event('leading', { epoch, seq: afterSeq, committedGsn: this.interp.lastGsn })
   }
 }
