@@ -43,7 +43,7 @@ import { encodeEpochRecord } from '../epoch-entry.js'
 import { ClusterError, ClusterErrorCode } from '../errors.js'
 import { LogApplier } from './log-applier.js'
 import { Replicator } from './replicator.js'
-import { nodeIdOf, readPosition, writePosition } from './node-files.js'
+import { nodeIdOf, readPosition, saveNodeId, writePosition } from './node-files.js'
 import type { ClusterStatus, NodeRole } from './cluster-status.js'
 import type { ClusterStatus as PortClusterStatus } from '../../engine-port.js'
 
@@ -136,10 +136,12 @@ export class ClusterNode {
     let engine: Engine | null = null
     try {
       let node: ClusterNode | null = null
+      const nodeId = nodeIdOf(o.dataDir)
       claim = await NodeClaim.claim(log, {
-        node: o.node, nodeId: nodeIdOf(o.dataDir), url: o.url,
+        node: o.node, nodeId, url: o.url,
         onLost: (e) => node?.finish('failed', e),
       })
+      saveNodeId(o.dataDir, nodeId)
       // What the log holds now: its groups, and the last committed gsn.
       const scan = new LogInterpreter()
       const groups: Array<{ id: number; name: string }> = []

@@ -17,20 +17,21 @@ export function clusterDir(dataDir: string): string {
   return join(dataDir, 'cluster')
 }
 
-/** This data directory's node id (created on first use). */
+/** This data directory's node id: the saved one, or a new one (saved by saveNodeId once the name is claimed). */
 export function nodeIdOf(dataDir: string): string {
-  const dir = clusterDir(dataDir)
-  mkdirSync(dir, { recursive: true })
-  const file = join(dir, 'node-id')
   try {
-    const id = readFileSync(file, 'utf8').trim()
+    const id = readFileSync(join(clusterDir(dataDir), 'node-id'), 'utf8').trim()
     if (/^[0-9a-f]{16}$/.test(id)) return id
   } catch {
     // first start on this directory
   }
-  const id = randomBytes(8).toString('hex')
-  writeFileSync(file, `${id}\n`)
-  return id
+  return randomBytes(8).toString('hex')
+}
+
+export function saveNodeId(dataDir: string, id: string): void {
+  const dir = clusterDir(dataDir)
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(join(dir, 'node-id'), `${id}\n`)
 }
 
 /** The committed-and-written gsn saved last (0 when none). */
@@ -45,6 +46,7 @@ export function readPosition(dataDir: string): number {
 
 export function writePosition(dataDir: string, gsn: number): void {
   const dir = clusterDir(dataDir)
+  mkdirSync(dir, { recursive: true })
   const tmp = join(dir, 'position.tmp')
   writeFileSync(tmp, `${gsn}\n`)
   renameSync(tmp, join(dir, 'position'))
