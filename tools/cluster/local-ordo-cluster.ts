@@ -151,8 +151,8 @@ export class LocalOrdoCluster {
     }
   }
 
-  /** Stops every ordo node (SIGTERM, SIGKILL after 10 s) and the nats-servers; removes the dir if created here. */
-  async stop(): Promise<void> {
+  /** Stops every ordo node (SIGTERM, SIGKILL after 15 s); the nats-servers and the files stay. */
+  async stopNodes(): Promise<void> {
     await Promise.all(this.nodes.map(async (n, i) => {
       const c = n.child
       if (c?.pid !== undefined && c.exitCode === null && c.signalCode === null) {
@@ -164,6 +164,11 @@ export class LocalOrdoCluster {
         await this.signalNode(i, 'SIGTERM')
       }
     }))
+  }
+
+  /** Stops every ordo node and the nats-servers; removes the dir if created here. */
+  async stop(): Promise<void> {
+    await this.stopNodes()
     await this.nats.stop()
     if (this.ownsDir) fs.rmSync(this.dir, { recursive: true, force: true })
   }
