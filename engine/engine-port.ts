@@ -132,6 +132,16 @@ export interface ClusterStatus {
     lagMessages: number
     url?: string
   }[]
+  /** Client URL of the leader ('' while none is known): NOT_LEADER errors and Welcome name it. */
+  leaderUrl?: string
+  /** Name of the leader ('' while none is known). */
+  leader?: string
+  /** Leader: sequenced, not yet committed. Follower: in the log, not yet applied here. */
+  lagGsns?: number
+  /** Times this node took over leadership. */
+  failovers?: number
+  /** Append → JetStream ack latency (leader), cumulative: upper bounds in seconds. */
+  appendLatency?: { buckets: { le: number; count: number }[]; sum: number; count: number }
 }
 
 export interface GroupInfo {

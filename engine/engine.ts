@@ -33,6 +33,7 @@ import { EmbeddedPublisher, type GseqLookup } from './embedded-publisher.js'
 import { IngressQueue } from './ingress-queue.js'
 import { Pipeline } from './pipeline.js'
 import { PipelinePort } from './pipeline-port.js'
+import { ReplicationPort } from './replication-port.js'
 import { readStageHeap, type StageHeap } from './engine-metrics.js'
 import { BACK_PRESSURED, TOO_LARGE } from '../codec/results.js'
 import type { EngineMetrics, EnginePort } from './engine-port.js'
@@ -236,6 +237,18 @@ export class Engine {
   resolveGroupIds(names: readonly string[], create: boolean): number[] {
     return this.port.resolveGroupIds(names, create)
   }
+
+  /**
+   * The cluster node's hold on an engine opened with durability `replicated`
+   * (replication-port.ts); one per engine. Not part of the embedding API.
+   */
+  replication(): ReplicationPort {
+    if (this.options.durability !== 'replicated') throw new EngineArgumentError('replication() needs durability replicated', { durability: this.options.durability })
+    this.replicationPort ??= new ReplicationPort(this.pipeline, this.port as PipelinePort)
+    return this.replicationPort
+  }
+
+  private replicationPort: ReplicationPort | null = null
 
   /** All groups, name → id. */
   groups(): Array<[string, number]> {

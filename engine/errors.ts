@@ -29,6 +29,7 @@ export const EngineErrorCode = {
   stageFailed: 'STAGE_FAILED',
   handlerFailed: 'HANDLER_FAILED',
   refused: 'REFUSED',
+  notLeader: 'NOT_LEADER',
 } as const
 export type EngineErrorCode = (typeof EngineErrorCode)[keyof typeof EngineErrorCode]
 
@@ -59,6 +60,19 @@ export class EngineArgumentError extends EngineError {
   constructor(what: string, details: Readonly<Record<string, ErrorDetail>>) {
     super(EngineErrorCode.badArgument, withDetails(what, details), { details })
     this.name = 'EngineArgumentError'
+  }
+}
+
+/** A cluster node that does not sequence was asked to (publish, create a group): go to the leader. */
+export class NotLeaderError extends EngineError {
+  readonly leaderUrl: string
+
+  constructor(what: string, leaderUrl: string) {
+    super(EngineErrorCode.notLeader, `not the leader: ${what}; leader_url=${leaderUrl === '' ? '(unknown, retry shortly)' : leaderUrl}`, {
+      wireCode: ErrorCode.NOT_LEADER, retryable: true, details: { leaderUrl },
+    })
+    this.name = 'NotLeaderError'
+    this.leaderUrl = leaderUrl
   }
 }
 

@@ -9,6 +9,7 @@
 import { BACK_PRESSURED, TOO_LARGE } from '../codec/results.js'
 import { INGRESS_HEADER, IngressType, ingressBlobsAt, writeIngressHeader } from './descriptors/ingress-record-descriptor.js'
 import { blobLength } from '../codec/message-layout.js'
+import { BATCH_HEADER, batchBlobsAt, writeBatchHeader } from './descriptors/sequenced-record-descriptor.js'
 import { writeMessage } from '../codec/message-writer.js'
 import { copyCanonical } from '../codec/copy-canonical.js'
 import type { RingProducer } from './ring/ring-producer.js'
@@ -106,6 +107,22 @@ export class IngressWriter {
   private copyRun(src: Uint8Array, start: number, end: number, w: number): number {
     this.bytes.set(src.subarray(start, end), w) // one view per run (per frame)
     return w + (end - start)
+  }
+
+  /**
+   * One batch read from a cluster's log, as an APPLY record (ingress-record-descriptor.ts):
+   * `blobs[offset, offset + length)` are the journal record's batch bytes. Published at
+   * once. 0, or BACK_PRESSURED when the ring has no room now (retry after it drained).
+   */
+  offerApply(blobs: Uint8Array, offset: number, length: number, firstGsn: number, count: number): number {
+    this.flush()
+    if (BATCH_HEADER + length > this.producer.maxPayloadLength) return TOO_LARGE
+    const at = this.producer.tryClaim(BATCH_HEADER + length, IngressType.apply)
+    if (at < 0) return at === TOO_LARGE ? TOO_LARGE : BACK_PRESSURED
+    writeBatchHeader(this.i32, at, count, length, firstGsn)
+    this.bytes.set(blobs.subarray(offset, offset + length), batchBlobsAt(at))
+    this.producer.commit()
+    return 0
   }
 
   /** Close the open record and publish everything written (wakes the sequencer if it sleeps). */

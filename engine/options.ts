@@ -64,8 +64,8 @@ function pow2(name: string, v: number): number {
 export function normalizeOptions(o: EngineOptions & { ingressSlots?: number }): ResolvedOptions {
   if (o === null || typeof o !== 'object') throw new EngineOptionError('options must be an object')
   const durability = o.durability ?? DEFAULTS.durability
-  if (durability !== 'fsync' && durability !== 'async' && durability !== 'memory') {
-    throw new EngineOptionError(`bad option durability: value=${String(durability)}, expected fsync, async or memory`)
+  if (durability !== 'fsync' && durability !== 'async' && durability !== 'memory' && durability !== 'replicated') {
+    throw new EngineOptionError(`bad option durability: value=${String(durability)}, expected fsync, async, memory or replicated`)
   }
   const maxPayload = int('maxPayload', o.maxPayload ?? DEFAULTS.maxPayload, 0, 64 * 1024 * 1024)
   const ingressRingBytes = pow2('ingressRingBytes', int('ingressRingBytes', o.ingressRingBytes ?? DEFAULTS.ingressRingBytes, 64 * 1024, 2 ** 30))

@@ -9,7 +9,7 @@ import { readEngineMetrics, readGroupList, readJournalFigures } from './engine-m
 import type { Pipeline } from './pipeline.js'
 import type { IngressQueue } from './ingress-queue.js'
 import type { EngineStateMachine, EngineListener, EngineStatus } from './engine-state.js'
-import type { AckListener, EngineMetrics, EnginePort, FrameSink, GroupInfo, RawSubscription, SubscribeFramesOptions } from './engine-port.js'
+import type { AckListener, ClusterStatus, EngineMetrics, EnginePort, FrameSink, GroupInfo, RawSubscription, SubscribeFramesOptions } from './engine-port.js'
 import type { ResolvedOptions } from './options.js'
 import { BACK_PRESSURED, BAD_PUBLISHER, CLOSED, NOT_MESSAGE_FRAME, UNAVAILABLE } from '../codec/results.js'
 import { MessageCursor } from '../codec/frame-reader.js'
@@ -20,6 +20,14 @@ import { EngineState } from './engine-state.js'
 import { EngineClosedError } from './errors.js'
 
 const MAX_U48 = 2 ** 48
+
+/** A cluster node's say in group creation. */
+export interface GroupHook {
+  /** Throws (NotLeaderError) when this node may not create groups now. */
+  mayCreate(): void
+  /** Group `id` was just given to `name` (and recorded locally). */
+  created(id: number, name: string): void
+}
 
 export class PipelinePort implements EnginePort {
   private readonly cursor = new MessageCursor()
@@ -118,9 +126,28 @@ export class PipelinePort implements EnginePort {
 
   resolveGroupIds(names: readonly string[], create: boolean): number[] {
     const registry = this.pipeline.registry
+    const hook = this.groupHook
+    if (hook !== null && create) {
+      // A cluster node: only the leader names groups, and each new one goes into the log.
+      const known = registry.resolve(names, false)
+      if (known.every((id) => id > 0)) return known
+      hook.mayCreate()
+    }
+    const before = registry.size
     const ids = registry.resolve(names, create)
     Atomics.store(this.pipeline.wm, slotIndex(SLOT_MAX_GROUP), registry.size)
+    if (hook !== null) for (let id = before + 1; id <= registry.size; id++) hook.created(id, registry.nameOf(id)!)
     return ids
+  }
+
+  /** Set by a cluster node (replication-port.ts): who may create groups, and who hears of new ones. */
+  groupHook: GroupHook | null = null
+
+  /** Set by a cluster node: its state for the gateway (Welcome, NOT_LEADER, /health, /metrics, /api/stats). */
+  clusterView: (() => ClusterStatus) | null = null
+
+  clusterStatus(): ClusterStatus | null {
+    return this.clusterView === null ? null : this.clusterView()
   }
 
   groupName(id: number): string | undefined {

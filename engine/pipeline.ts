@@ -13,7 +13,7 @@ import { SpscRing } from './ring/spsc-ring.js'
 import { Doorbell } from './ring/doorbell.js'
 import { arenaLayout, dispatcherConsumer, type ArenaLayout } from './descriptors/arena-descriptor.js'
 import {
-  SLOT_DURABLE, SLOT_MAX_GROUP, SLOT_RETENTION_FLOOR, SLOT_SEQUENCED, SLOT_STATE, STATE_JOURNAL, STATE_STOP_REQUEST, StageState,
+  CLUSTER_ROLE, ROLE_APPLYING, SLOT_CLUSTER, SLOT_DURABLE, SLOT_MAX_GROUP, SLOT_RETENTION_FLOOR, SLOT_SEQUENCED, SLOT_STATE, STATE_JOURNAL, STATE_STOP_REQUEST, StageState,
   WATERMARK_BYTES, readU64, slotIndex, storeU64,
 } from './descriptors/watermark-descriptor.js'
 import { Dispatcher } from './stages/fanout/dispatcher.js'
@@ -48,6 +48,10 @@ export class Pipeline {
   /** Reads a message's gseqs from the journal (the answer to a resend); null in memory mode. */
   readonly lookupGseqs: ((gsn: number) => Promise<number[] | null>) | null
   private readonly journalDir: string
+  /** Durability `replicated`: DUR is the cluster node's. */
+  replicated = false
+  /** Rung by whoever moves a watermark the main thread waits for (set by start). */
+  dispatchBell: Doorbell | null = null
 
   private constructor(
     readonly wm: Int32Array,
@@ -74,7 +78,7 @@ export class Pipeline {
   }
 
   /** The catch-up pool (piscina), started on first use and empty when idle. */
-  catchupPool(): Piscina {
+  private catchupPool(): Piscina {
     this.pool ??= new Piscina({ filename: CATCHUP_TASK, minThreads: 0, maxThreads: 2, idleTimeout: 5000 })
     return this.pool
   }
@@ -96,13 +100,17 @@ export class Pipeline {
       mkdirSync(o.dataDir, { recursive: true })
       registry = GroupRegistry.open({ dir: o.dataDir })
     }
-    const layout = arenaLayout(o.sequencedRingBytes, memory ? 1 : 2, o.ingressRingBytes, o.ingressSlots)
+    const replicated = o.durability === 'replicated'
+    // Replicated mode: a third consumer of the sequenced ring, the cluster node's replicator.
+    const layout = arenaLayout(o.sequencedRingBytes, memory ? 1 : replicated ? 3 : 2, o.ingressRingBytes, o.ingressSlots)
     const arena = new SharedArrayBuffer(layout.totalBytes)
     SpmcRing.createIn(arena, layout.sequencedOffset, layout.sequencedCapacity, layout.sequencedConsumers)
     const rings = layout.ingressOffsets.map((off) => SpscRing.createIn(arena, off, layout.ingressCapacity))
     const wmSab = new SharedArrayBuffer(WATERMARK_BYTES)
     const wm = new Int32Array(wmSab)
     Atomics.store(wm, slotIndex(SLOT_MAX_GROUP), registry.size)
+    // A cluster node starts as a follower: it sequences only after it took over (cluster-node.ts).
+    if (replicated) Atomics.store(wm, slotIndex(SLOT_CLUSTER) + CLUSTER_ROLE, ROLE_APPLYING)
     const ingressBell = Doorbell.create()
     const dispatchBell = Doorbell.create()
     const syncBell = Doorbell.create()
@@ -133,7 +141,7 @@ export class Pipeline {
         'journal-sync', new URL('./stages/journal/journal-sync.worker.js', import.meta.url),
         {
           wm: wmSab, dispatchBell: dispatchBell.buffer, syncBell: syncBell.buffer, ingressBell: ingressBell.buffer, dir: journalDir,
-          durability: o.durability === 'async' ? 'async' : 'fsync', asyncFsyncIntervalMs: o.asyncFsyncIntervalMs, fileIo: o.fileIo,
+          durability: o.durability === 'fsync' ? 'fsync' : 'async', asyncFsyncIntervalMs: o.asyncFsyncIntervalMs, fileIo: o.fileIo,
         },
         onFailure, { warning },
       )
@@ -163,6 +171,8 @@ export class Pipeline {
         wm, registry, arena, layout, ingressBell, new IngressWriter(ring0.producer), dispatcher, stages,
         ready.recovery, memory ? null : ready.scan, reports, memory ? null : new JournalUsageReader(journalDir), memory ? null : journalDir,
       )
+      pipeline.replicated = replicated
+      pipeline.dispatchBell = dispatchBell
       if (o.retention !== undefined) pipeline.publishRetentionFloor()
       reports.opened(o, readU64(wm, slotIndex(SLOT_DURABLE)), pipeline.recovery, pipeline.recoveryScan)
       dispatcher.start()
@@ -196,6 +206,9 @@ export class Pipeline {
     for (;;) {
       await this.dispatcher.whenIdle()
       if (this.dispatcher.nextGsn > readU64(this.wm, slotIndex(SLOT_SEQUENCED))) break
+      // Replicated mode: what the cluster did not commit is never released (the cluster node
+      // waited for its commits before it closed the engine, or was deposed).
+      if (this.replicated && this.dispatcher.nextGsn > readU64(this.wm, slotIndex(SLOT_DURABLE))) break
       // A journal that closed faulted or failed never makes the rest durable: the
       // dispatcher answered those publishers already (Dispatcher.enterFault).
       const js = Atomics.load(this.wm, slotIndex(SLOT_STATE) + STATE_JOURNAL)

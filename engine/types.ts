@@ -5,14 +5,17 @@ import type { DeliverBatch } from '../codec/deliver-batch.js'
 import type { Logger } from './logger.js'
 export type { DeliverBatch } from '../codec/deliver-batch.js'
 
-export const Durability = { fsync: 'fsync', async: 'async', memory: 'memory' } as const
+export const Durability = { fsync: 'fsync', async: 'async', memory: 'memory', replicated: 'replicated' } as const
 export type Durability = (typeof Durability)[keyof typeof Durability]
 
 export interface EngineOptions {
   /** Journal directory. Default `./data`. Ignored in `memory` mode. */
   dataDir?: string
   /** `fsync` (default: group commit, ack after fsync), `async` (ack after write to the OS,
-   *  fsync every `asyncFsyncIntervalMs`), `memory` (no journal; benchmarks and tests only). */
+   *  fsync every `asyncFsyncIntervalMs`), `memory` (no journal; benchmarks and tests only),
+   *  `replicated` (cluster nodes, engine/cluster/node/: acks and deliveries follow the committed
+   *  watermark the cluster node publishes with Engine.setCommitted; the local journal is written
+   *  and fsynced like `async`). */
   durability?: Durability
   /** async mode: fsync period. Default 20 ms. */
   asyncFsyncIntervalMs?: number

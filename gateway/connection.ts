@@ -92,7 +92,7 @@ export class Connection implements PublisherOwner, IngressWaiter {
   sendError(code: number, message: string, ref: number, subscription = 0): void {
     this.ctx.counters.countError(code)
     if (this.closed) return
-    this.send(errorFrame(code, message, ref, subscription))
+    this.send(errorFrame(code, message, ref, subscription, this.leaderUrlFor(code)))
     if (errorCodeInfo(code)?.closes === true) {
       if (this.closeReason === '') this.closeReason = `${errorCodeName(code)}: ${message}`
       this.end(closeCodeFor(code), errorCodeName(code))
@@ -104,8 +104,13 @@ export class Connection implements PublisherOwner, IngressWaiter {
     this.ctx.counters.countError(code)
     if (this.closed) return
     if (this.closeReason === '') this.closeReason = `${errorCodeName(code)}: ${message}`
-    this.send(errorFrame(code, message, ref))
+    this.send(errorFrame(code, message, ref, 0, this.leaderUrlFor(code)))
     this.end(closeCodeFor(code), errorCodeName(code))
+  }
+
+  /** With NOT_LEADER: the leader's client URL for Error.leader_url ('' while unknown); otherwise none. */
+  private leaderUrlFor(code: number): string | undefined {
+    return code === ErrorCode.NOT_LEADER ? (this.ctx.engine.clusterStatus?.()?.leaderUrl ?? '') : undefined
   }
 
   end(code: number, reason: string): void {

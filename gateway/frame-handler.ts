@@ -131,7 +131,9 @@ function handleHello(conn: Connection, bytes: Uint8Array): void {
   conn.access = new GroupAccessCache(conn.grants, (id) => ctx.engine.groupName(id))
   conn.helloDone = true
   ctx.logger.info({ event: 'connection_open', conn: conn.generation, subject: conn.grants.subject, remote: conn.remote, publisher: conn.publisher }, 'client connected')
-  conn.send(welcomeFrame(conn.publisher, ctx.limits.maxPayload, ctx.limits.maxGroups, ctx.engine.durableGsn))
+  const cl = ctx.engine.clusterStatus?.() ?? null
+  const cluster = cl === null ? undefined : { node: cl.node, role: cl.role, leaderUrl: cl.leaderUrl ?? '', epoch: cl.epoch }
+  conn.send(welcomeFrame(conn.publisher, ctx.limits.maxPayload, ctx.limits.maxGroups, ctx.engine.durableGsn, cluster))
 }
 
 function handleResolve(conn: Connection, bytes: Uint8Array): void {

@@ -10,6 +10,8 @@ export function groupResolveRefusal(err: unknown): OfferRefusal {
   const e = err as { code?: unknown; errno?: unknown; message?: unknown }
   const message = typeof e?.message === 'string' ? e.message : String(err)
   if (e?.code === 'GROUP_NAME_INVALID') return { code: ErrorCode.BAD_GROUP_NAME, message }
+  // A cluster follower cannot create groups: the client goes to the leader (Error.leader_url).
+  if (e?.code === 'NOT_LEADER') return { code: ErrorCode.NOT_LEADER, message }
   if (e?.code === 'JOURNAL_IO') {
     const full = e.errno === 'ENOSPC' || e.errno === 'EDQUOT'
     return { code: full ? ErrorCode.DISK_FULL : ErrorCode.JOURNAL_IO, message: `cannot record new groups now: ${message}; retry later` }

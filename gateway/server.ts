@@ -41,6 +41,7 @@ import { Housekeeping, resumeIfDrained } from './housekeeping.js'
 import { installHttpRoutes } from './http-routes.js'
 import { gatewayLimits, verifierLimits, type GatewayLimits } from './limits.js'
 import { GatewayCounters, renderMetrics, type GatewayGauges, type SubscriberLag } from './metrics.js'
+import { clusterFamilies } from './metrics/cluster-metrics.js'
 import { CloseCode, ErrorCode } from '../codec/error-codes.js'
 import { PublisherRegistry } from './publisher-registry.js'
 import { IdempotencyKeys } from './state/idempotency-keys.js'
@@ -133,7 +134,14 @@ export class GatewayServer {
       health: () => {
         if (this.state !== 'ready') return null
         const s = engine.status
-        const body = { durableGsn: engine.durableGsn, sequencedGsn: engine.sequencedGsn, connections: this.connections.size, auth: auth.open ? 'open' : 'token', transport: transport.name, node: process.versions.node }
+        const cl = engine.clusterStatus?.() ?? null
+        const body: Record<string, unknown> = { durableGsn: engine.durableGsn, sequencedGsn: engine.sequencedGsn, connections: this.connections.size, auth: auth.open ? 'open' : 'token', transport: transport.name, node: process.versions.node }
+        if (cl !== null) {
+          body.cluster = {
+            node: cl.node, role: cl.role, epoch: cl.epoch, leader: cl.leader ?? '', leaderUrl: cl.leaderUrl ?? '', committedGsn: cl.committedGsn,
+            lagGsns: cl.lagGsns ?? 0, failovers: cl.failovers ?? 0,
+          }
+        }
         if (s.state === EngineState.running) return { ok: true, body }
         const f = s.fault
         return {
@@ -334,6 +342,7 @@ export class GatewayServer {
         version: ORDO_VERSION, node: process.version, transport: this.transport.name,
       }),
       gauge('ordo_up_seconds', 'Seconds since the gateway started.', Math.round((Date.now() - this.startedAt) / 1000)),
+      ...clusterFamilies(this.engine.clusterStatus?.() ?? null),
     ]
   }
 

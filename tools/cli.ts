@@ -30,6 +30,10 @@ const COMMANDS: Record<string, Entry> = {
     summary: 'mint an access token listing the groups a client may publish/subscribe to (--monitor: dashboard)',
     load: async () => (await import('./cli/token.js')).tokenCommand,
   },
+  cluster: {
+    summary: 'run a local 3-node cluster in the foreground (up), or show each node\'s role, epoch, committed gsn and lag (status)',
+    load: async () => (await import('./cli/cluster.js')).clusterCommand,
+  },
   bench: {
     summary: 'run the WebSocket load generator against a gateway it starts (source checkout only; figures in bench/RESULTS.md)',
     load: async () => (await import('./cli/bench.js')).benchCommand,

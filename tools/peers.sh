@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts and stops the peer servers the comparison benchmark measures ordo against:
-#   nats-server with JetStream (file store under the run directory)
+#   nats-server with JetStream (file store under the run directory): the pinned release of tools/nats.sh
 #   redis-server with appendonly yes, appendfsync everysec (no RDB snapshots)
 # Both listen on 127.0.0.1 only, on free ports picked at start, with all data under one temp directory.
 #
@@ -9,16 +9,17 @@
 #       installs missing Debian packages, starts the servers, waits until they answer, prints pids/ports,
 #       records them in DIR/peers.env (DIR defaults to a fresh mktemp directory).
 #       --json prints one line: {"dir":..,"nats":{"pid":..,"port":..},"redis":{"pid":..,"port":..}}
-#   tools/peers.sh install             installs nats-server and redis-server (Debian packages) when missing
+#   tools/peers.sh install             installs nats-server (tools/nats.sh) and redis-server (Debian package) when missing
 #   tools/peers.sh stop --dir DIR      stops the servers recorded in DIR/peers.env, by pid, then removes DIR
 #   tools/peers.sh stop PID...         stops the given pids (TERM, then KILL after 5 s)
 set -euo pipefail
 
 die() { echo "peers: $*" >&2; exit 1; }
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 install_missing() {
+  bash "$here/nats.sh" install || die "could not install nats-server (tools/nats.sh install)"
   local need=()
-  command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || need+=(nats-server)
   command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
   [ ${#need[@]} -eq 0 ] && return 0
   echo "peers: installing Debian packages: ${need[*]}" >&2
@@ -78,7 +79,7 @@ cmd_start() {
   local npid=0 rpid=0
   if [ "$only" != "redis" ]; then
     [ -n "$nport" ] || nport=$(free_port)
-    local nats_bin; nats_bin=$(command -v nats-server || echo /usr/sbin/nats-server)
+    local nats_bin; nats_bin=$(bash "$here/nats.sh" path)
     setsid "$nats_bin" -js -sd "$dir/nats" -a 127.0.0.1 -p "$nport" >"$dir/nats.log" 2>&1 </dev/null &
     npid=$!
   fi

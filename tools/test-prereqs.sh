@@ -3,11 +3,15 @@
 #   flatbuffers-compiler  flatc 2.0.8, for the codegen agreement test
 #   chromium              headless browser test of the client library
 #   redis-server          test/bench (minimal RESP client against a real server), Redis Streams comparison
-#   nats-server           NATS JetStream comparison (Debian installs it to /usr/sbin)
+#   nats-server           Debian's 2.9.10 (to /usr/sbin), kept only for the test that cluster mode refuses a
+#                         server older than 2.10
 #   curl                  HTTP publish tests run the documented curl commands
 #   prometheus            promtool, which checks the /metrics page in the metrics tests
-# Idempotent and quick when everything is present. Needs root (or sudo) to install.
+# and, through tools/nats.sh (no root needed), the pinned current nats-server release that cluster mode, its
+# tests and the JetStream comparison run, into the checkout's .cache/.
+# Idempotent and quick when everything is present. Needs root (or sudo) to install the Debian packages.
 set -euo pipefail
+bash "$(dirname "${BASH_SOURCE[0]}")/nats.sh" install
 need=()
 command -v flatc >/dev/null 2>&1 || need+=(flatbuffers-compiler)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)

@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, mkdirSync, openSync, closeSync, rmSync } from 
 import { createConnection, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { NatsBinaryError, natsServerBinary } from '../../tools/nats/nats-binary.js'
 
 export const PeerErrorCode = {
   MISSING: 'PEER_MISSING',
@@ -66,8 +67,19 @@ function installExitHook(): void {
   })
 }
 
-/** Absolute path of a binary, or undefined. Debian installs nats-server to /usr/sbin, often not on a user's PATH. */
+/**
+ * Absolute path of a binary, or undefined. nats-server is the pinned release of tools/nats.sh (installed into the
+ * checkout's cache on first use), not whatever is on the PATH: Debian's 2.9.10 lacks sync_interval and much else.
+ */
 export function findBinary(name: string): string | undefined {
+  if (name === 'nats-server') {
+    try {
+      return natsServerBinary()
+    } catch (e) {
+      if (e instanceof NatsBinaryError) return undefined
+      throw e
+    }
+  }
   const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' })
   const found = r.status === 0 ? r.stdout.trim() : ''
   if (found !== '') return found
@@ -82,7 +94,9 @@ function requireBinary(name: string): string {
   if (path === undefined) {
     throw new PeerError(
       PeerErrorCode.MISSING,
-      `${name} not found: install it with \`sudo apt-get install -y ${name}\` (or run tools/peers.sh start): binary=${name}`,
+      name === 'nats-server'
+        ? `nats-server not found: run \`bash tools/nats.sh install\` to see why the pinned release did not install: binary=${name}`
+        : `${name} not found: install it with \`sudo apt-get install -y ${name}\` (or run tools/peers.sh start): binary=${name}`,
     )
   }
   return path

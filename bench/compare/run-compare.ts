@@ -144,12 +144,13 @@ interface PeerSpec {
   apt: string
 }
 const PEERS: PeerSpec[] = [
-  { name: 'jetstream', module: './jetstream.js', exportName: 'jetstreamRunner', binary: 'nats-server', apt: 'nats-server' },
+  { name: 'jetstream', module: './jetstream.js', exportName: 'jetstreamRunner', binary: 'nats-server', apt: 'nats-server (tools/nats.sh)' },
   { name: 'redis', module: './redis.js', exportName: 'redisRunner', binary: 'redis-server', apt: 'redis-server' },
 ]
 const missing: string[] = []
 const runners: { name: SystemName; runner: SystemRunner }[] = []
-// The peers are Debian packages: install the missing ones first (tools/peers.sh install runs apt-get, with sudo
+// redis-server is a Debian package, nats-server the pinned release of tools/nats.sh (findBinary installs it): install
+// the missing ones first (tools/peers.sh install runs apt-get, with sudo
 // when not root), unless --allow-missing says to run without them.
 const absent = PEERS.filter((p) => selected.has(p.name) && findBinary(p.binary) === undefined)
 if (absent.length > 0 && !v['allow-missing']) {
@@ -163,7 +164,11 @@ if (selected.has('ordo-embedded')) runners.push({ name: 'ordo-embedded', runner:
 for (const p of PEERS) {
   if (!selected.has(p.name)) continue
   if (findBinary(p.binary) === undefined) {
-    missing.push(`${p.binary} is not installed: run tools/peers.sh start (installs it), or sudo apt-get install -y ${p.apt}`)
+    missing.push(
+      p.binary === 'nats-server'
+        ? 'nats-server could not be installed: run bash tools/nats.sh install to see why'
+        : `${p.binary} is not installed: run tools/peers.sh start (installs it), or sudo apt-get install -y ${p.apt}`,
+    )
     continue
   }
   try {

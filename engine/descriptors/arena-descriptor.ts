@@ -44,6 +44,8 @@ export function arenaLayout(sequencedCapacity: number, sequencedConsumers: numbe
 
 /** Consumer index of the sequenced ring the journal appender reads (only with a journal). */
 export const JOURNAL_CONSUMER = 0
+/** Consumer index of the sequenced ring a cluster node's replicator reads (replicated mode only). */
+export const REPLICA_CONSUMER = 2
 /** Consumer index of the sequenced ring the dispatcher reads. */
 export function dispatcherConsumer(memoryMode: boolean): number {
   return memoryMode ? 0 : 1

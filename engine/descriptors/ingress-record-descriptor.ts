@@ -8,8 +8,14 @@
 //   +--------+--------+----------------------------------------------------+
 //
 // `at` is the byte index of the record's payload in the Int32Array's buffer.
+//
+// APPLY (a cluster follower's main thread; engine/cluster/node/log-applier.ts): one batch the
+// cluster's log committed, already sequenced by the leader, in the sequenced ring's BATCH
+// layout (descriptors/sequenced-record-descriptor.ts: count, blob bytes, first gsn, blobs).
+// The sequencer copies it unchanged into the sequenced ring and brings its dedupe table and
+// gseq counters up to it; the journal appender then writes the same record the leader wrote.
 
-export const IngressType = { blobs: 1 } as const
+export const IngressType = { blobs: 1, apply: 2 } as const
 export const INGRESS_COUNT = 0
 export const INGRESS_HEADER = 8
 

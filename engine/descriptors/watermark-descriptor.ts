@@ -9,13 +9,14 @@
 // their single owner under a seqlock and read with a retry loop (see readU64), so no
 // BigInt is created on the hot path and no reader ever sees a torn or backward value.
 //
-//   byte 0     128    256    384    512    640    768    896    1024   1152   1280   1408
-//        +------+------+------+------+------+------+------+------+------+------+------+
-//        |SEQ   |DUR   |WRIT  |STATE |MAXGRP|SEQST |JRNST |FLOOR |HEAP  |SEGMNT|SYNCD |
-//        +------+------+------+------+------+------+------+------+------+------+------+
+//   byte 0     128    256    384    512    640    768    896    1024   1152   1280   1408   1536
+//        +------+------+------+------+------+------+------+------+------+------+------+------+
+//        |SEQ   |DUR   |WRIT  |STATE |MAXGRP|SEQST |JRNST |FLOOR |HEAP  |SEGMNT|SYNCD |CLUSTR|
+//        +------+------+------+------+------+------+------+------+------+------+------+------+
 //   SEQ     sequenced gsn      (writer: sequencer)       [lo, hi, version]
 //   DUR     durable gsn        (writer: journal-sync stage in fsync mode; the sequencer
-//           thread in async mode (journal appender) and in memory mode)
+//           thread in async mode (journal appender) and in memory mode; in replicated mode
+//           the main thread's cluster node: min(committed in the cluster's log, WRIT))
 //   WRIT    written-to-OS gsn  (writer: the sequencer thread's journal appender)
 //   STATE   lifecycle: per-stage state words (starting, running, stopped, failed; the
 //           journal also `faulted`), the stop request, the first fatal error code, and the
@@ -29,6 +30,7 @@
 //   HEAP    allocation probes of the sequencer and journal-sync threads (stages/heap-probe.ts)
 //   SEGMNT  first gsn of the journal segment being appended to (writer: appender;
 //           stored before WRIT, so a reader of WRIT then SEGMNT finds the file holding it)
+//   CLUSTR  replicated mode: the role word (sequencing / applying the log; writer: main thread)
 //   SYNCD   gsn the journal-sync stage's last successful fdatasync covered (writer: that
 //           stage, both modes); the appender passes it to Journal.confirmSynced
 // Who wakes whom does not live here: each sleeper has a doorbell of its own
@@ -47,7 +49,14 @@ export const SLOT_RETENTION_FLOOR = 7
 export const SLOT_HEAP = 8
 export const SLOT_ACTIVE_SEGMENT = 9
 export const SLOT_SYNCED = 10
-export const SLOT_COUNT = 11
+export const SLOT_CLUSTER = 11
+export const SLOT_COUNT = 12
+// Words inside SLOT_CLUSTER (replicated mode; writer: the main thread's cluster node).
+/** ROLE_SEQUENCING: the sequencer gives gsns (a leader, or no cluster); ROLE_APPLYING: it only
+ *  applies batches read from the cluster's log and refuses publishes with NOT_LEADER. */
+export const CLUSTER_ROLE = 0
+export const ROLE_SEQUENCING = 0
+export const ROLE_APPLYING = 1
 // Words inside SLOT_HEAP (stages/heap-probe.ts): sequencer at 0, journal-sync stage at 8.
 export const HEAP_SEQUENCER = 0
 export const HEAP_JOURNAL = 8

@@ -4,6 +4,7 @@
 export { Journal, DEFAULT_SEGMENT_BYTES, DEFAULT_WRITE_BUFFER_BYTES } from './journal-writer.js'
 export type { JournalOptions, JournalDurability } from './journal-writer.js'
 export type { RecoveryReport } from './recovery.js'
+export type { TruncateReport } from './truncate.js'
 export type { RetentionPolicy, RetentionReport } from './retention.js'
 export { RetentionStop } from './retention.js'
 export { openReader, JournalReader, RecordView } from './journal-reader.js'

@@ -63,6 +63,7 @@
 
 import * as path from 'node:path'
 import { acquireDirLock, releaseDirLock } from './dir-lock.js'
+import { type TruncateReport, truncateJournalAfter } from './truncate.js'
 import {
   JournalArgumentError,
   JournalClosedError,
@@ -224,6 +225,14 @@ export class Journal {
       releaseDirLock(io, opts.dir, key)
       throw err
     }
+  }
+
+  /**
+   * Removes every record above `gsn` from the closed journal in `dir` (truncate.ts): a cluster
+   * node cutting what its cluster never committed. Refuses a gsn inside a record.
+   */
+  static truncateAfter(dir: string, gsn: number, io?: FileIo): TruncateReport {
+    return truncateJournalAfter(dir, gsn, io)
   }
 
   /** Gsn the next append must start with (last gsn + 1). */

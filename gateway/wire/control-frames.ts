@@ -4,14 +4,20 @@
 
 import { encodeError, encodeGroups, encodeHeartbeat, encodeSubscribed, encodeWelcome } from '../../codec/index.js'
 
-export function errorFrame(code: number, message: string, ref: number, subscription = 0): Uint8Array {
+/**
+ * subscription: the subscription the error is about (0: none); leaderUrl: with NOT_LEADER, where the leader is
+ * ('' while unknown).
+ */
+export function errorFrame(code: number, message: string, ref: number, subscription = 0, leaderUrl?: string): Uint8Array {
   // Error.message is bounded by the verifier's string limit on the client side.
   const text = message.length > 4096 ? message.slice(0, 4093) + '...' : message
-  return subscription === 0 ? encodeError({ code, message: text, ref: BigInt(ref) }) : encodeError({ code, message: text, ref: BigInt(ref), subscription })
+  return encodeError({ code, message: text, ref: BigInt(ref), ...(subscription === 0 ? {} : { subscription }), ...(leaderUrl === undefined ? {} : { leaderUrl }) })
 }
 
-export function welcomeFrame(publisher: number, maxPayload: number, maxGroups: number, durableGsn: number): Uint8Array {
-  return encodeWelcome({ publisher: BigInt(publisher), maxPayload, maxGroups, durableGsn: BigInt(durableGsn) })
+/** cluster: a cluster node's name, role, leader URL and epoch (absent on a single node). */
+export function welcomeFrame(publisher: number, maxPayload: number, maxGroups: number, durableGsn: number, cluster?: { node: string; role: string; leaderUrl: string; epoch: number }): Uint8Array {
+  const base = { publisher: BigInt(publisher), maxPayload, maxGroups, durableGsn: BigInt(durableGsn) }
+  return encodeWelcome(cluster === undefined ? base : { ...base, node: cluster.node, role: cluster.role, leaderUrl: cluster.leaderUrl, epoch: BigInt(cluster.epoch) })
 }
 
 export function groupsFrame(names: string[], ids: number[]): Uint8Array {

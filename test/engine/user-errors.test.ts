@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { Engine, EngineArgumentError, EngineOptionError, PublishRefusedError, EngineClosedError } from '../../engine/index.js'
 
 test('bad options are refused before anything starts', async () => {
-  await assert.rejects(Engine.open({ durability: 'sometimes' as never }), (e: unknown) => e instanceof EngineOptionError && e.code === 'BAD_OPTION' && /durability: value=sometimes, expected fsync, async or memory/.test(e.message))
+  await assert.rejects(Engine.open({ durability: 'sometimes' as never }), (e: unknown) => e instanceof EngineOptionError && e.code === 'BAD_OPTION' && /durability: value=sometimes, expected fsync, async, memory or replicated/.test(e.message))
   await assert.rejects(Engine.open({ durability: 'memory', ingressRingBytes: 100_000 }), (e: unknown) => e instanceof EngineOptionError && /ingressRingBytes: value=100000, expected a power of two/.test(e.message))
   await assert.rejects(Engine.open({ durability: 'memory', maxPayload: 8 * 1024 * 1024 }), (e: unknown) => e instanceof EngineOptionError && /maxPayload does not fit the rings/.test(e.message))
   await assert.rejects(Engine.open({ durability: 'memory', maxGroups: 17 }), (e: unknown) => e instanceof EngineOptionError && /maxGroups: value=17, expected an integer in 1..16/.test(e.message))

@@ -12,6 +12,7 @@ import { parseTransportChoice, TransportError, type TransportChoice } from '../.
 import { createLogger, isLogFormat, isLogLevel, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../../gateway/log/create-logger.js'
 import { CommandError, parse, parseBytes, parseDuration, parseInteger, UsageError, type Command } from './common.js'
 import { flagHelp, withEnvironment, type FlagSpec } from './env-options.js'
+import { runClusterStart } from './start-cluster.js'
 
 const FLAGS = {
   port: { type: 'string', arg: 'PORT', help: 'port (default 7070; 0 picks a free one)' },
@@ -44,6 +45,11 @@ const FLAGS = {
   'log-level': { type: 'string', arg: 'LEVEL', help: `${LOG_LEVELS.join(', ')} (default info; debug adds\nconnection accepts and slow-consumer pauses)` },
   'log-format': { type: 'string', arg: 'FORMAT', help: `${LOG_FORMATS.join(', ')} (default auto: readable lines on a terminal,\nJSON lines otherwise)` },
   quiet: { type: 'boolean', help: 'log errors only (same as --log-level error)' },
+  cluster: { type: 'string', arg: 'NATS_URLS', help: 'join a cluster: comma list of nats:// URLs of a JetStream cluster\n(nats-server 2.10 or newer); durability becomes replicated' },
+  node: { type: 'string', arg: 'NAME', help: 'cluster: this node\'s name, unique in the cluster' },
+  'cluster-name': { type: 'string', arg: 'NAME', help: 'cluster: the cluster\'s name (its log is the stream ORDO_<NAME>;\ndefault ordo)' },
+  'advertise-url': { type: 'string', arg: 'URL', help: 'cluster: the WebSocket URL clients reach this node at (default\nws://HOST:PORT/); NOT_LEADER answers and Welcome name it' },
+  'failover-timeout': { type: 'string', arg: 'DUR', help: 'cluster: leader silence before a follower takes over (default 1s)' },
 } as const satisfies Record<string, FlagSpec>
 
 const help = `Usage: ordo start [options]
@@ -109,6 +115,26 @@ export const startCommand: Command = {
       throw new UsageError(`ordo start: ${(err as Error).message}`)
     }
 
+    const gatewayOptions = {
+      host, port, secret, transport, logger: log, corsOrigins, ui: values['no-ui'] !== true,
+      limits: { maxPayload, maxConnections, sendBufferHighBytes, sendBufferLowBytes: Math.floor(sendBufferHighBytes / 4), slowConsumerTimeoutMs },
+      // The slower-transport notice is a warning: stderr, even with --quiet.
+      warn: (text: string) => process.stderr.write(text.split('\n').map((l) => `ordo: ${l}\n`).join('')),
+    }
+    if (str('cluster') !== undefined) {
+      if (parsed.values.durability !== undefined) throw new UsageError('ordo start: --durability does not go with --cluster (a cluster node acknowledges what the cluster committed: durability replicated)')
+      const node = str('node')
+      if (node === undefined) throw new UsageError('ordo start: --cluster needs --node NAME (this node\'s name, unique in the cluster)')
+      const advertise = str('advertise-url') ?? (port === 0 ? undefined : `ws://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/`)
+      if (advertise === undefined) throw new UsageError('ordo start: --cluster with --port 0 needs --advertise-url (clients are sent to the leader by its URL)')
+      const failoverTimeoutMs = str('failover-timeout') === undefined ? 1000 : parseDuration('--failover-timeout', str('failover-timeout')!)
+      return runClusterStart({
+        natsUrls: str('cluster')!.split(',').map((u) => u.trim()).filter((u) => u.length > 0),
+        cluster: str('cluster-name') ?? 'ordo', node, url: advertise, dataDir, failoverTimeoutMs,
+        engine: { maxPayload, retention, segmentBytes, logger: log }, gateway: gatewayOptions, log,
+      })
+    }
+
     log.info(
       { event: 'start', version: ORDO_VERSION, node: process.version, transport, host, port, dataDir, durability, retention: retention ?? null, logLevel: level },
       `ordo ${ORDO_VERSION} starting`,
@@ -124,12 +150,7 @@ export const startCommand: Command = {
     }
     let server: GatewayServer
     try {
-      server = await GatewayServer.start(engine.port, {
-        host, port, secret, transport, logger: log, corsOrigins, ui: values['no-ui'] !== true,
-        limits: { maxPayload, maxConnections, sendBufferHighBytes, sendBufferLowBytes: Math.floor(sendBufferHighBytes / 4), slowConsumerTimeoutMs },
-        // The slower-transport notice is a warning: stderr, even with --quiet.
-        warn: (text) => process.stderr.write(text.split('\n').map((l) => `ordo: ${l}\n`).join('')),
-      })
+      server = await GatewayServer.start(engine.port, gatewayOptions)
     } catch (err) {
       await engine.close().catch(() => {})
       if (err instanceof TransportError) {

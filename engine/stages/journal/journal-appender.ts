@@ -67,7 +67,8 @@ export interface JournalAppenderOptions {
   /** Consumer 0 of the sequenced ring (attached by this thread). */
   consumer: ReturnType<typeof SpmcRing.attachIn>
   wm: Int32Array
-  durability: 'fsync' | 'async'
+  /** replicated: DUR belongs to the cluster node (main thread); each write rings dispatchBell, where it waits. */
+  durability: 'fsync' | 'async' | 'replicated'
   /** Rung after each write: wakes the journal-sync stage (fsync mode). */
   syncBell: Doorbell
   /** Rung after each write in async mode (durable moved). */
@@ -88,6 +89,7 @@ export class JournalAppender {
   private readonly bytes: Uint8Array
   private readonly wm: Int32Array
   private readonly async: boolean
+  private readonly replicated: boolean
   private readonly syncBell: Doorbell
   private readonly dispatchBell: Doorbell
   private readonly retention: boolean
@@ -116,6 +118,7 @@ export class JournalAppender {
     this.bytes = o.consumer.bytes
     this.wm = o.wm
     this.async = o.durability === 'async'
+    this.replicated = o.durability === 'replicated'
     this.syncBell = o.syncBell
     this.dispatchBell = o.dispatchBell
     this.retention = o.retention
@@ -182,7 +185,8 @@ export class JournalAppender {
       if (this.async) {
         storeU64(wm, this.DUR, j.writtenGsn) // async: acknowledged once the OS has it
         this.dispatchBell.ring()
-      } else this.syncBell.ring()
+      } else if (this.replicated) this.dispatchBell.ring() // the cluster node replicates what is written
+      else this.syncBell.ring()
     }
     c.releaseAll()
     return n

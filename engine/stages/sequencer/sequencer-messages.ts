@@ -17,7 +17,7 @@ export interface SequencerWorkerData {
   /** Rung after each journal write in fsync mode: the journal-sync stage sleeps on it. */
   syncBell: SharedArrayBuffer
   memoryMode: boolean
-  durability: 'fsync' | 'async' | 'memory'
+  durability: 'fsync' | 'async' | 'memory' | 'replicated'
   /** Journal directory. */
   dataDir: string
   /** Sequencer state snapshots. */

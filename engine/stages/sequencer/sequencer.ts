@@ -24,13 +24,13 @@
 // answers by pseq (notices are rare: resends after reconnects, broken clients).
 
 import {
-  BATCH_HEADER, NoticeKind, RecordType, batchBlobsAt, noticeEntryAt, noticeRecordBytes, writeBatchHeader, writeNoticeEntry,
-  writeNoticeHeader,
+  BATCH_HEADER, NoticeKind, RecordType, batchBlobsAt, batchBytes, batchCount, batchFirstGsn, noticeEntryAt, noticeRecordBytes,
+  writeBatchHeader, writeNoticeEntry, writeNoticeHeader,
 } from '../../descriptors/sequenced-record-descriptor.js'
-import { INGRESS_HEADER, ingressBlobsAt, ingressCount } from '../../descriptors/ingress-record-descriptor.js'
+import { INGRESS_HEADER, IngressType, ingressBlobsAt, ingressCount } from '../../descriptors/ingress-record-descriptor.js'
 import { Dedupe, DedupeVerdict, type PublisherState } from './dedupe.js'
 import { GseqTable } from './gseq-table.js'
-import { blobGroup, blobGroupCount, canonicalBlobLength } from '../../../codec/blob.js'
+import { blobGroup, blobGroupCount, blobGseq, blobPseq, blobPublisher, canonicalBlobLength } from '../../../codec/blob.js'
 import { GSEQS_POS, GSN_POS, PSEQ_POS, PUBLISHER_POS, TIME_POS } from '../../../codec/message-layout.js'
 import { ErrorCode } from '../../../codec/error-codes.js'
 
@@ -154,7 +154,7 @@ export class Sequencer {
       for (;;) {
         const pos = src.peek()
         if (pos < 0) break
-        if (!this.take(pos, src.length)) {
+        if (!(src.type === IngressType.apply ? this.apply(pos, src.length) : this.take(pos, src.length))) {
           blocked = true // sequenced ring full: leave the record where it is
           break
         }
@@ -275,6 +275,53 @@ export class Sequencer {
     this.dedupe.recordLast(s)
     this.writePos = w + len
     this.batchCount++
+  }
+
+  /**
+   * A batch a cluster's leader sequenced (an APPLY record, read from the log by a follower):
+   * copied unchanged into the sequenced ring, and the dedupe table and gseq counters brought
+   * up to it, exactly as the recovery scan does from the journal. A batch this sequencer
+   * already holds is skipped; one that does not continue its gsns is a broken feed and
+   * throws (the stage fails: gsns must stay dense). false: no room in the sequenced ring.
+   */
+  private apply(pos: number, length: number): boolean {
+    const i32 = this.i32
+    const bytes = this.bytes
+    const count = batchCount(i32, pos)
+    const blobBytes = batchBytes(i32, pos)
+    const first = batchFirstGsn(i32, pos)
+    if (BATCH_HEADER + blobBytes > length) throw new Error(`apply record overruns itself: bytes=${blobBytes}, record=${length}`)
+    if (count === 0 || first + count <= this.nextGsn) return true
+    if (first !== this.nextGsn) throw new Error(`applied batch does not continue the gsns: firstGsn=${first}, expected=${this.nextGsn}`)
+    this.closeBatch()
+    if (this.noticeCount > 0 && !this.writeNotices()) return false
+    const at = this.out.tryClaim(BATCH_HEADER + blobBytes, RecordType.batch)
+    if (at < 0) {
+      if (this.uncommitted > 0) this.commitClosed()
+      return false
+    }
+    bytes.copyWithin(at, pos, pos + BATCH_HEADER + blobBytes)
+    const end = batchBlobsAt(at) + blobBytes
+    let p = batchBlobsAt(at)
+    for (let i = 0; i < count; i++) {
+      const len = canonicalBlobLength(bytes, p, end)
+      if (len < 0) throw new Error(`applied batch does not frame: firstGsn=${first}, index=${i}`)
+      const groups = blobGroupCount(bytes, p)
+      for (let g = 0; g < groups; g++) this.gseqs.observe(blobGroup(bytes, p, g), blobGseq(bytes, p, g))
+      const s = this.dedupe.state(blobPublisher(bytes, p))
+      const pseq = blobPseq(bytes, p)
+      if (pseq > s.lastPseq) this.dedupe.record(s, pseq, first + i)
+      p += len
+    }
+    this.lastState = null
+    this.lastPublisher = -1
+    this.nextGsn = first + count
+    this.messages += count
+    this.committedMessages += count
+    this.batches++
+    this.committedBatches++
+    this.uncommitted++
+    return true
   }
 
   /** refuseAll mode: one notice per message of the record, nothing sequenced (cold path). */

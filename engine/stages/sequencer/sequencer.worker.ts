@@ -31,7 +31,7 @@ import { ErrorCode } from '../../../codec/error-codes.js'
 import {
   SLOT_DURABLE, SLOT_MAX_GROUP, SLOT_SEQUENCED, SLOT_SEQ_STATS, SLOT_STATE, SS_BATCHES, SS_DUPLICATES,
   SS_MESSAGES, SS_REJECTS, STATE_SEQUENCER, SLOT_HEAP, HEAP_SEQUENCER, STATE_STOP_REQUEST, StageState, addU64, slotIndex, storeU64,
-  STATE_JOURNAL, STATE_ERROR_CODE,
+  STATE_JOURNAL, STATE_ERROR_CODE, SLOT_CLUSTER, CLUSTER_ROLE, ROLE_APPLYING,
 } from '../../descriptors/watermark-descriptor.js'
 import { JOURNAL_CONSUMER } from '../../descriptors/arena-descriptor.js'
 import type { SequencerMessage, SequencerWorkerData } from './sequencer-messages.js'
@@ -149,7 +149,7 @@ const appender = journal === null ? null : new JournalAppender({
   journal,
   consumer: SpmcRing.attachIn(d.arena, d.layout.sequencedOffset, JOURNAL_CONSUMER),
   wm,
-  durability: d.durability === 'async' ? 'async' : 'fsync',
+  durability: d.durability === 'async' || d.durability === 'replicated' ? d.durability : 'fsync',
   syncBell: Doorbell.attach(d.syncBell),
   dispatchBell,
   retention: d.retention !== undefined,
@@ -162,11 +162,23 @@ const appender = journal === null ? null : new JournalAppender({
       post({ type: 'journal-retry-failed', attempt, errno, message, nextInMs })
     },
     onResume(retries, faultMs) {
-      seq.refuseAll(0)
+      seq.refuseAll(role === ROLE_APPLYING ? ErrorCode.NOT_LEADER : 0)
       post({ type: 'journal-resumed', retries, faultMs, writtenGsn: journal!.writtenGsn })
     },
   },
 })
+// Replicated mode: a cluster node's role (the main thread switches it; the role word is read
+// every pass). Applying: only batches from the cluster's log are taken, publishes are refused
+// with NOT_LEADER (a NOTICE each, so every publisher in flight gets an answer).
+const ROLE = slotIndex(SLOT_CLUSTER) + CLUSTER_ROLE
+let role = d.durability === 'replicated' ? Atomics.load(wm, ROLE) : 0
+if (role === ROLE_APPLYING) seq.refuseAll(ErrorCode.NOT_LEADER)
+function followRole(): void {
+  const r = Atomics.load(wm, ROLE)
+  if (r === role) return
+  role = r
+  if (appender === null || !appender.isFaulted) seq.refuseAll(r === ROLE_APPLYING ? ErrorCode.NOT_LEADER : 0)
+}
 Atomics.store(wm, STATE + STATE_SEQUENCER, StageState.running)
 if (journal !== null) Atomics.store(wm, STATE + STATE_JOURNAL, StageState.running)
 post({ type: 'ready', scan, firstGsn, nextGsn, recovery: journal?.recovery ?? null })
@@ -210,6 +222,7 @@ class SequencerStage implements DrainingStage {
   private passes = 0
 
   doWork(): number {
+    if (d.durability === 'replicated') followRole()
     let n = seq.doWork()
     if (appender !== null) {
       try {
