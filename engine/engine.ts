@@ -46,6 +46,8 @@ import { SILENT_LOGGER } from './logger.js'
 import { PORT_ACKS_BYTES, portAckListener, type PublisherPort } from './publisher-port.js'
 import type { RecoveryReport } from './journal/recovery.js'
 import type { ScanReport } from './stages/sequencer/recovery-scan.js'
+import type { StageStamper } from './trace/stage-trace.js'
+import { TraceWriter } from './trace/stage-trace-descriptor.js'
 
 export type { StageHeap } from './engine-metrics.js'
 
@@ -70,6 +72,7 @@ export class Engine implements EnginePort {
   private nextIngressSlot = 1
   private readonly cursor = new MessageCursor()
   private nextSubId = 1
+  readonly stageStamper: StageStamper | null
 
   private constructor(options: ResolvedOptions, private readonly pipeline: Pipeline) {
     this.options = options
@@ -78,6 +81,7 @@ export class Engine implements EnginePort {
     this.recovery = pipeline.recovery
     this.recoveryScan = pipeline.recoveryScan
     this.queue = new IngressQueue(pipeline.ingress)
+    this.stageStamper = options.stageTrace?.writer(TraceWriter.main) ?? null
     this.own = new EmbeddedPublisher(this.newPublisherId())
     pipeline.dispatcher.registerPublisher(this.own.publisher, this.own)
   }

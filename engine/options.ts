@@ -5,6 +5,7 @@ import { resolve } from 'node:path'
 import { availableParallelism } from 'node:os'
 import type { Durability, EngineOptions } from './types.js'
 import { EngineOptionError } from './errors.js'
+import { StageTrace } from './trace/stage-trace.js'
 
 export interface ResolvedOptions {
   dataDir: string
@@ -23,6 +24,7 @@ export interface ResolvedOptions {
   ingressSlots: number
   snapshotEveryMessages: number
   idleSpins: number
+  stageTrace: StageTrace | null
 }
 
 /** Spin budget by core count (see EngineOptions.idleSpins; measured in bench/RESULTS.md "Engine"). */
@@ -95,5 +97,12 @@ export function normalizeOptions(o: EngineOptions & { ingressSlots?: number }): 
     snapshotEveryMessages: int('snapshotEveryMessages', o.snapshotEveryMessages ?? DEFAULTS.snapshotEveryMessages, 1, Number.MAX_SAFE_INTEGER),
     ingressSlots: int('ingressSlots', o.ingressSlots ?? DEFAULTS.ingressSlots, 1, 64),
     idleSpins: int('idleSpins', o.idleSpins ?? defaultIdleSpins(), 0, 100_000_000),
+    stageTrace: traceOption(o.stageTrace),
   }
+}
+
+function traceOption(v: unknown): StageTrace | null {
+  if (v === undefined || v === null) return null
+  if (!(v instanceof StageTrace)) throw new EngineOptionError('bad option stageTrace: expected a StageTrace (StageTrace.create())')
+  return v
 }

@@ -28,6 +28,7 @@ import type { SequencerReady, SequencerRetention, SequencerStopped, SequencerWor
 import type { JournalSyncReady, JournalSyncStopped, JournalSyncWorkerData } from './stages/journal/journal-sync-messages.js'
 import { JournalUsageReader } from './journal/journal-usage.js'
 import { EngineReports } from './engine-reports.js'
+import { TraceWriter } from './trace/stage-trace-descriptor.js'
 import type { Logger } from './logger.js'
 
 export type Registry = GroupRegistry | MemoryGroupRegistry
@@ -100,6 +101,7 @@ export class Pipeline {
         memoryMode: memory, durability: o.durability, dataDir: journalDir, stateDir: join(o.dataDir, 'state'),
         snapshotEvery: o.snapshotEveryMessages, segmentBytes: o.segmentBytes, retention: o.retention,
         batchMaxMessages: o.batchMaxMessages, batchMaxBytes: o.batchMaxBytes, maxGroups: o.maxGroups, dedupeWindow: o.dedupeWindow, idleSpins: o.idleSpins,
+        trace: o.stageTrace?.buffer ?? null,
       }
       const sequencing = startStage<SequencerReady, SequencerStopped, SequencerWorkerData, SequencerRetention>(
         'sequencer', new URL('./stages/sequencer/sequencer.worker.js', import.meta.url), sequencerData, failed,
@@ -107,7 +109,7 @@ export class Pipeline {
       )
       const syncing = memory ? null : startStage<JournalSyncReady, JournalSyncStopped, JournalSyncWorkerData>(
         'journal-sync', new URL('./stages/journal/journal-sync.worker.js', import.meta.url),
-        { wm: wmSab, dispatchBell: dispatchBell.buffer, syncBell: syncBell.buffer, dir: journalDir, durability: o.durability === 'async' ? 'async' : 'fsync', asyncFsyncIntervalMs: o.asyncFsyncIntervalMs },
+        { wm: wmSab, dispatchBell: dispatchBell.buffer, syncBell: syncBell.buffer, dir: journalDir, durability: o.durability === 'async' ? 'async' : 'fsync', asyncFsyncIntervalMs: o.asyncFsyncIntervalMs, trace: o.stageTrace?.buffer ?? null },
         failed, { warning },
       )
       const [seqStarted, syncStarted] = await Promise.allSettled([sequencing, syncing ?? Promise.resolve(null)])
@@ -132,7 +134,9 @@ export class Pipeline {
         p.pool ??= new Piscina({ filename: new URL('./stages/catchup/catchup-task.js', import.meta.url).href, minThreads: 0, maxThreads: 2, idleTimeout: 5000 })
         return p.pool.run(req) as Promise<CatchupResult>
       }
-      const dispatcher = new Dispatcher({ consumer, lookahead, wm, bell: dispatchBell, catchup, journalDir, nextGsn: ready.nextGsn })
+      const dispatcher = new Dispatcher({
+        consumer, lookahead, wm, bell: dispatchBell, catchup, journalDir, nextGsn: ready.nextGsn, trace: o.stageTrace?.writer(TraceWriter.main) ?? null,
+      })
       pipeline = new Pipeline(
         wm, registry, arena, layout, ingressBell, new IngressWriter(ring0.producer), dispatcher, stages,
         ready.recovery, memory ? null : ready.scan, reports, memory ? null : new JournalUsageReader(journalDir),

@@ -39,6 +39,8 @@ import { GroupStats } from './group-stats.js'
 import { patchDeliverSubscription } from '../../../codec/frame-writer.js'
 import { ErrorCode } from '../../../codec/error-codes.js'
 import type { CatchupRequest, CatchupResult } from '../catchup/catchup-messages.js'
+import { TraceStage, type StageStamper } from '../../trace/stage-trace.js'
+import { monotonicMs } from '../../trace/monotonic-clock.js'
 
 const TWO_32 = 4294967296
 const RECORDS_PER_PASS = 512
@@ -58,6 +60,8 @@ export interface DispatcherOptions {
   catchup: ((req: CatchupRequest) => Promise<CatchupResult>) | null
   journalDir: string
   nextGsn: number
+  /** Where passes are stamped (EngineOptions.stageTrace), or null. */
+  trace?: StageStamper | null
 }
 
 export class Dispatcher implements SubOwner {
@@ -95,6 +99,9 @@ export class Dispatcher implements SubOwner {
   private waiting = false
   private readonly trimmer = new FrameTrimmer()
   private idleResolvers: (() => void)[] = []
+  private readonly trace: StageStamper | null
+  /** When the doorbell woke this thread (monotonic ms) while tracing; 0 when the pass did not follow a wait. */
+  private wokenAt = 0
 
   constructor(private readonly o: DispatcherOptions) {
     this.consumer = o.consumer
@@ -104,6 +111,7 @@ export class Dispatcher implements SubOwner {
     this.nextGsn = o.nextGsn
     this.look = o.lookahead
     this.lookNextGsn = o.nextGsn
+    this.trace = o.trace ?? null
   }
 
   // ---- publishers -------------------------------------------------------------------
@@ -286,7 +294,13 @@ export class Dispatcher implements SubOwner {
   private run(): void {
     this.scheduled = false
     if (this.stopped) return
+    const trace = this.trace
+    const tracing = trace !== null && trace.on
+    const t0 = tracing ? monotonicMs() : 0
+    const before = this.nextGsn
     const n = this.pass()
+    if (tracing && this.nextGsn > before) this.stampPass(trace, before, t0)
+    this.wokenAt = 0
     this.promoteTentative()
     if (n > 0) {
       this.schedule()
@@ -307,8 +321,17 @@ export class Dispatcher implements SubOwner {
     this.waiting = true
     void this.o.bell.awaitAsync(seq, 200).then(() => {
       this.waiting = false
+      if (this.trace !== null && this.trace.on) this.wokenAt = monotonicMs()
       this.schedule()
     })
+  }
+
+  /** Stamps the pass that dispatched before..nextGsn-1: woken (if it followed a wait), started at t0, done now. */
+  private stampPass(trace: StageStamper, before: number, t0: number): void {
+    const last = this.nextGsn - 1
+    if (this.wokenAt > 0) trace.stampAt(TraceStage.dispatcherWoken, before, last, this.wokenAt)
+    trace.stampAt(TraceStage.dispatcherPass, before, last, t0)
+    trace.stamp(TraceStage.deliverSent, before, last)
   }
 
   /** Whether the next record may be dispatched now. */

@@ -38,6 +38,8 @@ import type { JournalSyncMessage, JournalSyncWorkerData } from './journal-sync-m
 import { BackoffIdleStrategy } from '../../idle/backoff-idle-strategy.js'
 import type { Parker } from '../../idle/idle-strategy.js'
 import { runUntilFinished, type DrainingStage } from '../../idle/stage.js'
+import { StageStamper, TraceStage } from '../../trace/stage-trace.js'
+import { TraceWriter } from '../../trace/stage-trace-descriptor.js'
 
 
 const d = workerData as JournalSyncWorkerData
@@ -51,6 +53,7 @@ const DUR = slotIndex(SLOT_DURABLE)
 const WRIT = slotIndex(SLOT_WRITTEN)
 const SEG = slotIndex(SLOT_ACTIVE_SEGMENT)
 const fsyncMode = d.durability === 'fsync'
+const trace = d.trace === null ? null : new StageStamper(d.trace, TraceWriter.sync)
 
 let fd = -1
 let fdSegment = 0
@@ -120,9 +123,11 @@ class JournalSyncStage implements DrainingStage {
     const written = readU64(wm, WRIT)
     if (written <= synced) return 0
     if (fsyncMode) {
+      const from = synced + 1
       syncUpTo(written)
       storeU64(wm, DUR, written)
       dispatchBell.ring()
+      if (trace !== null) trace.stamp(TraceStage.durable, from, written)
       return 1
     }
     if (performance.now() - this.lastSync < d.asyncFsyncIntervalMs) return 0

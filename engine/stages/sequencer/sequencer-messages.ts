@@ -31,6 +31,8 @@ export interface SequencerWorkerData {
   dedupeWindow: number
   /** Empty passes before parking (EngineOptions.idleSpins). */
   idleSpins: number
+  /** EngineOptions.stageTrace's buffer, or null. */
+  trace: SharedArrayBuffer | null
 }
 
 /** The journal is open and recovered, the state rebuilt: the sequencer takes traffic. */
