@@ -17,13 +17,18 @@
 //
 //   node dist/bench/publish-to-deliver-latency.js [--rates 5000,50000] [--runs 3] [--seconds 10]
 //        [--warmup 1] [--payload 100] [--durability async|fsync|memory] [--quick] [--json]
-//        [--engine idleSpins=200,...] [--no-stages] [--embedded]
+//        [--engine idleSpins=200,...] [--no-stages] [--embedded] [--baseline <checkout>]
+//
+//   --baseline: a second ordo, built from another checkout (its dist/bench/latency/ servers and
+//   client processes), measured in the same runs as a third system ('base'): before/after
+//   comparisons on a noisy machine without a quiet moment for each.
 //
 // Progress goes to stderr, results to stdout; --json ends with one JSON line.
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Child } from './compare/procs/child.js'
 import { machineBanner, warnIfFewCores } from './lib/machine.js'
@@ -49,6 +54,7 @@ const { values } = parseArgs({
     'embedded-only': { type: 'boolean' },
     'server-heap-profile': { type: 'string' },
     'no-trace': { type: 'boolean' },
+    baseline: { type: 'string' },
   },
 })
 const quick = values.quick === true
@@ -69,8 +75,16 @@ if (!(runs >= 1) || !(seconds > 0)) throw new Error('bad --runs or --seconds: po
 const progress = (s: string): void => void process.stderr.write(`${s}\n`)
 const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ')
 
+type System = 'ordo' | 'relay' | 'base'
+
+/** Where a system's processes come from: this build, or the baseline checkout's. */
+function procScript(system: System, name: string): string {
+  if (system === 'base') return pathToFileURL(join(resolve(values.baseline!), 'dist/bench/latency', name)).href
+  return `../../latency/${name}`
+}
+
 interface RunResult {
-  system: 'ordo' | 'relay'
+  system: System
   rate: number
   load: string
   figures: RunFigures
@@ -82,28 +96,28 @@ const servers: Child[] = []
 const results: RunResult[] = []
 let embedded: { rate: number; runs: number; engine: Percentiles; chain: Percentiles; runLines: string[] } | null = null
 
-async function startServer(kind: 'ordo' | 'relay'): Promise<{ child: Child; url: string; transport: string }> {
+async function startServer(kind: System): Promise<{ child: Child; url: string; transport: string }> {
   const child =
-    kind === 'ordo'
-      ? Child.start('ordo server', '../../latency/ordo-server.js', { dir: join(dir, 'data'), durability, engine: engineOptions })
-      : Child.start('bare relay', '../../latency/relay-server.js', {})
+    kind === 'relay'
+      ? Child.start('bare relay', procScript(kind, 'relay-server.js'), {})
+      : Child.start(`${kind} server`, procScript(kind, 'ordo-server.js'), { dir: join(dir, `data-${kind}`), durability, engine: engineOptions })
   servers.push(child)
   const m = (await child.next('ready', 30_000)).ready as { url: string; transport: string }
   return { child, url: m.url, transport: m.transport }
 }
 
-async function runOnce(system: 'ordo' | 'relay', server: { child: Child; url: string }, rate: number, index: number): Promise<RunResult> {
+async function runOnce(system: System, server: { child: Child; url: string }, rate: number, index: number): Promise<RunResult> {
   const tag = `${system}-${rate}-${index}`
   const capacity = Math.ceil(rate * (seconds + warmupMs / 1000)) + 2
-  const mode = system === 'ordo' ? 'client' : 'raw'
+  const mode = system === 'relay' ? 'raw' : 'client'
   const subArgs: SubArgs = { mode, url: server.url, capacity, waitMs: 15_000, dump: join(dir, `${tag}.sub`) }
   const pubArgs: PubArgs = { mode, url: server.url, rate, seconds, warmupMs, payloadBytes, dump: join(dir, `${tag}.pub`) }
-  const sub = Child.start(`${tag} subscriber`, '../../latency/sub.js', subArgs)
-  const pub = Child.start(`${tag} publisher`, '../../latency/pub.js', pubArgs)
+  const sub = Child.start(`${tag} subscriber`, procScript(system, 'sub.js'), subArgs)
+  const pub = Child.start(`${tag} publisher`, procScript(system, 'pub.js'), pubArgs)
   try {
     await sub.next('ready', 30_000)
     await pub.next('ready', 30_000)
-    const heapFile = system === 'ordo' && values['server-heap-profile'] !== undefined ? `${values['server-heap-profile']}-${rate}-${index}.heapprofile` : null
+    const heapFile = system !== 'relay' && values['server-heap-profile'] !== undefined ? `${values['server-heap-profile']}-${rate}-${index}.heapprofile` : null
     if (heapFile !== null) {
       server.child.send('heap start')
       await server.child.next('heap', 10_000)
@@ -125,7 +139,7 @@ async function runOnce(system: 'ordo' | 'relay', server: { child: Child; url: st
     server.child.send(`trace off ${traceFile}`)
     const t = (await server.child.next('traced', 30_000)).traced as { records: number; dropped: number; gc: GcPause[] }
     const problems = [...r.errors.map((e) => `publisher: ${e}`), ...s.problems.map((e) => `subscriber: ${e}`)]
-    if (system === 'ordo' && r.acked !== r.sent) problems.push(`publisher: ${r.acked} of ${r.sent} acknowledged`)
+    if (system !== 'relay' && r.acked !== r.sent) problems.push(`publisher: ${r.acked} of ${r.sent} acknowledged`)
     if (t.dropped > 0) problems.push(`server trace: ${t.dropped} records did not fit (stage figures miss them)`)
     const f64 = (file: string): Float64Array => {
       const b = readFileSync(file)
@@ -134,7 +148,7 @@ async function runOnce(system: 'ordo' | 'relay', server: { child: Child; url: st
     const figures = analyzeRun({
       pub: f64(pubArgs.dump),
       sub: f64(subArgs.dump),
-      trace: system === 'ordo' ? f64(traceFile) : null,
+      trace: system !== 'relay' ? f64(traceFile) : null,
       measureFrom: r.start + warmupMs,
       gc: { publisher: r.gc, server: t.gc, subscriber: s.gc },
     })
@@ -157,13 +171,16 @@ async function main(): Promise<void> {
   if (values['embedded-only'] !== true) {
     const ordo = await startServer('ordo')
     const relay = await startServer('relay')
+    const base = values.baseline === undefined ? null : await startServer('base')
     progress(`ordo server: ${ordo.url} (${ordo.transport}), durability ${durability}${Object.keys(engineOptions).length > 0 ? `, engine ${JSON.stringify(engineOptions)}` : ''}; bare relay: ${relay.url} (${relay.transport})`)
+    if (base !== null) progress(`baseline ordo ('base', from ${resolve(values.baseline!)}): ${base.url}`)
     progress(`${runs} run(s) per system and rate, ${seconds} s each after ${warmupMs / 1000} s warm-up, ${payloadBytes} B payloads, load ${load()}`)
     for (const rate of rates) {
       for (let i = 0; i < runs; i++) {
         // Alternate which goes first, so neither always gets the quieter moment.
-        const order: ('ordo' | 'relay')[] = i % 2 === 0 ? ['relay', 'ordo'] : ['ordo', 'relay']
-        for (const system of order) results.push(await runOnce(system, system === 'ordo' ? ordo : relay, rate, i))
+        const systems: System[] = base === null ? ['relay', 'ordo'] : ['relay', 'ordo', 'base']
+        const order = i % 2 === 0 ? systems : [...systems].reverse()
+        for (const system of order) results.push(await runOnce(system, system === 'ordo' ? ordo : system === 'base' ? base! : relay, rate, i))
       }
     }
   }
@@ -180,18 +197,29 @@ function report(): void {
   for (const rate of rates) {
     const o = bySystem('ordo', rate)
     const r = bySystem('relay', rate)
+    const b = bySystem('base', rate)
     if (o.length === 0) continue
     const so: SystemSummary = summarize(o.map((x) => x.figures))
     const sr: SystemSummary = summarize(r.map((x) => x.figures))
     out()
     out(`== ${rate} msg/s: runs (p50 / p99 / p99.9 µs, load)`)
-    for (const x of [...o, ...r]) out(`  ${x.system.padEnd(5)} ${fmt(x.figures.e2e)}  load ${x.load}${x.problems.length > 0 ? `  PROBLEMS: ${x.problems.join('; ')}` : ''}`)
+    for (const x of [...o, ...b, ...r]) out(`  ${x.system.padEnd(5)} ${fmt(x.figures.e2e)}  load ${x.load}${x.problems.length > 0 ? `  PROBLEMS: ${x.problems.join('; ')}` : ''}`)
     const ratio = (a: number, b: number): string => (b > 0 ? (a / b).toFixed(2) : '-')
     out(`  median ordo  p50 ${so.e2e.p50} µs, p99 ${so.e2e.p99} µs, p99.9 ${so.e2e.p999} µs`)
     out(`  median relay p50 ${sr.e2e.p50} µs, p99 ${sr.e2e.p99} µs, p99.9 ${sr.e2e.p999} µs`)
     out(`  ordo / relay: p50 ${ratio(so.e2e.p50, sr.e2e.p50)}x (goal <= 1.5), p99 ${ratio(so.e2e.p99, sr.e2e.p99)}x (goal <= 1.5), p99.9 ${ratio(so.e2e.p999, sr.e2e.p999)}x (goal <= 2)`)
-    if (values['no-stages'] !== true) printStages(out, so, sr)
-    const suffix = rate === 5000 ? '' : rate === 50000 ? '_50k' : `_${rate}`
+    const sb: SystemSummary | null = b.length === 0 ? null : summarize(b.map((x) => x.figures))
+    if (sb !== null) {
+      out(`  median base  p50 ${sb.e2e.p50} µs, p99 ${sb.e2e.p99} µs, p99.9 ${sb.e2e.p999} µs (baseline build)`)
+      out(`  base / relay: p50 ${ratio(sb.e2e.p50, sr.e2e.p50)}x, p99 ${ratio(sb.e2e.p99, sr.e2e.p99)}x, p99.9 ${ratio(sb.e2e.p999, sr.e2e.p999)}x`)
+    }
+    if (values['no-stages'] !== true) printStages(out, [['ordo', so], ...(sb === null ? [] : [['base', sb] as [string, SystemSummary]]), ['relay', sr]])
+    if (sb !== null) {
+      json[`base_p50_us${suffixOf(rate)}`] = sb.e2e.p50
+      json[`base_p99_us${suffixOf(rate)}`] = sb.e2e.p99
+      json[`base_p999_us${suffixOf(rate)}`] = sb.e2e.p999
+    }
+    const suffix = suffixOf(rate)
     json[`ordo_client_p50_us${suffix}`] = so.e2e.p50
     json[`ordo_client_p99_us${suffix}`] = so.e2e.p99
     json[`ordo_client_p999_us${suffix}`] = so.e2e.p999
@@ -214,6 +242,10 @@ function report(): void {
   json.problems = results.flatMap((r) => r.problems.map((p) => `${r.system} ${r.rate}: ${p}`))
   json.load = load()
   if (values.json === true) out(JSON.stringify(json))
+}
+
+function suffixOf(rate: number): string {
+  return rate === 5000 ? '' : rate === 50000 ? '_50k' : `_${rate}`
 }
 
 function fmt(p: Percentiles): string {

@@ -65,10 +65,10 @@ export function summarize(runs: RunFigures[]): SystemSummary {
 
 const pct = (x: number): string => `${(x * 100).toFixed(0)} %`
 
-export function printStages(out: (s?: string) => void, ordo: SystemSummary, relay: SystemSummary): void {
+export function printStages(out: (s?: string) => void, systems: [string, SystemSummary][]): void {
   const row = (name: string, p: Percentiles): string =>
     `    ${name.padEnd(48)} ${String(p.p50).padStart(7)} ${String(p.p99).padStart(8)} ${String(p.p999).padStart(8)} ${String(p.n).padStart(8)}`
-  for (const [label, s] of [['ordo', ordo], ['relay', relay]] as const) {
+  for (const [label, s] of systems) {
     if (s.runs === 0) continue
     out(`  ${label}: time since due at each point, µs (medians of runs)       p50      p99    p99.9  samples`)
     for (const c of s.cumulative) out(row(c.name, c.p))
