@@ -18,6 +18,8 @@
 //   node dist/bench/publish-to-deliver-latency.js [--rates 5000,50000] [--runs 3] [--seconds 10]
 //        [--warmup 1] [--payload 100] [--durability async|fsync|memory] [--quick] [--json]
 //        [--engine idleSpins=200,...] [--no-stages] [--embedded] [--baseline <checkout>]
+//        [--server-node-args '--flag ...'] [--client-node-args '--flag ...'] [--server-heap-profile <prefix>]
+//        [--client-heap-profile <prefix>] [--no-trace]
 //
 //   --baseline: a second ordo, built from another checkout (its dist/bench/latency/ servers and
 //   client processes), measured in the same runs as a third system ('base'): before/after
@@ -53,8 +55,13 @@ const { values } = parseArgs({
     embedded: { type: 'boolean' },
     'embedded-only': { type: 'boolean' },
     'server-heap-profile': { type: 'string' },
+    'client-heap-profile': { type: 'string' },
     'no-trace': { type: 'boolean' },
     baseline: { type: 'string' },
+    'server-node-args': { type: 'string' },
+    'client-node-args': { type: 'string' },
+    'base-server-node-args': { type: 'string' },
+    'base-client-node-args': { type: 'string' },
   },
 })
 const quick = values.quick === true
@@ -72,6 +79,13 @@ for (const kv of (values.engine ?? '').split(',').filter((s) => s !== '')) {
 for (const r of rates) if (!(r > 0)) throw new Error(`bad --rates: ${values.rates}: positive msg/s, comma separated`)
 if (!(runs >= 1) || !(seconds > 0)) throw new Error('bad --runs or --seconds: positive numbers')
 
+/** Extra node flags for the servers and the client processes (experiments: GC settings, profiling). */
+const serverNodeArgs = (values['server-node-args'] ?? '').split(' ').filter((x) => x !== '')
+const clientNodeArgs = (values['client-node-args'] ?? '').split(' ').filter((x) => x !== '')
+const words = (v: string | undefined): string[] => (v ?? '').split(' ').filter((x) => x !== '')
+/** The baseline's own flags when given (an A/B of flags on one build: --baseline . --base-server-node-args ...). */
+const serverArgsOf = (s: System): string[] => (s === 'base' && values['base-server-node-args'] !== undefined ? words(values['base-server-node-args']) : serverNodeArgs)
+const clientArgsOf = (s: System): string[] => (s === 'base' && values['base-client-node-args'] !== undefined ? words(values['base-client-node-args']) : clientNodeArgs)
 const progress = (s: string): void => void process.stderr.write(`${s}\n`)
 const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ')
 
@@ -99,8 +113,8 @@ let embedded: { rate: number; runs: number; engine: Percentiles; chain: Percenti
 async function startServer(kind: System): Promise<{ child: Child; url: string; transport: string }> {
   const child =
     kind === 'relay'
-      ? Child.start('bare relay', procScript(kind, 'relay-server.js'), {})
-      : Child.start(`${kind} server`, procScript(kind, 'ordo-server.js'), { dir: join(dir, `data-${kind}`), durability, engine: engineOptions })
+      ? Child.start('bare relay', procScript(kind, 'relay-server.js'), {}, serverNodeArgs)
+      : Child.start(`${kind} server`, procScript(kind, 'ordo-server.js'), { dir: join(dir, `data-${kind}`), durability, engine: engineOptions }, serverArgsOf(kind))
   servers.push(child)
   const m = (await child.next('ready', 30_000)).ready as { url: string; transport: string }
   return { child, url: m.url, transport: m.transport }
@@ -110,10 +124,11 @@ async function runOnce(system: System, server: { child: Child; url: string }, ra
   const tag = `${system}-${rate}-${index}`
   const capacity = Math.ceil(rate * (seconds + warmupMs / 1000)) + 2
   const mode = system === 'relay' ? 'raw' : 'client'
-  const subArgs: SubArgs = { mode, url: server.url, capacity, waitMs: 15_000, dump: join(dir, `${tag}.sub`) }
-  const pubArgs: PubArgs = { mode, url: server.url, rate, seconds, warmupMs, payloadBytes, dump: join(dir, `${tag}.pub`) }
-  const sub = Child.start(`${tag} subscriber`, procScript(system, 'sub.js'), subArgs)
-  const pub = Child.start(`${tag} publisher`, procScript(system, 'pub.js'), pubArgs)
+  const clientHeap = values['client-heap-profile']
+  const subArgs: SubArgs = { mode, url: server.url, capacity, waitMs: 15_000, dump: join(dir, `${tag}.sub`), ...(clientHeap === undefined ? {} : { heapProfile: `${clientHeap}-${tag}-sub.heapprofile` }) }
+  const pubArgs: PubArgs = { mode, url: server.url, rate, seconds, warmupMs, payloadBytes, dump: join(dir, `${tag}.pub`), ...(clientHeap === undefined ? {} : { heapProfile: `${clientHeap}-${tag}-pub.heapprofile` }) }
+  const sub = Child.start(`${tag} subscriber`, procScript(system, 'sub.js'), subArgs, clientArgsOf(system))
+  const pub = Child.start(`${tag} publisher`, procScript(system, 'pub.js'), pubArgs, clientArgsOf(system))
   try {
     await sub.next('ready', 30_000)
     await pub.next('ready', 30_000)

@@ -11,6 +11,8 @@ export interface SystemSummary {
   tailGcOverlap: Record<string, number>
   allGcOverlap: Record<string, number>
   gc: Record<string, { count: number; ms: number }>
+  /** Pauses by kind over all runs: count, total ms, longest ms. */
+  gcKinds: Record<string, Record<string, { count: number; ms: number; maxMs: number }>>
 }
 
 function median(xs: number[]): number {
@@ -57,6 +59,20 @@ export function summarize(runs: RunFigures[]): SystemSummary {
     tailLongestStep: sumCounts(runs.map((r) => r.tailLongestStep)),
     tailGcOverlap: meanShares(runs.map((r) => r.tailGcOverlap)),
     allGcOverlap: meanShares(runs.map((r) => r.allGcOverlap)),
+    gcKinds: Object.fromEntries(
+      Object.keys(runs[0]?.gc ?? {}).map((proc) => {
+        const kinds: Record<string, { count: number; ms: number; maxMs: number }> = {}
+        for (const r of runs) {
+          for (const [kind, v] of Object.entries(r.gc[proc]?.kinds ?? {})) {
+            const k = (kinds[kind] ??= { count: 0, ms: 0, maxMs: 0 })
+            k.count += v.count
+            k.ms += v.ms
+            k.maxMs = Math.max(k.maxMs, v.maxMs)
+          }
+        }
+        return [proc, kinds]
+      }),
+    ),
     gc: Object.fromEntries(
       Object.keys(runs[0]?.gc ?? {}).map((k) => [k, { count: median(runs.map((r) => r.gc[k]?.count ?? 0)), ms: median(runs.map((r) => Math.round((r.gc[k]?.ms ?? 0) * 10))) / 10 }]),
     ),
@@ -80,7 +96,10 @@ export function printStages(out: (s?: string) => void, systems: [string, SystemS
     for (const [name, n] of tail) out(`    ${name.padEnd(48)} ${pct(n / Math.max(1, total)).padStart(6)}`)
     out(`  ${label}: GC pauses per run (median count, ms) and the share of messages whose flight overlapped one (p99 tail / all):`)
     for (const [proc, g] of Object.entries(s.gc)) {
-      out(`    ${proc.padEnd(12)} ${String(g.count).padStart(4)} pauses, ${String(g.ms).padStart(6)} ms   overlap ${pct(s.tailGcOverlap[proc] ?? 0)} / ${pct(s.allGcOverlap[proc] ?? 0)}`)
+      const kinds = Object.entries(s.gcKinds[proc] ?? {})
+        .map(([k, v]) => `${k} ${v.count} (${v.ms.toFixed(1)} ms, longest ${v.maxMs.toFixed(2)} ms)`)
+        .join(', ')
+      out(`    ${proc.padEnd(12)} ${String(g.count).padStart(4)} pauses, ${String(g.ms).padStart(6)} ms   overlap ${pct(s.tailGcOverlap[proc] ?? 0)} / ${pct(s.allGcOverlap[proc] ?? 0)}   all runs: ${kinds}`)
     }
   }
 }

@@ -17,7 +17,7 @@ import { GatewayServer } from '../../gateway/server.js'
 import { emit, onCommand } from '../compare/procs/child.js'
 import { GcLog } from './gc-log.js'
 import { monotonicMs } from '../../engine/trace/monotonic-clock.js'
-import { Session } from 'node:inspector/promises'
+import { HeapSampler } from './heap-sampler.js'
 
 interface Args {
   dir: string
@@ -34,7 +34,7 @@ const gc = new GcLog()
 let since = 0
 
 emit({ ready: { url: server.url, transport: server.transportImplementation } })
-let session: Session | null = null
+const sampler = new HeapSampler()
 onCommand((line) => {
   const [cmd, arg, file] = line.split(' ')
   if (cmd === 'heap') {
@@ -62,16 +62,7 @@ process.stdin.on('close', () => {
 
 /** "heap start": sample allocations, collected ones included; "heap stop <file>": write the profile (.heapprofile). */
 async function heapCommand(arg: string, file: string | undefined): Promise<void> {
-  if (arg === 'start') {
-    session = new Session()
-    session.connect()
-    await session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true })
-    emit({ heap: 'started' })
-  } else if (session !== null) {
-    const { profile } = await session.post('HeapProfiler.stopSampling')
-    writeFileSync(file!, JSON.stringify(profile))
-    session.disconnect()
-    session = null
-    emit({ heap: 'stopped' })
-  }
+  if (arg === 'start') await sampler.start()
+  else await sampler.stop(file!)
+  emit({ heap: arg })
 }

@@ -23,6 +23,7 @@ import { monotonicMs } from '../../engine/trace/monotonic-clock.js'
 import { emit, onCommand } from '../compare/procs/child.js'
 import { CALL_POS, DUE_POS, SEQ_POS, latencyPayload } from './latency-payload.js'
 import { GcLog } from './gc-log.js'
+import { HeapSampler } from './heap-sampler.js'
 
 export interface PubArgs {
   mode: 'client' | 'raw'
@@ -32,6 +33,8 @@ export interface PubArgs {
   warmupMs: number
   payloadBytes: number
   dump: string
+  /** Write this process's allocation profile of the run here (.heapprofile). */
+  heapProfile?: string
 }
 
 const a = JSON.parse(process.argv[2]!) as PubArgs
@@ -94,49 +97,74 @@ if (a.mode === 'client') {
   closeClient = async () => ws.close()
 }
 
-// Payloads are written in a pool of buffers used in turn: a library that encodes a message
-// when it flushes rather than when it is called sees each message's own bytes, and the
-// load generator allocates nothing per message.
-const POOL = 8192
+// Client mode writes payloads into a pool of buffers used in turn: a library that encodes a
+// message when it flushes rather than when it is called still sees each message's own bytes.
+// Raw mode copies the payload into its frame at once, so one buffer does.
+const POOL = a.mode === 'client' ? 8192 : 1
 
-async function run(): Promise<{ sent: number; start: number }> {
-  const pool = Array.from({ length: POOL }, () => latencyPayload(a.payloadBytes))
-  const views = pool.map((p) => new DataView(p.buffer))
-  const buf = new Uint8Array(1 << 20)
-  const w = new FrameWriter(buf)
-  const group = [1]
-  const sleeper = new Int32Array(new SharedArrayBuffer(4))
-  const interval = 1000 / a.rate
-  const start = monotonicMs() + 20
-  const end = start + a.warmupMs + a.seconds * 1000
-  let due = start
-  let seq = 0
-  while (due < end && seq < total) {
+/**
+ * The paced loop, one event-loop turn per wake-up: sleep to the next due time, hand over
+ * what fell due, end the turn (setImmediate with one bound function: the load generator's
+ * own garbage per turn is one Immediate, the same for both systems).
+ */
+class Pacer {
+  private readonly pool = Array.from({ length: POOL }, () => latencyPayload(a.payloadBytes))
+  private readonly views = this.pool.map((p) => new DataView(p.buffer))
+  private readonly buf = new Uint8Array(1 << 20)
+  private readonly w = new FrameWriter(this.buf)
+  private readonly group = [1]
+  private readonly sleeper = new Int32Array(new SharedArrayBuffer(4))
+  private readonly interval = 1000 / a.rate
+  readonly start = monotonicMs() + 20
+  private readonly end = this.start + a.warmupMs + a.seconds * 1000
+  private due = this.start
+  seq = 0
+  private done: (() => void) | null = null
+  private readonly stepBound = (): void => this.step()
+
+  run(): Promise<void> {
+    return new Promise((resolve) => {
+      this.done = resolve
+      this.step()
+    })
+  }
+
+  private step(): void {
+    if (!(this.due < this.end && this.seq < total)) {
+      this.done!()
+      return
+    }
     const now = monotonicMs()
-    if (due > now) Atomics.wait(sleeper, 0, 0, due - now)
+    if (this.due > now) Atomics.wait(this.sleeper, 0, 0, this.due - now)
     const t = monotonicMs()
     let k = 0
-    for (let d = due; d <= t && d < end && seq + k < total; d += interval) k++
+    for (let d = this.due; d <= t && d < this.end && this.seq + k < total; d += this.interval) k++
+    const w = this.w
     if (publish === null) w.beginPublish(0, k)
     for (let i = 0; i < k; i++) {
-      seq++
-      const payload = pool[seq % POOL]!
-      const view = views[seq % POOL]!
+      const seq = ++this.seq
+      const payload = this.pool[seq % POOL]!
+      const view = this.views[seq % POOL]!
       const call = monotonicMs()
       view.setUint32(SEQ_POS, seq, true)
-      view.setFloat64(DUE_POS, due, true)
+      view.setFloat64(DUE_POS, this.due, true)
       view.setFloat64(CALL_POS, call, true)
-      times[seq * 3] = due
+      times[seq * 3] = this.due
       times[seq * 3 + 1] = call
       if (publish !== null) publish(payload)
-      else w.addMessage(1, seq, group, 1, payload, 0, payload.length)
-      due += interval
+      else w.addMessage(1, seq, this.group, 1, payload, 0, payload.length)
+      this.due += this.interval
     }
-    if (publish === null && k > 0) send(buf.subarray(0, w.finish()))
+    if (publish === null && k > 0) send(this.buf.subarray(0, w.finish()))
     // End the turn: the library flushes what this turn published; acks are read.
-    await new Promise((r) => setImmediate(r))
+    setImmediate(this.stepBound)
   }
-  return { sent: seq, start }
+}
+
+async function run(): Promise<{ sent: number; start: number }> {
+  const pacer = new Pacer()
+  await pacer.run()
+  return { sent: pacer.seq, start: pacer.start }
 }
 
 const gc = new GcLog()
@@ -144,8 +172,11 @@ emit({ ready: true })
 onCommand((line) => {
   if (line !== 'go') return
   const from = monotonicMs()
-  run().then(
+  const sampler = new HeapSampler()
+  const started = a.heapProfile === undefined ? Promise.resolve() : sampler.start()
+  started.then(run).then(
     async (r) => {
+      if (a.heapProfile !== undefined) await sampler.stop(a.heapProfile)
       await flushClient()
       writeFileSync(a.dump, times.subarray(0, (r.sent + 1) * 3))
       emit({ result: { sent: r.sent, start: r.start, acked, errors, gc: gc.since(from) } })

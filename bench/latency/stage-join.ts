@@ -36,8 +36,8 @@ export interface RunFigures {
   /** Share of those messages whose flight overlapped a GC pause of each process; and the share over all messages. */
   tailGcOverlap: Record<string, number>
   allGcOverlap: Record<string, number>
-  /** GC pauses during the run: count and total ms per process. */
-  gc: Record<string, { count: number; ms: number }>
+  /** GC pauses during the run: count and total ms per process, and per kind ('minor', 'major', ...). */
+  gc: Record<string, { count: number; ms: number; kinds: Record<string, { count: number; ms: number; maxMs: number }> }>
 }
 
 export interface RunInput {
@@ -193,6 +193,17 @@ export function analyzeRun(input: RunInput): RunFigures {
     tailLongestStep,
     tailGcOverlap: share(tailHits, tail),
     allGcOverlap: share(allHits, paths.length),
-    gc: Object.fromEntries(Object.entries(input.gc).map(([k, v]) => [k, { count: v.length, ms: v.reduce((s, x) => s + x[1], 0) }])),
+    gc: Object.fromEntries(Object.entries(input.gc).map(([k, v]) => [k, { count: v.length, ms: v.reduce((s, x) => s + x[1], 0), kinds: byKind(v) }])),
   }
+}
+
+function byKind(pauses: GcPause[]): Record<string, { count: number; ms: number; maxMs: number }> {
+  const out: Record<string, { count: number; ms: number; maxMs: number }> = {}
+  for (const [, d, kind] of pauses) {
+    const k = (out[kind] ??= { count: 0, ms: 0, maxMs: 0 })
+    k.count++
+    k.ms += d
+    if (d > k.maxMs) k.maxMs = d
+  }
+  return out
 }

@@ -19,6 +19,7 @@ import { monotonicMs } from '../../engine/trace/monotonic-clock.js'
 import { emit, onCommand } from '../compare/procs/child.js'
 import { SEQ_POS } from './latency-payload.js'
 import { GcLog } from './gc-log.js'
+import { HeapSampler } from './heap-sampler.js'
 
 export interface SubArgs {
   mode: 'client' | 'raw'
@@ -27,6 +28,8 @@ export interface SubArgs {
   capacity: number
   waitMs: number
   dump: string
+  /** Write this process's allocation profile (from start to the end of the run) here (.heapprofile). */
+  heapProfile?: string
 }
 
 const a = JSON.parse(process.argv[2]!) as SubArgs
@@ -45,6 +48,8 @@ let expected = -1
 let finished = false
 const gc = new GcLog()
 const from = monotonicMs()
+const sampler = new HeapSampler()
+if (a.heapProfile !== undefined) await sampler.start()
 
 function onMessage(seq: number, gsn: number, pseq: number, t: number): void {
   delivered++
@@ -100,8 +105,11 @@ function finish(): void {
   if (expected >= 0 && delivered < expected) problem(`${expected - delivered} of ${expected} messages not delivered within ${a.waitMs} ms`)
   if (problemCount > problems.length) problems.push(`${problemCount - problems.length} more problems`)
   writeFileSync(a.dump, times.subarray(0, (Math.min(lastSeq, a.capacity) + 1) * 2))
-  emit({ result: { delivered, problems, gc: gc.since(from) } })
-  closeSub()
+  const done = a.heapProfile === undefined ? Promise.resolve() : sampler.stop(a.heapProfile)
+  void done.then(() => {
+    emit({ result: { delivered, problems, gc: gc.since(from) } })
+    closeSub()
+  })
 }
 
 emit({ ready: true })
