@@ -319,11 +319,21 @@ export class Dispatcher implements SubOwner {
       return
     }
     this.waiting = true
-    void this.o.bell.awaitAsync(seq, 200).then(() => {
-      this.waiting = false
-      if (this.trace !== null && this.trace.on) this.wokenAt = monotonicMs()
-      this.schedule()
-    })
+    void this.o.bell.awaitAsync(seq, 200).then(this.wokenBound)
+  }
+
+  /**
+   * The doorbell rang (or the wait timed out): run the pass now, in this microtask, rather
+   * than one event-loop turn later (setImmediate): whoever rang has just made something
+   * durable, and the turn in between is where the socket events and timers of the whole
+   * server run first. Later passes of a busy stretch still go through setImmediate (run),
+   * so sockets are served between them.
+   */
+  private readonly wokenBound = (): void => {
+    this.waiting = false
+    if (this.trace !== null && this.trace.on) this.wokenAt = monotonicMs()
+    if (this.scheduled || this.stopped) return
+    this.run()
   }
 
   /** Stamps the pass that dispatched before..nextGsn-1: woken (if it followed a wait), started at t0, done now. */
