@@ -8,6 +8,7 @@
 
 import type { Verdict } from '../codec/verdict.js'
 import type { EngineListener, EngineStatus } from './engine-state.js'
+import type { StageStamper } from './trace/stage-trace.js'
 
 export interface AckListener {
   /** One durable message of this publisher (or a resend answered with its original gsn). In pseq order. */
@@ -112,6 +113,8 @@ export interface EnginePort {
   groupList?(): GroupInfo[]
   /** Replication state when the engine runs in a cluster; absent or null on a single node. */
   clusterStatus?(): ClusterStatus | null
+  /** The main thread's writer into EngineOptions.stageTrace (the gateway stamps receive and ingress); absent or null without one. */
+  readonly stageStamper?: StageStamper | null
 }
 
 /** A cluster as the admin API and the dashboard show it. */

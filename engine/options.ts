@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os'
 import type { Durability, EngineOptions } from './types.js'
 import { EngineOptionError } from './errors.js'
 import type { FileIoModule } from './journal/file-io-module.js'
+import { StageTrace } from './trace/stage-trace.js'
 
 export interface ResolvedOptions {
   dataDir: string
@@ -25,6 +26,7 @@ export interface ResolvedOptions {
   snapshotEveryMessages: number
   idleSpins: number
   fileIo: FileIoModule | undefined
+  stageTrace: StageTrace | null
 }
 
 /** Spin budget by core count (see EngineOptions.idleSpins; measured in bench/RESULTS.md "Engine"). */
@@ -98,6 +100,7 @@ export function normalizeOptions(o: EngineOptions & { ingressSlots?: number }): 
     ingressSlots: int('ingressSlots', o.ingressSlots ?? DEFAULTS.ingressSlots, 1, 64),
     idleSpins: int('idleSpins', o.idleSpins ?? defaultIdleSpins(), 0, 100_000_000),
     fileIo: fileIoOption(o.fileIo),
+    stageTrace: traceOption(o.stageTrace),
   }
 }
 
@@ -107,4 +110,10 @@ function fileIoOption(v: EngineOptions['fileIo']): FileIoModule | undefined {
     throw new EngineOptionError(`bad option fileIo: expected { module: URL or path of a module exporting createFileIo, data? }`)
   }
   return { module: String(v.module), data: v.data }
+}
+
+function traceOption(v: unknown): StageTrace | null {
+  if (v === undefined || v === null) return null
+  if (!(v instanceof StageTrace)) throw new EngineOptionError('bad option stageTrace: expected a StageTrace (StageTrace.create())')
+  return v
 }

@@ -18,6 +18,8 @@ import type { Verdict } from '../codec/verdict.js'
 import { randomBytes } from 'node:crypto'
 import { EngineState } from './engine-state.js'
 import { EngineClosedError } from './errors.js'
+import type { StageStamper } from './trace/stage-trace.js'
+import { TraceWriter } from './trace/stage-trace-descriptor.js'
 
 const MAX_U48 = 2 ** 48
 
@@ -34,12 +36,17 @@ export class PipelinePort implements EnginePort {
   /** Producer-side handle used only to read occupancy for metrics (opened on first scrape). */
   private sequencedRing: SpmcRing | null = null
 
+  /** The gateway's stamps of the publish -> deliver trace (EngineOptions.stageTrace), or null. */
+  readonly stageStamper: StageStamper | null
+
   constructor(
     private readonly pipeline: Pipeline,
     private readonly queue: IngressQueue,
     private readonly state: EngineStateMachine,
     private readonly options: ResolvedOptions,
-  ) {}
+  ) {
+    this.stageStamper = options.stageTrace?.writer(TraceWriter.main) ?? null
+  }
 
   get maxPayload(): number {
     return this.options.maxPayload

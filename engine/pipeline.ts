@@ -30,6 +30,7 @@ import type { JournalEvent, SequencerReady, SequencerReport, SequencerStopped, S
 import type { JournalSyncReady, JournalSyncStopped, JournalSyncWorkerData } from './stages/journal/journal-sync-messages.js'
 import { JournalUsageReader } from './journal/journal-usage.js'
 import { EngineReports } from './engine-reports.js'
+import { TraceWriter } from './trace/stage-trace-descriptor.js'
 import type { Logger } from './logger.js'
 
 export type Registry = GroupRegistry | MemoryGroupRegistry
@@ -127,7 +128,7 @@ export class Pipeline {
         memoryMode: memory, durability: o.durability, dataDir: journalDir, stateDir: join(o.dataDir, 'state'),
         snapshotEvery: o.snapshotEveryMessages, segmentBytes: o.segmentBytes, retention: o.retention,
         batchMaxMessages: o.batchMaxMessages, batchMaxBytes: o.batchMaxBytes, maxGroups: o.maxGroups, dedupeWindow: o.dedupeWindow, idleSpins: o.idleSpins,
-        fileIo: o.fileIo,
+        fileIo: o.fileIo, trace: o.stageTrace?.buffer ?? null,
       }
       const report = (m: SequencerReport): void => {
         if (m.type === 'retention') reports.retention(m.report)
@@ -142,6 +143,7 @@ export class Pipeline {
         {
           wm: wmSab, dispatchBell: dispatchBell.buffer, syncBell: syncBell.buffer, ingressBell: ingressBell.buffer, dir: journalDir,
           durability: o.durability === 'fsync' ? 'fsync' : 'async', asyncFsyncIntervalMs: o.asyncFsyncIntervalMs, fileIo: o.fileIo,
+          trace: o.stageTrace?.buffer ?? null,
         },
         onFailure, { warning },
       )
@@ -166,7 +168,9 @@ export class Pipeline {
       // A fresh cursor at the dispatcher's released position: while the journal is faulted
       // the dispatcher answers the publishers of what waits beyond its durable cursor.
       const answerCursor = (): RingConsumer => SpmcRing.attachIn(arena, layout.sequencedOffset, dispatcherConsumer(memory))
-      const dispatcher = new Dispatcher({ consumer, lookahead, answerCursor, wm, bell: dispatchBell, catchup, journalDir, nextGsn: ready.nextGsn })
+      const dispatcher = new Dispatcher({
+        consumer, lookahead, answerCursor, wm, bell: dispatchBell, catchup, journalDir, nextGsn: ready.nextGsn, trace: o.stageTrace?.writer(TraceWriter.main) ?? null,
+      })
       pipeline = new Pipeline(
         wm, registry, arena, layout, ingressBell, new IngressWriter(ring0.producer), dispatcher, stages,
         ready.recovery, memory ? null : ready.scan, reports, memory ? null : new JournalUsageReader(journalDir), memory ? null : journalDir,

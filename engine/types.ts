@@ -3,6 +3,7 @@
 
 import type { DeliverBatch } from '../codec/deliver-batch.js'
 import type { Logger } from './logger.js'
+import type { StageTrace } from './trace/stage-trace.js'
 export type { DeliverBatch } from '../codec/deliver-batch.js'
 
 export const Durability = { fsync: 'fsync', async: 'async', memory: 'memory', replicated: 'replicated' } as const
@@ -61,6 +62,13 @@ export interface EngineOptions {
    * tests and special storage; default node:fs.
    */
   fileIo?: { module: string | URL; data?: unknown }
+  /**
+   * Per-stage timestamps of the publish -> deliver path (engine/trace/stage-trace.ts): each
+   * stage stamps a record per run of messages while the trace's sampling is switched on.
+   * For benchmarks and latency investigations; off it costs one check per run of messages.
+   * Default: none.
+   */
+  stageTrace?: StageTrace
 }
 
 /** Identity a publisher may pass; omitted: the engine's own publisher with automatic pseq. */

@@ -14,6 +14,9 @@ import type { FrameSink, RawSubscription } from '../engine/engine-port.js'
 import type { Connection } from './connection.js'
 import { subscribedFrame } from './wire/control-frames.js'
 import type { LatencyHistogram } from './metrics/latency-histogram.js'
+import { SubarrayCache } from '../codec/subarray-cache.js'
+
+const frameRange = new SubarrayCache()
 
 export class SubscriptionSink implements FrameSink {
   raw: RawSubscription | null = null
@@ -65,8 +68,8 @@ export class SubscriptionSink implements FrameSink {
       if (conn.stalledSince === 0) conn.stalledSince = Date.now()
       return false
     }
-    // subarray: one small view per frame (a frame carries many messages).
-    if (!conn.send(bytes.subarray(offset, offset + length))) return true
+    // The frame as a view of its own (the socket takes whole arrays); the same view again while frames keep their length.
+    if (!conn.send(frameRange.range(bytes, offset, length))) return true
     ctx.counters.messagesOut += messageCount(bytes, offset, length, ctx.cursor)
     this.sentThrough = lastGsn
     if (this.live) observeDeliver(ctx.counters.deliverLatency, ctx.cursor, bytes, offset, length)
