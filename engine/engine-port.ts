@@ -178,6 +178,10 @@ export interface EngineMetrics {
   journalRetryFailures: number
   sequencedGsn: number
   durableGsn: number
+  /** Stability watermark: every durable subscription acknowledged up to it. */
+  stableGsn?: number
+  /** Durable subscriptions held (absent where the engine keeps none). */
+  durableSubscriptions?: number
   messagesSequenced: number
   batchesSequenced: number
   duplicates: number

@@ -168,6 +168,7 @@ export class PipelinePort implements EnginePort {
     const m = readEngineMetrics(p.wm, p.layout, seq, p.ingress.producer, this.state.state)
     m.durability = this.options.durability
     m.groups = p.registry.size
+    m.durableSubscriptions = this.registry.count
     if (p.journalUsage !== null) m.journal = readJournalFigures(p.wm, p.journalUsage, p.reports.retentionRemoved)
     return m
   }

@@ -10,13 +10,17 @@
 import { BodyType, writerFrameKind } from '../codec/index.js'
 import { DELIVER_COUNT_POS } from '../codec/frame-layout.js'
 import { viewOf } from '../codec/byte-view.js'
-import type { FrameSink, RawSubscription } from '../engine/engine-port.js'
+import type { DurableHandle, FrameSink, RawSubscription } from '../engine/engine-port.js'
 import type { Connection } from './connection.js'
 import { subscribedFrame } from './wire/control-frames.js'
 import type { LatencyHistogram } from './metrics/latency-histogram.js'
 
 export class SubscriptionSink implements FrameSink {
   raw: RawSubscription | null = null
+  /** The consumer of a durable subscription (null: an ordinary subscription). */
+  durable: DurableHandle | null = null
+  /** The durable subscription's name ('' when ordinary). */
+  durableName = ''
   paused = false
   /** Subscribed was sent (it must precede the first Deliver). */
   announced = false
