@@ -8,7 +8,8 @@ import { RawClient } from '../helpers/raw-client.js'
 const subscriberJs = fileURLToPath(new URL('../procs/durable-subscriber.js', import.meta.url))
 
 /** Publishes count messages to group (created when new), in frames of 50; resolves with their gsns. */
-export async function publishN(url: string, group: string, count: number, token = ''): Promise<bigint[]> {
+/** size: pad payloads to this many bytes (0: just the index). */
+export async function publishN(url: string, group: string, count: number, token = '', size = 0): Promise<bigint[]> {
   const { client, publisher } = await RawClient.hello(url, token)
   try {
     client.sendFrame({ type: 'ResolveGroups', names: [group], create: true })
@@ -19,7 +20,7 @@ export async function publishN(url: string, group: string, count: number, token 
       const n = Math.min(50, count - sent)
       const messages = []
       for (let k = 0; k < n; k++) {
-        messages.push({ gsn: 0n, publisher, pseq: BigInt(sent + k + 1), groups: [id], gseqs: [0n], time: 0n, payload: new TextEncoder().encode(`m${sent + k}`) })
+        messages.push({ gsn: 0n, publisher, pseq: BigInt(sent + k + 1), groups: [id], gseqs: [0n], time: 0n, payload: new TextEncoder().encode(`m${sent + k}`.padEnd(size, '.')) })
       }
       client.sendFrame({ type: 'Publish', messages })
       sent += n
