@@ -115,6 +115,8 @@ export interface SubscriberDoc {
   subject: string
   groups: string[]
   tentative: boolean
+  /** The durable subscription's name (null: an ordinary subscription). */
+  durable: string | null
   /** Next gsn it will be sent. */
   nextGsn: number
   /** Messages sequenced but not yet sent to it. */

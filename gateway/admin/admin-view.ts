@@ -158,6 +158,7 @@ export class AdminView {
           subject: conn.subject,
           groups: s.groups.map((id) => engine.groupName(id) ?? `#${id}`),
           tentative: s.tentative,
+          durable: s.durableName === '' ? null : s.durableName,
           nextGsn: next,
           lag: Math.max(0, head - (next - 1)),
           ackedGsn: s.lastAckedGsn,
