@@ -40,6 +40,8 @@ export interface StatsDoc {
     distance: number
     /** Oldest gsn the journal still holds (0: none or memory mode). */
     oldestGsn: number
+    /** Stability watermark: every durable subscription acknowledged up to it (durableGsn when there is none). */
+    stableGsn: number
   }
   counters: {
     messagesIn: number
