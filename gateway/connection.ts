@@ -85,11 +85,14 @@ export class Connection implements PublisherOwner, IngressWaiter {
     return true
   }
 
-  /** Sends an Error frame; closes the connection when the code is one that closes. */
-  sendError(code: number, message: string, ref: number): void {
+  /**
+   * Sends an Error frame; closes the connection when the code is one that closes. `subscription`: the
+   * subscription the error is about (Error.subscription), 0 for none.
+   */
+  sendError(code: number, message: string, ref: number, subscription = 0): void {
     this.ctx.counters.countError(code)
     if (this.closed) return
-    this.send(errorFrame(code, message, ref))
+    this.send(errorFrame(code, message, ref, subscription))
     if (errorCodeInfo(code)?.closes === true) {
       if (this.closeReason === '') this.closeReason = `${errorCodeName(code)}: ${message}`
       this.end(closeCodeFor(code), errorCodeName(code))

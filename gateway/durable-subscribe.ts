@@ -20,11 +20,11 @@ export function subscribeDurable(conn: Connection, f: SubscribeFrame, fromGsn: n
   const name = f.name ?? ''
   const engine = ctx.engine
   if (engine.subscribeDurable === undefined) {
-    conn.sendError(ErrorCode.DURABLE_MISMATCH, `durable subscriptions are not kept by this server: id=${id}, name=${name}`, id)
+    conn.sendError(ErrorCode.DURABLE_MISMATCH, `durable subscriptions are not kept by this server: subscription=${id}, name=${name}`, id, id)
     return
   }
   if (name === '') {
-    conn.sendError(ErrorCode.DURABLE_MISMATCH, `ack_policy needs a durable subscription name: id=${id}, ack_policy=${f.ackPolicy ?? 0}`, id)
+    conn.sendError(ErrorCode.DURABLE_MISMATCH, `ack_policy needs a durable subscription name: subscription=${id}, ack_policy=${f.ackPolicy ?? 0}`, id, id)
     return
   }
   const grants = conn.grants!
@@ -40,13 +40,13 @@ export function subscribeDurable(conn: Connection, f: SubscribeFrame, fromGsn: n
   } catch (err) {
     conn.subs!.delete(id)
     sink.closed = true
-    conn.sendError(ErrorCode.INTERNAL, `subscribe failed: id=${id}, ${err instanceof Error ? err.message : String(err)}`, id)
+    conn.sendError(ErrorCode.INTERNAL, `subscribe failed: id=${id}, ${err instanceof Error ? err.message : String(err)}`, id, id)
     return
   }
   if (!r.ok) {
     conn.subs!.delete(id)
     sink.closed = true
-    conn.sendError(r.code, `subscription ${id}: ${r.message}`, id)
+    conn.sendError(r.code, `subscription=${id}: ${r.message}`, id, id)
     return
   }
   sink.raw = r.handle

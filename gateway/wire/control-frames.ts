@@ -4,10 +4,10 @@
 
 import { encodeError, encodeGroups, encodeHeartbeat, encodeSubscribed, encodeWelcome } from '../../codec/index.js'
 
-export function errorFrame(code: number, message: string, ref: number): Uint8Array {
+export function errorFrame(code: number, message: string, ref: number, subscription = 0): Uint8Array {
   // Error.message is bounded by the verifier's string limit on the client side.
   const text = message.length > 4096 ? message.slice(0, 4093) + '...' : message
-  return encodeError({ code, message: text, ref: BigInt(ref) })
+  return subscription === 0 ? encodeError({ code, message: text, ref: BigInt(ref) }) : encodeError({ code, message: text, ref: BigInt(ref), subscription })
 }
 
 export function welcomeFrame(publisher: number, maxPayload: number, maxGroups: number, durableGsn: number): Uint8Array {
