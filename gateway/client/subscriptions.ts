@@ -268,7 +268,7 @@ export class SubscriptionSet {
     if (err.wireCode === ErrorCode.DURABLE_BUSY && s.settle === null && s.state !== 'closed') {
       // Resubscribing after a reconnect, before the server saw the old connection go: try again.
       s.state = 'paused'
-      setTimeout(() => this.resume(s), BUSY_RETRY_MS).unref?.()
+      setTimeout(() => this.resume(s), BUSY_RETRY_MS)
       return true
     }
     this.fail(s, err)
