@@ -1,4 +1,4 @@
-// A retention cap is stronger than a durable subscription: over --retention-cap-bytes the
+// A retention cap is stronger than a durable subscription: over --retention-max-bytes the
 // oldest segments go although a durable subscription has not acknowledged them, and its
 // consumer is told so explicitly (RETAINED_AWAY naming the oldest gsn still kept), never
 // shown a silent gap. Subscribing again from that gsn skips the gap knowingly.
@@ -12,7 +12,7 @@ import { api, publishN } from './helpers.js'
 let server: ServerProcess
 
 before(async () => {
-  server = await startServerProcess({ durability: 'fsync', extraArgs: ['--segment-bytes', '64KiB', '--retention-max-bytes', '1', '--retention-cap-bytes', '256KiB'] })
+  server = await startServerProcess({ durability: 'fsync', extraArgs: ['--segment-bytes', '64KiB', '--retention-bytes', '1', '--retention-max-bytes', '256KiB'] })
 })
 
 after(async () => {

@@ -11,7 +11,7 @@ import { api, publishN } from './helpers.js'
 let server: ServerProcess
 
 before(async () => {
-  server = await startServerProcess({ durability: 'fsync', extraArgs: ['--segment-bytes', '64KiB', '--retention-max-bytes', '1'] })
+  server = await startServerProcess({ durability: 'fsync', extraArgs: ['--segment-bytes', '64KiB', '--retention-bytes', '1'] })
 })
 
 after(async () => {
