@@ -91,7 +91,7 @@ export function decodeFrame(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS, 
     }
     case Body.ResolveGroups: {
       const r: ResolveGroups = frame.body(new ResolveGroups())
-      return { type: 'ResolveGroups', names: strings(r.namesLength(), (i) => r.names(i)), create: r.create() }
+      return { type: 'ResolveGroups', names: strings(r.namesLength(), (i) => r.names(i)), create: r.create(), ids: numbers(r.idsLength(), (i) => r.ids(i)) }
     }
     case Body.Groups: {
       const g: Groups = frame.body(new Groups())

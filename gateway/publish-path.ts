@@ -28,6 +28,7 @@ export function handlePublish(conn: Connection, bytes: Uint8Array, length: numbe
   if (entry === null) {
     const claim = ctx.registry.claim(conn.publisher, conn)
     entry = claim.entry
+    ctx.engine.publisherToken?.(conn.publisher, conn.token)
     conn.entry = entry
     claim.previous?.takenOver()
     if (conn.closed) return

@@ -1,0 +1,423 @@
+// A relay: the engine port (engine/engine-port.ts) of a gateway whose engine
+// is another gateway. The gateway in front (gateway/server.ts, unchanged in its
+// protocol, tokens, limits and slow-consumer handling) serves the relay's
+// clients; this object answers it from upstream:
+//
+//   clients ─▶ GatewayServer ─▶ RelayEngine ── control link (ONE connection) ──▶ upstream
+//                                   │  Subscribe per interest, ResolveGroups, Heartbeat
+//                                   │  Deliver ─▶ Interest cache ─▶ client sinks
+//                                   └─ PublisherLink per publishing client ──────▶ upstream
+//                                      (the client's own token and publisher id)
+//
+// Why this seam: the gateway already depends on the engine only through
+// EnginePort (raw frames in, raw frames out, group table, watermarks), so a
+// relay that implements it reuses every rule the gateway enforces (Hello,
+// tokens, limits, G6, errors) without a second copy, and relays stack because
+// a relay's clients see an ordinary gateway. The port gained one optional
+// method, lookupGroups, for a group table that lives upstream.
+
+import { randomInt } from 'node:crypto'
+import { BodyType, decodeFrame, encodeSubscribe, encodeUnsubscribe, MessageCursor, type Verdict } from '../codec/index.js'
+import { ErrorCode } from '../codec/error-codes.js'
+import { BAD_PUBLISHER, CLOSED, NOT_MESSAGE_FRAME } from '../codec/results.js'
+import type { AckListener, EngineMetrics, EnginePort, FrameSink, RawSubscription } from '../engine/engine-port.js'
+import { storeDeliver, sliceDeliver, type StoredFrame } from './deliver-frames.js'
+import { GroupTable } from './group-table.js'
+import { Interest } from './interest.js'
+import { PublisherLink } from './publisher-link.js'
+import { RelaySubscription, SubState, type SubscriptionHost } from './relay-subscription.js'
+import { UpstreamLink } from './upstream-link.js'
+import { RelayError, type RelayOptions } from './relay-options.js'
+
+interface Publisher {
+  listener: AckListener
+  token: string
+  link: PublisherLink | null
+}
+
+export class RelayEngine implements EnginePort, SubscriptionHost {
+  readonly control: UpstreamLink
+  readonly groups: GroupTable
+  private readonly interests = new Map<string, Interest>()
+  /** Upstream subscription id -> what it feeds. */
+  private readonly byUpstreamId = new Map<number, Interest | RelaySubscription>()
+  private readonly publishers = new Map<number, Publisher>()
+  private readonly drainWaiters: (() => void)[] = []
+  private readonly cursor = new MessageCursor()
+  private nextUpstreamId = 1
+  private cacheBytes = 0
+  private durable = 0
+  private highest = 0
+  private maxPayloadValue = 1024 * 1024
+  private maxGroupsValue = 16
+  private sweeper: ReturnType<typeof setInterval> | null = null
+  private closed = false
+  /** Counters for /metrics and the benchmark. */
+  readonly stats = { framesIn: 0, messagesIn: 0, fetches: 0, evictedFrames: 0 }
+
+  private constructor(readonly o: RelayOptions) {
+    this.control = new UpstreamLink(
+      { urls: o.upstream, token: o.token, publisher: 0, log: o.log, name: 'relay' },
+      { onReady: () => this.onUpstreamReady(), onFrame: (t, b, v) => this.onUpstreamFrame(t, b, v), onDown: (why) => o.log(`upstream link down: ${why}; reconnecting`) },
+    )
+    this.groups = new GroupTable((f) => this.control.send(f))
+  }
+
+  /** Connects upstream; resolves once the upstream welcomed the relay (its limits and durable gsn are known then). */
+  static open(o: RelayOptions): Promise<RelayEngine> {
+    const r = new RelayEngine(o)
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        r.close()
+        reject(new RelayError('UPSTREAM_UNREACHABLE', `no Welcome from upstream within ${o.connectTimeoutMs} ms: urls=${o.upstream.join(',')}; is the upstream running, and does it accept the relay's token?`))
+      }, o.connectTimeoutMs)
+      r.readyWaiter = () => {
+        clearTimeout(timer)
+        resolve(r)
+      }
+      r.control.start()
+      r.sweeper = setInterval(() => r.sweep(), Math.max(100, Math.min(5000, o.lingerMs / 2)))
+      r.sweeper.unref()
+    })
+  }
+
+  private readyWaiter: (() => void) | null = null
+
+  get durableGsn(): number {
+    return this.durable
+  }
+
+  get sequencedGsn(): number {
+    return Math.max(this.durable, this.highest)
+  }
+
+  get maxPayload(): number {
+    return this.maxPayloadValue
+  }
+
+  get maxGroups(): number {
+    return this.maxGroupsValue
+  }
+
+  get interestCount(): number {
+    return this.interests.size
+  }
+
+  get cachedBytes(): number {
+    return this.cacheBytes
+  }
+
+  // ---- publishing ------------------------------------------------------------------
+
+  newPublisherId(): number {
+    return randomInt(1, 2 ** 48)
+  }
+
+  registerPublisher(publisher: number, listener: AckListener): void {
+    this.publishers.set(publisher, { listener, token: this.publishers.get(publisher)?.token ?? '', link: null })
+  }
+
+  unregisterPublisher(publisher: number): void {
+    const p = this.publishers.get(publisher)
+    this.publishers.delete(publisher)
+    p?.link?.close()
+  }
+
+  /** The token of the client that now publishes under `publisher` (forwarded upstream with its frames). */
+  publisherToken(publisher: number, token: string): void {
+    const p = this.publishers.get(publisher)
+    if (p === undefined || p.token === token) return
+    p.token = token
+    const old = p.link
+    if (old !== null) {
+      p.link = this.openPublisherLink(publisher, p)
+      old.handOver(p.link)
+    }
+  }
+
+  offerPublishFrame(bytes: Uint8Array, offset: number, length: number, publisher: number, verdict?: Verdict): number {
+    if (this.closed) return CLOSED
+    const p = this.publishers.get(publisher)
+    if (p === undefined) return CLOSED
+    const c = this.cursor
+    const count = c.reset(bytes, offset, length, verdict)
+    if (count <= 0) return NOT_MESSAGE_FRAME
+    c.next()
+    const firstPseq = c.pseq
+    let lastPseq = firstPseq
+    while (c.next()) {
+      if (c.publisher !== publisher) return BAD_PUBLISHER
+      lastPseq = c.pseq
+    }
+    p.link ??= this.openPublisherLink(publisher, p)
+    return p.link.offer(bytes, offset, length, count, firstPseq, lastPseq)
+  }
+
+  private openPublisherLink(publisher: number, p: Publisher): PublisherLink {
+    return new PublisherLink({
+      urls: this.o.upstream,
+      publisher,
+      token: p.token,
+      listener: p.listener,
+      log: this.o.log,
+      maxQueuedBytes: this.o.publishQueueBytes,
+      onDrain: () => {
+        const w = this.drainWaiters.splice(0)
+        for (const f of w) f()
+      },
+    })
+  }
+
+  onIngressDrain(cb: () => void): void {
+    this.drainWaiters.push(cb)
+  }
+
+  // ---- groups ----------------------------------------------------------------------
+
+  resolveGroupIds(names: readonly string[], create: boolean): number[] {
+    return names.map((n) => {
+      const id = this.groups.id(n)
+      if (id !== undefined) return id
+      if (create) throw new RelayError('GROUP_NOT_CREATED', `group not created upstream: group=${n}; the upstream could not be asked or refused it (see the relay's log)`)
+      return -1
+    })
+  }
+
+  groupName(id: number): string | undefined {
+    return this.groups.name(id)
+  }
+
+  lookupGroups(names: readonly string[], ids: readonly number[], create: boolean): Promise<void> | null {
+    return this.groups.lookup(names, ids, create)
+  }
+
+  // ---- subscriptions ---------------------------------------------------------------
+
+  subscribeFrames(groupIds: readonly number[], opts: { id: number; fromGsn: number; tentative: boolean }, sink: FrameSink): RawSubscription {
+    const groups = [...new Set(groupIds)].sort((a, b) => a - b)
+    const key = (opts.tentative ? 't:' : '') + groups.join(',')
+    let interest = this.interests.get(key)
+    // "From now" is the newest gsn the relay knows of, plus one.
+    const start = opts.fromGsn > 0 ? opts.fromGsn : interest !== undefined ? interest.nextGsn : this.sequencedGsn + 1
+    if (interest === undefined) {
+      interest = new Interest(key, groups, opts.tentative, start)
+      this.interests.set(key, interest)
+      this.subscribeUpstream(interest)
+    }
+    interest.idleSince = 0
+    const s = new RelaySubscription(opts.id, interest, sink, start, this)
+    interest.subs.add(s)
+    // The caller gets its handle (and sends Subscribed) before the first frame.
+    queueMicrotask(() => this.catchUp(s))
+    return s
+  }
+
+  catchUp(s: RelaySubscription): void {
+    if (s.state === SubState.CLOSED || s.state === SubState.FETCHING) return
+    const it = s.interest
+    if (s.nextGsn < it.cacheStart) {
+      this.startFetch(s)
+      return
+    }
+    s.state = SubState.LIVE
+    if (!it.replay(s)) return // paused again: resume() goes on
+  }
+
+  stopFetch(s: RelaySubscription): void {
+    if (s.fetchId === 0) return
+    this.byUpstreamId.delete(s.fetchId)
+    this.control.send(encodeUnsubscribe({ id: s.fetchId }))
+    s.fetchId = 0
+  }
+
+  remove(s: RelaySubscription): void {
+    const it = s.interest
+    it.subs.delete(s)
+    if (it.subs.size === 0) it.idleSince = Date.now()
+  }
+
+  private startFetch(s: RelaySubscription): void {
+    s.state = SubState.FETCHING
+    if (!this.control.ready) return // sent when the link is up again
+    const id = this.nextUpstreamId++
+    s.fetchId = id
+    this.byUpstreamId.set(id, s)
+    this.stats.fetches++
+    this.control.send(encodeSubscribe({ id, groups: [...s.interest.groups], fromGsn: BigInt(s.nextGsn), tentative: s.interest.tentative }))
+  }
+
+  private subscribeUpstream(it: Interest): void {
+    if (!this.control.ready) return
+    const id = this.nextUpstreamId++
+    it.upstreamId = id
+    this.byUpstreamId.set(id, it)
+    this.control.send(encodeSubscribe({ id, groups: [...it.groups], fromGsn: BigInt(it.nextGsn), tentative: it.tentative }))
+  }
+
+  // ---- upstream --------------------------------------------------------------------
+
+  private onUpstreamReady(): void {
+    const w = this.control.welcome!
+    this.maxPayloadValue = w.maxPayload
+    this.maxGroupsValue = w.maxGroups
+    this.noteDurable(Number(w.durableGsn))
+    this.byUpstreamId.clear()
+    this.groups.resend()
+    for (const it of this.interests.values()) this.subscribeUpstream(it)
+    for (const it of this.interests.values()) {
+      for (const s of it.subs) {
+        if (s.state !== SubState.FETCHING) continue
+        s.fetchId = 0
+        s.state = SubState.PAUSED
+        this.catchUp(s)
+      }
+    }
+    const r = this.readyWaiter
+    this.readyWaiter = null
+    r?.()
+  }
+
+  private onUpstreamFrame(type: number, bytes: Uint8Array, verdict: Verdict): void {
+    switch (type) {
+      case BodyType.Deliver:
+        this.onDeliver(bytes, verdict)
+        return
+      case BodyType.Heartbeat: {
+        const f = decodeFrame(bytes)
+        if (f.type === 'Heartbeat') this.noteDurable(Number(f.durableGsn))
+        return
+      }
+      case BodyType.Groups: {
+        const f = decodeFrame(bytes)
+        if (f.type === 'Groups') this.groups.onGroups(f.names, f.ids)
+        return
+      }
+      case BodyType.Error:
+        this.onUpstreamError(bytes)
+        return
+      default:
+        return
+    }
+  }
+
+  private onDeliver(bytes: Uint8Array, verdict: Verdict): void {
+    const c = this.cursor
+    if (c.reset(bytes, 0, bytes.length, verdict) <= 0) return
+    const target = this.byUpstreamId.get(c.subscription)
+    this.noteDurable(c.durableGsn)
+    if (target === undefined) return // an old subscription's frame still on the way
+    const frame = storeDeliver(bytes, verdict)
+    if (frame === null) return
+    this.stats.framesIn++
+    this.stats.messagesIn += frame.count
+    if (frame.last > this.highest) this.highest = frame.last
+    if (target instanceof Interest) {
+      const f = target.append(frame)
+      if (f === null) return
+      this.cacheBytes += f.bytes.length
+      target.fanOut(f)
+      this.evict()
+    } else {
+      this.onFetchFrame(target, frame)
+    }
+  }
+
+  /** A frame of s's own upstream fetch: pass what the cache does not hold, then switch to the cache. */
+  private onFetchFrame(s: RelaySubscription, frame: StoredFrame): void {
+    const until = s.interest.cacheStart
+    if (frame.last >= s.nextGsn && frame.first < until) {
+      const part = frame.first >= s.nextGsn && frame.last < until ? frame : sliceDeliver(frame, s.nextGsn, until)
+      if (!s.deliver(part)) return // paused: the fetch was stopped, resume() starts another
+    }
+    if (frame.last >= until) {
+      // The fetch is ordered and complete: everything of the interest below `until` has been passed.
+      this.stopFetch(s)
+      if (s.nextGsn < until) s.nextGsn = until
+      s.state = SubState.PAUSED
+      this.catchUp(s)
+    }
+  }
+
+  private onUpstreamError(bytes: Uint8Array): void {
+    const f = decodeFrame(bytes)
+    if (f.type !== 'Error') return
+    const sub = f.subscription ?? 0
+    if (sub !== 0) {
+      const target = this.byUpstreamId.get(sub)
+      if (target === undefined) return
+      this.byUpstreamId.delete(sub)
+      const text = `upstream: ${f.message}`
+      if (target instanceof Interest) {
+        this.interests.delete(target.key)
+        this.cacheBytes -= target.bytes
+        target.clear()
+        for (const s of [...target.subs]) s.fail(f.code, text, Number(f.ref))
+      } else {
+        target.fetchId = 0
+        target.fail(f.code, text, Number(f.ref))
+      }
+      return
+    }
+    if (Number(f.ref) === 0 && this.groups.onRefused(`code=${f.code}, ${f.message}`)) return
+    this.o.log(`upstream error: code=${f.code}, ref=${f.ref}, ${f.message}`)
+  }
+
+  private noteDurable(gsn: number): void {
+    if (gsn > this.durable) this.durable = gsn
+  }
+
+  /** Drops the oldest cached frames while the cache is over its budget. */
+  private evict(): void {
+    while (this.cacheBytes > this.o.cacheBytes) {
+      let oldest: Interest | null = null
+      for (const it of this.interests.values()) {
+        if (it.frameCount > 0 && (oldest === null || it.oldestGsn < oldest.oldestGsn)) oldest = it
+      }
+      if (oldest === null) return
+      this.cacheBytes -= oldest.evictOldest()
+      this.stats.evictedFrames++
+    }
+  }
+
+  /** Interests without clients for lingerMs are unsubscribed upstream and their cache dropped. */
+  private sweep(): void {
+    const now = Date.now()
+    for (const it of [...this.interests.values()]) {
+      if (it.subs.size > 0 || it.idleSince === 0 || now - it.idleSince < this.o.lingerMs) continue
+      this.interests.delete(it.key)
+      if (it.upstreamId !== 0) {
+        this.byUpstreamId.delete(it.upstreamId)
+        this.control.send(encodeUnsubscribe({ id: it.upstreamId }))
+      }
+      this.cacheBytes -= it.bytes
+      it.clear()
+    }
+  }
+
+  metricsSnapshot(): EngineMetrics {
+    return {
+      sequencedGsn: this.sequencedGsn,
+      durableGsn: this.durable,
+      messagesSequenced: 0,
+      batchesSequenced: 0,
+      duplicates: 0,
+      rejects: 0,
+      fsyncs: 0,
+      fsyncLatencyBuckets: [],
+      fsyncLatencySumSeconds: 0,
+      ringOccupancy: [{ name: 'relay_cache', usedBytes: this.cacheBytes, capacityBytes: this.o.cacheBytes }],
+      meanBatchMessages: 0,
+    }
+  }
+
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    if (this.sweeper !== null) clearInterval(this.sweeper)
+    this.control.close()
+    this.groups.failAll('relay closing')
+    for (const p of this.publishers.values()) p.link?.close()
+    for (const it of this.interests.values()) for (const s of [...it.subs]) s.fail(ErrorCode.GOING_AWAY, 'relay closing: reconnect and resume', s.nextGsn)
+    this.interests.clear()
+  }
+}
