@@ -47,7 +47,7 @@ export function handleFrame(conn: Connection, message: ArrayBuffer, isBinary: bo
     return
   }
   // Only a front end whose group table lives elsewhere (a relay) has lookupGroups.
-  if (redispatch !== Redispatch.LOOKED_UP && (conn.lookupQueue !== null || ctx.engine.lookupGroups !== undefined) && holdForLookup(conn, type, bytes, length, message)) {
+  if (redispatch !== Redispatch.LOOKED_UP && (conn.lookupQueue !== null || ctx.engine.lookupGroups !== undefined) && holdForLookup(conn, type, bytes, length, message, handleFrame)) {
     return
   }
   switch (type) {

@@ -12,7 +12,6 @@
 import { BodyType, decodeFrame } from '../codec/index.js'
 import { ErrorCode } from '../codec/error-codes.js'
 import type { Connection } from './connection.js'
-import { handleFrame } from './frame-handler.js'
 
 export const Redispatch = {
   /** A held frame whose groups were not looked up yet (it may be held again). */
@@ -21,8 +20,11 @@ export const Redispatch = {
   LOOKED_UP: 2,
 } as const
 
+/** Handles one frame again (gateway/frame-handler.ts handleFrame; passed in to keep the imports one-way). */
+export type Redispatcher = (conn: Connection, message: ArrayBuffer, isBinary: boolean, redispatch: number) => void
+
 /** Holds the frame (returns true) when the connection already holds frames or the frame names groups not held locally. */
-export function holdForLookup(conn: Connection, type: number, bytes: Uint8Array, length: number, message: ArrayBuffer): boolean {
+export function holdForLookup(conn: Connection, type: number, bytes: Uint8Array, length: number, message: ArrayBuffer, handleFrame: Redispatcher): boolean {
   if (conn.lookupQueue !== null) {
     hold(conn, message)
     return true
@@ -31,7 +33,7 @@ export function holdForLookup(conn: Connection, type: number, bytes: Uint8Array,
   if (wait === null) return false
   conn.lookupQueue = []
   hold(conn, message)
-  const drain = () => drainHeld(conn)
+  const drain = () => drainHeld(conn, handleFrame)
   wait.then(drain, drain)
   return true
 }
@@ -79,7 +81,7 @@ function hold(conn: Connection, message: ArrayBuffer): void {
   }
 }
 
-function drainHeld(conn: Connection): void {
+function drainHeld(conn: Connection, handleFrame: Redispatcher): void {
   const held = conn.lookupQueue
   conn.lookupQueue = null
   conn.lookupHeldBytes = 0
