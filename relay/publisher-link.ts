@@ -9,8 +9,12 @@
 //
 // Frames stay queued until every message in them is answered; after a lost
 // connection the link reconnects and sends them again under the same publisher
-// id (the upstream answers resends with their original gsn; outcomes already
-// passed on are skipped), so a client sees nothing of an upstream restart.
+// id (the upstream answers resends with their original gsn), so a client sees
+// nothing of an upstream restart. Each message's outcome is passed on once:
+// answers do not always come in pseq order (after a takeover the upstream
+// passes the new connection the acks of frames an older connection offered,
+// ahead of its answers to the resends), so every queued message has its own
+// answered flag rather than one watermark.
 
 import { decodeFrame, type Verdict } from '../codec/index.js'
 import { ErrorCode, errorCodeInfo } from '../codec/error-codes.js'
@@ -23,6 +27,10 @@ interface Queued {
   bytes: Uint8Array
   firstPseq: number
   lastPseq: number
+  /** 1 where the message firstPseq + i was answered. */
+  answered: Uint8Array
+  /** Messages not answered yet. */
+  remaining: number
 }
 
 export interface PublisherLinkOptions {
@@ -41,8 +49,6 @@ export class PublisherLink {
   private readonly link: UpstreamLink
   private readonly queue: Queued[] = []
   private queuedBytes = 0
-  /** Highest pseq acknowledged (a resend's answer below it is not passed on twice). */
-  private acked = 0
   private pressured = false
   /** Set when the upstream refused this client for good (bad token, identity): every offer is refused with it. */
   private fatal: { code: number; message: string } | null = null
@@ -83,7 +89,7 @@ export class PublisherLink {
       this.pressured = true
       return BACK_PRESSURED
     }
-    const q = { bytes: bytes.slice(offset, offset + length), firstPseq, lastPseq }
+    const q: Queued = { bytes: bytes.slice(offset, offset + length), firstPseq, lastPseq, answered: new Uint8Array(lastPseq - firstPseq + 1), remaining: lastPseq - firstPseq + 1 }
     this.queue.push(q)
     this.queuedBytes += length
     this.link.send(q.bytes)
@@ -97,7 +103,6 @@ export class PublisherLink {
       next.queuedBytes += q.bytes.length
       next.link.send(q.bytes)
     }
-    next.acked = Math.max(next.acked, this.acked)
     this.queuedBytes = 0
     this.close()
   }
@@ -113,9 +118,8 @@ export class PublisherLink {
       const l = this.o.listener
       for (let i = 0; i < f.pseqs.length; i++) {
         const pseq = Number(f.pseqs[i]!)
-        if (pseq <= this.acked) continue // a resend answered again
-        this.acked = pseq
-        l.onAck(pseq, Number(f.gsns[i]!))
+        // Not queued, or answered already: a resend answered twice, or a frame this relay never offered.
+        if (this.markAnswered(pseq)) l.onAck(pseq, Number(f.gsns[i]!))
       }
       this.trim()
       l.onAckFlush()
@@ -163,25 +167,38 @@ export class PublisherLink {
     const l = this.o.listener
     let first = true
     for (const q of this.queue) {
-      for (let p = Math.max(q.firstPseq, from, this.acked + 1); p <= q.lastPseq; p++) {
+      for (let p = Math.max(q.firstPseq, from); p <= q.lastPseq; p++) {
+        if (q.answered[p - q.firstPseq] === 1) continue
+        q.answered[p - q.firstPseq] = 1
+        q.remaining--
         l.onReject(p, first ? code : ErrorCode.PSEQ_GAP, first ? 0 : from)
         first = false
-      }
-      if (q.lastPseq >= from) q.lastPseq = Math.max(from - 1, q.firstPseq - 1)
-    }
-    for (let i = this.queue.length - 1; i >= 0; i--) {
-      const q = this.queue[i]!
-      if (q.lastPseq < q.firstPseq) {
-        this.queuedBytes -= q.bytes.length
-        this.queue.splice(i, 1)
       }
     }
     this.trim()
     l.onAckFlush()
   }
 
+  /** Marks pseq answered; false when it is not queued or was answered before. */
+  private markAnswered(pseq: number): boolean {
+    const qs = this.queue
+    let lo = 0
+    let hi = qs.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (qs[mid]!.lastPseq < pseq) lo = mid + 1
+      else hi = mid
+    }
+    const q = qs[lo]
+    if (q === undefined || pseq < q.firstPseq || q.answered[pseq - q.firstPseq] === 1) return false
+    q.answered[pseq - q.firstPseq] = 1
+    q.remaining--
+    return true
+  }
+
   private trim(): void {
-    while (this.queue.length > 0 && this.queue[0]!.lastPseq <= this.acked) {
+    // Frames leave from the front once all their messages are answered (in any order).
+    while (this.queue.length > 0 && this.queue[0]!.remaining === 0) {
       this.queuedBytes -= this.queue.shift()!.bytes.length
     }
     if (this.pressured && this.queuedBytes <= this.o.maxQueuedBytes / 2) {
