@@ -38,6 +38,8 @@ export interface GatewayOptions {
   limits?: Partial<GatewayLimits>
   /** Where the gateway logs (one line per call). Default: nothing. */
   log?: Log
+  /** More Prometheus text appended to GET /metrics (a relay's own counters). */
+  extraMetrics?: () => string
 }
 
 export interface CloseOptions {
@@ -212,7 +214,8 @@ export class GatewayServer {
     } catch {
       engineMetrics = null
     }
-    return renderMetrics(this.counters, { connections: this.connections.size, subscriptions, pausedSubscriptions: paused, lags }, engineMetrics)
+    const text = renderMetrics(this.counters, { connections: this.connections.size, subscriptions, pausedSubscriptions: paused, lags }, engineMetrics)
+    return this.options.extraMetrics === undefined ? text : text + this.options.extraMetrics()
   }
 
   /** Stops accepting connections (the port is free again right after). */

@@ -107,6 +107,12 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
     return this.cacheBytes
   }
 
+  get publisherLinkCount(): number {
+    let n = 0
+    for (const p of this.publishers.values()) if (p.link !== null) n++
+    return n
+  }
+
   // ---- publishing ------------------------------------------------------------------
 
   newPublisherId(): number {
