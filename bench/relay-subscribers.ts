@@ -4,8 +4,10 @@
 // from their header; nothing is decoded per message.
 //
 // Usage: node relay-subscribers.js <url,url,...> <connections> <group>
-// stdin: "expect N"  -> prints {"delivered","firstMs","lastMs","conns"} once every
-//                       connection received N more messages (or on "report")
+// stdin: "expect N"  -> prints {"delivered","firstMs","lastMs","conns","badFrames"} once
+//                       every connection received N more messages, or once nothing
+//                       arrived for 5 s after the first delivery (short of N: a frame
+//                       that arrived damaged was not counted), or on "report"
 // Prints "ready <connections>" once every connection is subscribed.
 import { createInterface } from 'node:readline'
 import { RawConn } from './gateway-raw-conn.js'
@@ -20,10 +22,20 @@ let lastMs = 0
 let target = -1
 const conns: RawConn[] = []
 let closed = 0
+let badFrames = 0
+let firstBad = ''
 
 function report(): void {
-  process.stdout.write(JSON.stringify({ delivered, firstMs, lastMs, conns: conns.length, closed }) + '\n')
+  process.stdout.write(JSON.stringify({ delivered, firstMs, lastMs, conns: conns.length, closed, badFrames, firstBad }) + '\n')
 }
+
+// A run that stalls short of its target (damaged frames were not counted) reports what it got.
+setInterval(() => {
+  if (target >= 0 && firstMs !== 0 && Date.now() - lastMs > 5000) {
+    target = -1
+    report()
+  }
+}, 500).unref()
 
 for (let i = 0; i < n; i++) {
   const c = await RawConn.open(urls[i % urls.length]!)
@@ -41,6 +53,10 @@ for (let i = 0; i < n; i++) {
     }
   }
   c.ws.on('close', () => closed++)
+  c.onBadFrame = (frame) => {
+    badFrames++
+    if (firstBad === '') firstBad = frame.subarray(0, 16).toString('hex')
+  }
   conns.push(c)
 }
 process.stdout.write(`ready ${conns.length}\n`)

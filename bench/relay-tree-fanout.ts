@@ -146,7 +146,13 @@ interface LoadReport {
   firstMs: number
   lastMs: number
   closed: number
+  badFrames: number
+  firstBad: string
 }
+
+/** Frames the subscriber load could not decode, over the whole run (a transport defect, reported). */
+let badFrames = 0
+const badHeads: string[] = []
 
 async function connectLeaves(urls: string[], group: string): Promise<Child[]> {
   const per = Math.ceil(SUBSCRIBERS / LOAD_PROCS)
@@ -195,6 +201,13 @@ async function fanoutRun(rootUrl: string, group: string, leaves: Child[], pids: 
   const delivered = reports.reduce((s, r) => s + r.delivered, 0)
   const span = Math.max(...reports.map((r) => r.lastMs)) - Math.min(...reports.map((r) => r.firstMs))
   if (reports.some((r) => r.closed > 0)) progress(`warning: ${reports.reduce((s, r) => s + r.closed, 0)} subscriber connections were closed`)
+  for (const r of reports) {
+    if (r.badFrames === 0) continue
+    badFrames += r.badFrames
+    badHeads.push(r.firstBad)
+    progress(`WARNING: ${r.badFrames} frame(s) arrived other than sent (first bytes ${r.firstBad}); their messages are not counted`)
+  }
+  if (delivered < count * SUBSCRIBERS) progress(`WARNING: delivered ${delivered} of ${count * SUBSCRIBERS}`)
   return { msgsPerS: (delivered / Math.max(1, span)) * 1000, delivered, cpu }
 }
 
@@ -360,6 +373,8 @@ async function main(): Promise<void> {
       relays: RELAYS,
       messages_per_run: MESSAGES,
       runs: RUNS,
+      damaged_frames: badFrames,
+      damaged_frame_heads: badHeads.slice(0, 5),
       message_bytes: PAYLOAD,
       durability: 'async',
       machine: machineBanner(),

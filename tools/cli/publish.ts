@@ -12,7 +12,8 @@ none, every line of standard input is one message. Prints the gsn of each
 message once it is durable (with stdin: a summary, progress on stderr).
 
 Options:
-  --url URL        gateway WebSocket URL (default: env ORDO_URL or ws://127.0.0.1:7070/)
+  --url URL[,URL]  gateway WebSocket URL(s), tried in turn on connect and reconnect
+                   (default: env ORDO_URL or ws://127.0.0.1:7070/)
   --token TOKEN    access token (default: env ORDO_TOKEN; not needed in open mode)
   --quiet          print nothing but errors
 
@@ -62,7 +63,9 @@ export const publishCommand: Command = {
 
 export async function open(url: string, token: string | undefined, more: ConnectOptions = {}): Promise<Client> {
   try {
-    return await connect(url, { token, connectTimeoutMs: 10_000, retryFirstConnect: false, onError: (e) => stderr(`ordo: ${e.codeName}: ${e.message}`), ...more })
+    // A comma-separated list: the client tries the URLs in turn (several relays, a cluster's nodes).
+    const urls = url.split(',').map((u) => u.trim()).filter((u) => u !== '')
+    return await connect(urls, { token, connectTimeoutMs: 10_000, retryFirstConnect: false, onError: (e) => stderr(`ordo: ${e.codeName}: ${e.message}`), ...more })
   } catch (err) {
     if (err instanceof OrdoError) {
       if (err.codeName === 'CONNECT_FAILED') throw new CommandError(err.codeName, `${err.message} (is \`ordo start\` running? set --url or ORDO_URL)`)

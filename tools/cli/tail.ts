@@ -16,7 +16,8 @@ Options:
   --from N         start at gsn N (replay from the journal, then live); default: from now
   --count N        exit after N messages
   --json           one JSON object per line: {"gsn","groups","gseqs","publisher","pseq","payload"}
-  --url URL        gateway WebSocket URL (default: env ORDO_URL or ws://127.0.0.1:7070/)
+  --url URL[,URL]  gateway WebSocket URL(s), tried in turn on connect and reconnect
+                   (default: env ORDO_URL or ws://127.0.0.1:7070/)
   --token TOKEN    access token (default: env ORDO_TOKEN)
 
 Examples:
