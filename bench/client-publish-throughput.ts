@@ -9,7 +9,10 @@
 //
 //   npm run build && node dist/bench/client-publish-throughput.js [--messages 200000] [--window 2000]
 //        [--batch 1000] [--payload 100] [--modes publish,send,batch] [--runs 3] [--durability async]
-//        [--cpu-prof] [--prof-dir DIR] [--json]
+//        [--mask random|zero] [--cpu-prof] [--prof-dir DIR] [--json]
+//
+// --mask: the client's frame masking (ConnectOptions.maskFrames): random keys (RFC 6455, the default) or the
+// zero key (maskFrames: false, frames sent without a copy).
 
 import os from 'node:os'
 import { parseArgs } from 'node:util'
@@ -28,6 +31,7 @@ const { values: v } = parseArgs({
     modes: { type: 'string', default: 'publish,send,batch' },
     runs: { type: 'string', default: '3' },
     durability: { type: 'string', default: 'async' },
+    mask: { type: 'string', default: 'random' },
     'cpu-prof': { type: 'boolean', default: false },
     'prof-dir': { type: 'string', default: os.tmpdir() },
     json: { type: 'boolean', default: false },
@@ -41,10 +45,12 @@ const runs = Number(v.runs)
 const modes = v.modes.split(',') as (OrdoClientPubArgs['mode'] | 'pump')[]
 for (const m of modes) if (!['publish', 'send', 'batch', 'pump'].includes(m)) throw new Error(`--modes: unknown mode ${m} (publish, send, batch, pump)`)
 const durability = v.durability as 'async' | 'fsync' | 'memory'
+if (v.mask !== 'random' && v.mask !== 'zero') throw new Error(`--mask: random or zero, not ${v.mask}`)
+const maskFrames = v.mask === 'random'
 
 console.log(machineBanner())
 console.log(`load: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (1/5/15 min)`)
-console.log(`workload: ${messages} x ${payloadBytes} B, one connection, ${window} in flight, batches of ${batch}; server --durability ${durability}`)
+console.log(`workload: ${messages} x ${payloadBytes} B, one connection, ${window} in flight, batches of ${batch}; server --durability ${durability}; client frames masked with ${maskFrames ? 'random keys' : 'the zero key'}`)
 
 const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!
 const summary: Record<string, number> = {}
@@ -58,7 +64,7 @@ try {
       const child =
         mode === 'pump'
           ? Child.start('template pump', './ordo-pub.js', { url: server.url, index: 0, groups: ['bench.client'], payloadBytes, mode: 'throughput', messages, perFrame: 256, window, rate: 0, seconds: 0 } satisfies OrdoPubArgs, nodeArgs)
-          : Child.start(`publisher ${mode}`, './ordo-client-pub.js', { url: server.url, index: 0, groups: ['bench.client'], payloadBytes, mode, messages, window, batch, rate: 0, seconds: 0 } satisfies OrdoClientPubArgs, nodeArgs)
+          : Child.start(`publisher ${mode}`, './ordo-client-pub.js', { url: server.url, index: 0, groups: ['bench.client'], payloadBytes, mode, messages, window, batch, rate: 0, seconds: 0, maskFrames } satisfies OrdoClientPubArgs, nodeArgs)
       try {
         await child.next('ready', 30_000)
         child.send('go')

@@ -125,7 +125,7 @@ function onDeliver(batch: DeliverBatch): void {
   // One clock read per batch: every message of a Deliver frame reaches the handler at once.
   const now = h === null ? 0 : performance.timeOrigin + performance.now()
   while (batch.next()) {
-    const g = batch.gsn
+    const g = batch.gsnNumber
     if (lastGsn !== 0 && g !== lastGsn + 1) orderErrors++
     lastGsn = g
     delivered++

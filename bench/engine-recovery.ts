@@ -76,7 +76,7 @@ for (let run = 0; run < runs; run++) {
     const t0 = performance.now()
     const engine = await Engine.open({ dataDir })
     const ms = performance.now() - t0
-    const seq = engine.sequencedGsn
+    const seq = Number(engine.sequencedGsn)
     const scan = engine.recoveryScan as { messages?: number; ms?: number; snapshotGsn?: number } | null
     const rec = engine.recovery as { ms?: number; truncatedBytes?: number; reason?: string } | null
     // The restarted engine must hold every acknowledged message and take new ones.

@@ -41,7 +41,7 @@ let lastGsn = 0
 let orderErrors = 0
 function onDeliver(batch: DeliverBatch): void {
   while (batch.next()) {
-    const g = batch.gsn
+    const g = batch.gsnNumber
     if (lastGsn !== 0 && g !== lastGsn + 1) orderErrors++
     lastGsn = g
     delivered++

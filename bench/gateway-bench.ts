@@ -9,11 +9,15 @@
 //      coordinated omission corrected (each message carries its intended send time)
 //   4. 10 000 idle connections: server RSS growth per connection
 //
-// Usage: node dist/bench/gateway-bench.js [--json] [--runs N] [--seconds S] [--only a,b]
+// Usage: node dist/bench/gateway-bench.js [--json] [--runs N] [--seconds S] [--only a,b] [--quick]
+//   --quick: 1 run of 2 s each of 1 -> 1 and fan-out (unless --only says otherwise), about 20 s.
+// The server's transport (uWebSockets.js or the ws fallback) follows ORDO_TRANSPORT;
+// ORDO_BENCH_SERVER_NODE runs the server under another Node binary (the load generator
+// stays on this one). The summary names the server's Node and transport.
 // Targets (2 cores, 100 B payloads): >= 1 M msg/s, >= 5 M msg/s, p50 < 200 us and
 // p99 < 2 ms, < 10 KiB per idle connection. Runs 1-2 report the median of N runs.
 
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -27,9 +31,13 @@ interface LoadResult {
   [k: string]: unknown
 }
 
+const loadgens = new Set<ChildProcess>()
+
 function runLoadgen(args: string[], onLine?: (line: string, send: (s: string) => void) => void): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [loadgen, ...args], { stdio: ['pipe', 'pipe', 'inherit'] })
+    loadgens.add(p)
+    p.once('exit', () => loadgens.delete(p))
     let result: LoadResult | null = null
     const rl = createInterface({ input: p.stdout! })
     rl.on('line', (line) => {
@@ -47,15 +55,30 @@ const log = (s: string) => process.stderr.write(`gateway-bench: ${s}\n`)
 export async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { json: { type: 'boolean' }, runs: { type: 'string' }, seconds: { type: 'string' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { json: { type: 'boolean' }, runs: { type: 'string' }, seconds: { type: 'string' }, only: { type: 'string' }, quick: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   })
   if (values.help) {
-    process.stdout.write('Usage: gateway-bench [--json] [--runs N (default 3)] [--seconds S (default 5)] [--only fsync,fanout,latency,idle]\n')
+    process.stdout.write('Usage: gateway-bench [--json] [--runs N (default 3)] [--seconds S (default 5)] [--only fsync,fanout,latency,idle] [--quick (1 run of 2 s, fsync,fanout)]\n')
     return 0
   }
-  const runs = Number(values.runs ?? 3)
-  const seconds = Number(values.seconds ?? 5)
-  const only = new Set((values.only ?? 'fsync,fanout,latency,idle').split(','))
+  // Ctrl-C or SIGTERM: stop the load generators and servers and remove their data
+  // directories before leaving (a run leaves nothing in the temp directory).
+  let interrupted = false
+  const interrupt = (signal: string) => () => {
+    if (interrupted) process.exit(130)
+    interrupted = true
+    log(`${signal}: stopping the load generators and servers, removing their data`)
+    for (const p of loadgens) p.kill('SIGKILL')
+    void BenchServer.stopAll().finally(() => process.exit(130))
+  }
+  process.once('SIGINT', interrupt('SIGINT'))
+  process.once('SIGTERM', interrupt('SIGTERM'))
+  const quick = values.quick === true
+  const runs = Number(values.runs ?? (quick ? 1 : 3))
+  const seconds = Number(values.seconds ?? (quick ? 2 : 5))
+  const only = new Set((values.only ?? (quick ? 'fsync,fanout' : 'fsync,fanout,latency,idle')).split(','))
+  const transports = new Set<string>()
+  const serverNodes = new Set<string>()
   process.stdout.write(`${machineBanner()}\n`)
   warnIfFewCores(4)
   const out: Record<string, number | boolean | string> = {}
@@ -63,6 +86,8 @@ export async function main(argv: string[]): Promise<number> {
 
   if (only.has('fsync')) {
     const server = await BenchServer.start('fsync')
+    transports.add(server.transport)
+    serverNodes.add(server.node)
     const rates: number[] = []
     try {
       for (let r = 0; r < runs; r++) {
@@ -81,6 +106,8 @@ export async function main(argv: string[]): Promise<number> {
 
   if (only.has('fanout')) {
     const server = await BenchServer.start('fsync')
+    transports.add(server.transport)
+    serverNodes.add(server.node)
     const rates: number[] = []
     try {
       for (let r = 0; r < runs; r++) {
@@ -99,6 +126,8 @@ export async function main(argv: string[]): Promise<number> {
 
   if (only.has('latency')) {
     const server = await BenchServer.start('async')
+    transports.add(server.transport)
+    serverNodes.add(server.node)
     try {
       log(`publish -> deliver latency at 50 000 msg/s, async durability (${seconds * 2} s)`)
       const res = await runLoadgen(['latency', server.url, '50000', String(seconds * 2)])
@@ -115,6 +144,8 @@ export async function main(argv: string[]): Promise<number> {
 
   if (only.has('idle')) {
     const server = await BenchServer.start('fsync')
+    transports.add(server.transport)
+    serverNodes.add(server.node)
     try {
       const conns = 10_000
       await new Promise((r) => setTimeout(r, 1000))
@@ -136,7 +167,10 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
 
-  process.stdout.write(`\nGateway benchmark: server and load generator in separate processes, 100-byte payloads\n${rows.join('\n')}\n`)
+  out.transport = [...transports].join(',')
+  out.server_node = [...serverNodes].join(',')
+  out.loadgen_node = process.versions.node
+  process.stdout.write(`\nGateway benchmark: server and load generator in separate processes, 100-byte payloads, server on Node ${out.server_node} (transport ${out.transport}), load generator on Node ${out.loadgen_node}\n${rows.join('\n')}\n`)
   if (values.json) process.stdout.write(JSON.stringify(out) + '\n')
   return 0
 }

@@ -109,8 +109,8 @@ class Child {
 async function server(args: string[]): Promise<{ child: Child; url: string; http: string }> {
   const child = new Child([cli, ...args])
   const line = await child.take(/listening on ws:\/\//, 30_000)
-  await child.take(/ready$/, 30_000)
-  const port = Number(/:(\d+)\//.exec(line)![1])
+  await child.take(/"msg":"ready"|ready$/, 30_000)
+  const port = Number(/ws:\/\/[^:/]+:(\d+)\//.exec(line)![1])
   return { child, url: `ws://127.0.0.1:${port}/`, http: `http://127.0.0.1:${port}` }
 }
 

@@ -36,7 +36,11 @@ export const ErrorCode = {
   OVERLOADED: 23,
   BAD_REQUEST: 24,
   EMPTY_GROUPS: 25,
-  NOT_LEADER: 26,
+  PUBLISHER_TAKEN: 26,
+  IDEMPOTENCY_KEY_REUSED: 27,
+  NOT_LEADER: 28,
+  DISK_FULL: 29,
+  JOURNAL_IO: 30,
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 export type ErrorCodeName = keyof typeof ErrorCode
@@ -51,11 +55,22 @@ export interface ErrorCodeInfo {
   readonly ref: RefKind
   /** Whether the server closes the connection after sending it. */
   readonly closes: boolean
+  /**
+   * Whether sending the same request again later can succeed without changing it (the
+   * condition is the server's, not the request's). Publishes are resent with the same
+   * pseqs: what was stored is deduplicated.
+   */
+  readonly retryable: boolean
   readonly meaning: string
 }
 
+/** Codes that describe a passing condition of the server (see ErrorCodeInfo.retryable). */
+const RETRYABLE: ReadonlySet<ErrorCodeName> = new Set<ErrorCodeName>([
+  'TOO_MANY_CONNECTIONS', 'SLOW_CONSUMER', 'GOING_AWAY', 'OVERLOADED', 'DISK_FULL', 'JOURNAL_IO',
+])
+
 function info(name: ErrorCodeName, ref: RefKind, closes: boolean, meaning: string): ErrorCodeInfo {
-  return { code: ErrorCode[name], name, ref, closes, meaning }
+  return { code: ErrorCode[name], name, ref, closes, retryable: RETRYABLE.has(name), meaning }
 }
 
 /** Every code with its meaning, in number order (README table source). */
@@ -63,11 +78,11 @@ export const ERROR_CODES: readonly ErrorCodeInfo[] = Object.freeze([
   info('BAD_FRAME', 'none', true, 'the frame cannot be parsed or the verifier refused it; the message carries the verifier\'s reason'),
   info('HELLO_REQUIRED', 'none', true, 'a frame other than Hello arrived before Hello'),
   info('BAD_TOKEN', 'none', true, 'the token is malformed, badly signed or expired'),
-  info('FORBIDDEN_GROUP', 'pseq', false, 'the token does not allow publishing to / subscribing to / resolving this group (ref: pseq, subscription id, or 0 for ResolveGroups)'),
-  info('UNKNOWN_GROUP', 'pseq', false, 'a group id that the server never assigned (ref: pseq or subscription id)'),
+  info('FORBIDDEN_GROUP', 'pseq', false, 'the token does not allow publishing to / subscribing to / resolving this group, which it may see (ref: pseq, subscription id, or 0 for ResolveGroups)'),
+  info('UNKNOWN_GROUP', 'pseq', false, 'a group id that the server never assigned or that the token may not see, a name that does not exist and may not be created (ref: pseq, subscription id, or 0)'),
   info('PAYLOAD_TOO_LARGE', 'pseq', false, 'a payload above the server\'s max_payload (Welcome.max_payload)'),
   info('TOO_MANY_GROUPS', 'pseq', false, 'a message with more groups than Welcome.max_groups (ref 0 when the frame broke the protocol\'s limit of 16 and was refused whole)'),
-  info('FRAME_TOO_LARGE', 'none', true, 'a WebSocket frame above the server\'s frame limit'),
+  info('FRAME_TOO_LARGE', 'none', true, 'a WebSocket frame above the server\'s frame limit, or one whose messages take more room stored than the engine takes at once'),
   info('TOO_MANY_SUBSCRIPTIONS', 'subscription', false, 'the connection already holds the maximum number of subscriptions'),
   info('TOO_MANY_CONNECTIONS', 'none', true, 'the server holds the maximum number of connections'),
   info('BAD_GROUP_NAME', 'none', false, 'a group name that is not 1-255 bytes of [A-Za-z0-9._-]'),
@@ -81,11 +96,15 @@ export const ERROR_CODES: readonly ErrorCodeInfo[] = Object.freeze([
   info('TEXT_FRAME', 'none', true, 'a WebSocket text frame: the protocol is binary'),
   info('GOING_AWAY', 'gsn', true, 'the server is shutting down; ref = the durable gsn; reconnect and resume'),
   info('INTERNAL', 'none', false, 'a server-side failure (journal error...); the request was not carried out'),
-  info('BAD_PUBLISHER', 'pseq', false, 'Message.publisher differs from the connection\'s publisher id, or another connection took the publisher id over'),
+  info('BAD_PUBLISHER', 'pseq', false, 'Message.publisher differs from the connection\'s publisher id, or a newer connection of the same identity took the publisher id over'),
   info('OVERLOADED', 'pseq', true, 'the server\'s ingress stayed full for too long; the frame was not taken'),
   info('BAD_REQUEST', 'none', false, 'an HTTP request the server cannot use (POST /publish body, unknown path)'),
   info('EMPTY_GROUPS', 'pseq', false, 'a message or subscription with no groups, or naming one group twice (ref: pseq, subscription id, or 0 when the frame was refused whole)'),
+  info('PUBLISHER_TAKEN', 'none', true, 'the publisher id belongs to another identity (token subject); connect with publisher 0 to be assigned one'),
+  info('IDEMPOTENCY_KEY_REUSED', 'none', false, 'HTTP: an Idempotency-Key sent before with other groups or another payload; the first request\'s message stands'),
   info('NOT_LEADER', 'pseq', false, 'this cluster node does not sequence publishes (a follower, or a leader that was deposed); retry at Error.leader_url (\'\' while no leader is known); ref = the first pseq refused'),
+  info('DISK_FULL', 'pseq', false, 'the journal\'s disk is full: the message is not acknowledged and the server takes no publishes until it can write again (it retries by itself, /health says why); resend with the same pseqs later, what was stored is deduplicated'),
+  info('JOURNAL_IO', 'pseq', false, 'the journal\'s disk reported an I/O error: the message is not acknowledged and the server takes no publishes until a retry succeeds (/health says why); resend with the same pseqs later, what was stored is deduplicated'),
 ])
 
 const BY_CODE: (ErrorCodeInfo | undefined)[] = []

@@ -1,15 +1,12 @@
 // Named errors of the codec's non-hot-path API (frames.ts). Hot paths return
 // numeric sentinels instead (codec/results.ts, codec/verify-codes.ts).
 import { verifyCodeName } from './verify-codes.js'
+import { OrdoBaseError } from './ordo-error.js'
 
-export class CodecError extends Error {
-  /** Stable identifier, e.g. 'BAD_FRAME'. */
-  readonly code: string
-
+export class CodecError extends OrdoBaseError {
   constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options)
+    super(code, message, options)
     this.name = 'CodecError'
-    this.code = code
   }
 }
 

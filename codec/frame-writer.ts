@@ -36,7 +36,7 @@ import {
   PUBLISH_VTABLE_SIZE,
   ROOT_UOFFSET,
 } from './frame-layout.js'
-import { PSEQ_POS, PUBLISHER_POS, TABLE_POS } from './message-layout.js'
+import { GSEQS_LENGTH_POS, GSEQS_POS, GSN_POS, PSEQ_POS, PUBLISHER_POS, TABLE_POS } from './message-layout.js'
 import { writeMessageBody } from './message-writer.js'
 import { BAD_ARGUMENT, FULL, MISALIGNED, NO_SPACE, WRONG_STATE } from './results.js'
 
@@ -52,6 +52,8 @@ export class FrameWriter {
   private messageCount = 0
   private writePos = 0
   private open = false
+  /** Group ids kept by addBlobSubset (reused: no allocation per message). */
+  private readonly subsetGroups = new Uint32Array(16)
 
   constructor(target?: Uint8Array) {
     if (target !== undefined) this.setTarget(target)
@@ -166,6 +168,40 @@ export class FrameWriter {
     const pos = this.writePos
     if (pos + length > this.bytes.length) return NO_SPACE
     copyBytes(this.bytes, this.view, pos, src, viewOf(src), srcPos, length)
+    this.commitSlot(pos, length)
+    return 0
+  }
+
+  /**
+   * Appends a copy of the canonical blob at src[srcPos..] that keeps only the
+   * groups whose bit is set in `keep` (bit i = group i), each with its gseq;
+   * gsn, publisher, pseq, time and payload as they are. For subscribers that
+   * may not see every group of a message. The blob is trusted, as in addBlob.
+   * Returns 0, FULL, NO_SPACE, BAD_ARGUMENT or WRONG_STATE.
+   */
+  addBlobSubset(src: Uint8Array, srcPos: number, keep: number): number {
+    if (!this.open) return WRONG_STATE
+    if (this.messageCount === this.maxMessages) return FULL
+    const sv = viewOf(src)
+    const n = sv.getUint32(srcPos + GSEQS_LENGTH_POS, true)
+    const groupsAt = srcPos + GSEQS_POS + 8 * n + 4
+    const kept = this.subsetGroups
+    let k = 0
+    for (let i = 0; i < n; i++) if (((keep >>> i) & 1) !== 0) kept[k++] = sv.getUint32(groupsAt + 4 * i, true)
+    const payloadAt = groupsAt + 4 * n + 4
+    const payloadLength = sv.getUint32(groupsAt + 4 * n, true)
+    const pos = this.writePos
+    const length = writeMessageBody(this.bytes, this.view, pos, kept, k, src, payloadAt, payloadLength)
+    if (length < 0) return length
+    // gsn, publisher, pseq and time are the four u64s at [GSN_POS, GSN_POS + 32).
+    copyBytes(this.bytes, this.view, pos + GSN_POS, src, sv, srcPos + GSN_POS, 32)
+    const v = this.view
+    for (let i = 0, j = 0; i < n; i++) {
+      if (((keep >>> i) & 1) === 0) continue
+      v.setUint32(pos + GSEQS_POS + 8 * j, sv.getUint32(srcPos + GSEQS_POS + 8 * i, true), true)
+      v.setUint32(pos + GSEQS_POS + 8 * j + 4, sv.getUint32(srcPos + GSEQS_POS + 8 * i + 4, true), true)
+      j++
+    }
     this.commitSlot(pos, length)
     return 0
   }

@@ -56,6 +56,7 @@ export { VerifyCode, verifyCodeName } from './verify-codes.js'
 export { DEFAULT_LIMITS, makeLimits, type Limits } from './limits.js'
 
 // Results, body types, errors.
+export { OrdoBaseError, withDetails, type ErrorDetail, type OrdoErrorOptions } from './ordo-error.js'
 export {
   Result,
   resultName,

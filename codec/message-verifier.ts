@@ -60,6 +60,7 @@ function verifyCanonicalFast(tablePos: number, depth: number, forPublish: boolea
   st.maxAlign = 8
   if (forPublish && checkGroupSet(blob + 84 + 8 * n, n, tablePos) < 0) return -1
   st.canonicalCount++
+  st.ownedBytes += (88 + 12 * n + payloadLength + 7) & ~7
   return 0
 }
 
@@ -108,7 +109,13 @@ function verifyGeneral(tablePos: number, depth: number, forPublish: boolean): nu
     m = st.vecLen
     for (let i = 0; i < m; i++) if (checkU53(gseqsVec + 4 + 8 * i, 'gseqs') < 0) return -1
   }
-  if (payload > 0 && checkVector(payload, 1, st.limits.maxPayload, VerifyCode.PAYLOAD_TOO_LARGE, 'payload') < 0) return -1
+  let payloadLength = 0
+  if (payload > 0) {
+    if (checkVector(payload, 1, st.limits.maxPayload, VerifyCode.PAYLOAD_TOO_LARGE, 'payload') < 0) return -1
+    payloadLength = st.vecLen
+  }
+  // What this message owns: its table and its three vectors (length words included).
+  st.ownedBytes += st.view.getUint16(vt + 2, true) + (groups > 0 ? 4 + 4 * n : 0) + (gseqs > 0 ? 4 + 8 * m : 0) + (payload > 0 ? 4 + payloadLength : 0)
 
   if (forPublish && (gsn === 0 || time === 0 || gseqs === 0)) {
     const missing = gsn === 0 ? 'gsn' : time === 0 ? 'time' : 'gseqs'

@@ -4,7 +4,7 @@
 // number, allocates nothing, and a value handed up from a lower layer can never be
 // mistaken for another one. Each call documents which of these it returns; a layer that
 // passes a lower layer's result on translates it explicitly (ring → IngressWriter →
-// Engine.offerPublishFrame → the gateway's wire error, gateway/engine-refusal.ts).
+// Engine.offerPublishFrame → the gateway's wire error, gateway/offer-refusal.ts).
 //
 // It lives in codec/ because that is the lowest layer that returns any of them (the
 // engine and the gateway both import codec, never the other way round).
@@ -28,6 +28,8 @@ export const Result = {
   EMPTY: -4,
   /** A message of the frame names another publisher than the one offering it. */
   BAD_PUBLISHER: -5,
+  /** The engine takes no publishes for now (its journal cannot write; EnginePort.status says why). */
+  UNAVAILABLE: -6,
 
   // ---- codec -----------------------------------------------------------------------
   /** The destination range is too short for what was to be written. */
@@ -60,6 +62,7 @@ export const BACK_PRESSURED = Result.BACK_PRESSURED
 export const CLOSED = Result.CLOSED
 export const EMPTY = Result.EMPTY
 export const BAD_PUBLISHER = Result.BAD_PUBLISHER
+export const UNAVAILABLE = Result.UNAVAILABLE
 export const NO_SPACE = Result.NO_SPACE
 export const MISALIGNED = Result.MISALIGNED
 export const FULL = Result.FULL
@@ -83,7 +86,7 @@ export const CodecResult = {
 export type CodecResult = (typeof CodecResult)[keyof typeof CodecResult]
 
 /** What EnginePort.offerPublishFrame returns besides a message count. */
-export const OfferResult = { BACK_PRESSURED, CLOSED, TOO_LARGE, BAD_PUBLISHER, NOT_MESSAGE_FRAME } as const
+export const OfferResult = { BACK_PRESSURED, CLOSED, TOO_LARGE, BAD_PUBLISHER, NOT_MESSAGE_FRAME, UNAVAILABLE } as const
 export type OfferResult = (typeof OfferResult)[keyof typeof OfferResult]
 
 const NAMES = new Map<number, string>()

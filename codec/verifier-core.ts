@@ -31,6 +31,12 @@ class VerifyState {
   vecLen = 0
   /** Messages that took the canonical fast path (whole blob inside the range). */
   canonicalCount = 0
+  /**
+   * Bytes the messages of a messages vector own: their tables and vectors (not the
+   * vtables, which builders share). Without aliasing these lie apart inside the
+   * frame, so they cannot add up to more than it.
+   */
+  ownedBytes = 0
 }
 
 export const st = new VerifyState()
@@ -45,6 +51,7 @@ export function beginVerify(bytes: Uint8Array, view: DataView, base: number, end
   st.maxAlign = 1
   st.vecLen = 0
   st.canonicalCount = 0
+  st.ownedBytes = 0
   verdict.reset()
 }
 

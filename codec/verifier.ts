@@ -190,9 +190,17 @@ function verifyOffsetField(p: number, spec: FieldSpec, type: number, lim: Limits
       if (vec < 0) return -1
       const n = st.vecLen
       const forPublish = type === BodyType.Publish
+      st.ownedBytes = 0
       for (let i = 0; i < n; i++) {
         const table = deref(vec + 4 + 4 * i, 'messages')
         if (table < 0 || verifyMessageTable(table, 3, forPublish) < 0) return -1
+      }
+      // One frame must not stand for many times its size in the journal or on the
+      // wire: messages that share a table or vector (every one pointing at one large
+      // payload, say) are refused, whatever the payload and message limits say.
+      const owned = st.ownedBytes + 4 * n
+      if (owned > st.end - st.base) {
+        return fail(VerifyCode.ALIASED_MESSAGES, vec, `messages share bytes: owned=${owned}, frame=${st.end - st.base} (a message table or vector is referenced more than once)`)
       }
       st.verdict.messageCount = n
       return n

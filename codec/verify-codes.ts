@@ -54,6 +54,11 @@ export const VerifyCode = {
   TRUNCATED: 24,
   /** verifyBlobs: the bytes are not a well-formed canonical blob. */
   NOT_CANONICAL: 25,
+  /**
+   * Messages of one frame share bytes (a table or vector referenced twice), so
+   * they would take more room stored or sent than the frame itself.
+   */
+  ALIASED_MESSAGES: 26,
 } as const
 export type VerifyCode = (typeof VerifyCode)[keyof typeof VerifyCode]
 

@@ -1,9 +1,15 @@
 // Subscriptions made through Engine.subscribe(): the dispatcher's Deliver frames become
 // DeliverBatch cursors for the handler, and its errors become SubscriptionErrors (the
 // `live` promise rejects, and onError, or a process warning, reports it).
+//
+// A handler that throws does not end anything: the error goes to onError (HANDLER_FAILED,
+// the handler's error as `cause`), the batch counts as delivered and the next one comes as
+// usual, as in the client library (gateway/client/subscriptions.ts). An exception must
+// not escape into the dispatcher, which serves every other subscriber and publisher.
 
 import { CursorDeliverBatch } from './stages/fanout/deliver-batch.js'
-import { SubscriptionError, wireCodeName } from './errors.js'
+import { EngineErrorCode, SubscriptionError, wireCodeName } from './errors.js'
+import { errorCodeInfo } from '../codec/error-codes.js'
 import type { FrameSink, RawSubscription } from './engine-port.js'
 import type { DeliverHandler, Subscription } from './types.js'
 
@@ -14,7 +20,7 @@ export interface EmbeddedSubscriber {
   readonly live: Promise<void>
 }
 
-export function embeddedSubscriber(handler: DeliverHandler, onError: ((err: SubscriptionError) => void) | undefined): EmbeddedSubscriber {
+export function embeddedSubscriber(id: number, handler: DeliverHandler, onError: ((err: SubscriptionError) => void) | undefined): EmbeddedSubscriber {
   const batch = new CursorDeliverBatch()
   let resolveLive!: () => void
   let rejectLive!: (e: Error) => void
@@ -23,18 +29,37 @@ export function embeddedSubscriber(handler: DeliverHandler, onError: ((err: Subs
     rejectLive = rej
   })
   live.catch(() => {}) // observed through onError too
-  const report = onError ?? ((e: SubscriptionError) => process.emitWarning(e.message, { code: `ORDO_${e.code}` }))
+  const warn = (e: SubscriptionError): void => {
+    process.emitWarning(e.message, { code: `ORDO_${e.code}` })
+  }
+  const report = (e: SubscriptionError): void => {
+    if (onError === undefined) return warn(e)
+    try {
+      onError(e)
+    } catch (err) {
+      warn(new SubscriptionError(EngineErrorCode.handlerFailed, `subscription onError threw: subscription=${id}, error=${err instanceof Error ? err.message : String(err)}`, BigInt(id), { cause: err }))
+    }
+  }
   const sink: FrameSink = {
     onFrame(bytes, offset, length) {
       batch.reset(bytes, offset, length)
-      handler(batch)
+      try {
+        handler(batch)
+      } catch (err) {
+        report(new SubscriptionError(
+          EngineErrorCode.handlerFailed,
+          `subscription handler threw: subscription=${id}, error=${err instanceof Error ? err.message : String(err)}; the subscription goes on with the next delivery`,
+          BigInt(id),
+          { cause: err, details: { subscription: id } },
+        ))
+      }
       return true
     },
     onLive() {
       resolveLive()
     },
     onError(code, message, ref) {
-      const err = new SubscriptionError(wireCodeName(code), message, BigInt(ref))
+      const err = new SubscriptionError(wireCodeName(code), message, BigInt(ref), { wireCode: code, retryable: errorCodeInfo(code)?.retryable ?? false })
       rejectLive(err)
       report(err)
     },

@@ -1,11 +1,13 @@
 // What the gateway (and other in-process front ends) use of the engine beyond the
 // public embedding API: the raw paths that move FlatBuffers bytes without decoding
-// them into objects. Implemented by Engine (engine/engine.ts).
+// them into objects. Implemented by PipelinePort (engine/pipeline-port.ts), which an
+// Engine hands out as `engine.port`: numbers where the embedding API has bigints.
 //
 // All callbacks run on the main thread, inside the engine's dispatch pass. Byte
 // arguments are valid only during the call: copy what you keep.
 
 import type { Verdict } from '../codec/verdict.js'
+import type { EngineListener, EngineStatus } from './engine-state.js'
 
 export interface AckListener {
   /** One durable message of this publisher (or a resend answered with its original gsn). In pseq order. */
@@ -31,6 +33,26 @@ export interface FrameSink {
   onError(code: number, message: string, ref: number): void
 }
 
+/**
+ * Which groups of a message a subscriber may see: the front end's business
+ * (tokens), handed to the engine as a predicate. A message whose groups are all
+ * visible is delivered as it is; one with groups the subscriber may not see is
+ * delivered as a copy that carries only the visible groups and their gseqs.
+ */
+export interface GroupFilter {
+  /** Filters with the same key answer alike, so their subscriptions can share Deliver frames. */
+  readonly key: string
+  visible(group: number): boolean
+}
+
+export interface SubscribeFramesOptions {
+  id: number
+  fromGsn: number
+  tentative: boolean
+  /** Omitted: every group of a message is shown. */
+  visible?: GroupFilter
+}
+
 export interface RawSubscription {
   readonly id: number
   /** Next gsn to deliver (everything below it was handed to the sink). */
@@ -47,6 +69,18 @@ export interface EnginePort {
   readonly sequencedGsn: number
   readonly maxPayload: number
   readonly maxGroups: number
+  /** Where the engine keeps its data; front ends keep their own state files beside it. null in memory mode. */
+  readonly dataDir: string | null
+  /** Pseqs per publisher the engine remembers to answer resends with their original gsn. */
+  readonly dedupeWindow: number
+  /** Most bytes the messages of one offerPublishFrame may take in canonical form (the ingress ring's largest record). */
+  readonly maxOfferBytes: number
+  /** Whether the engine takes publishes, and if not why (engine/engine-state.ts). */
+  readonly status: EngineStatus
+  /** status.accepting without building the status object (read per frame). */
+  readonly accepting: boolean
+  /** Hears every state change (journal_failed, journal_resumed, ...); returns the unsubscribe. */
+  onStatusChange(listener: EngineListener): () => void
   /** A new publisher id, unique for this data directory (random 48-bit, never 0). */
   newPublisherId(): number
   registerPublisher(publisher: number, listener: AckListener): void
@@ -57,6 +91,13 @@ export interface EnginePort {
    * publisher id bound to its identity.
    */
   publisherToken?(publisher: number, token: string): void
+  /**
+   * True where publisher ids are bound to identities by another server (a relay:
+   * its upstream, and at the end the root, decides with the client's own token).
+   * The gateway then holds its bindings only while connections hold them and
+   * never records them, so a refusal upstream leaves nothing behind here.
+   */
+  readonly publishersBoundUpstream?: boolean
   unregisterPublisher(publisher: number): void
   /**
    * Sequence the messages of a Publish frame that verifyFrame() accepted and whose
@@ -64,6 +105,8 @@ export interface EnginePort {
    * equal `publisher`. Returns the count enqueued, or one of OfferResult (codec/results.ts):
    * BACK_PRESSURED when the ingress ring is full (nothing enqueued: retry after
    * onIngressDrain fires), CLOSED when the engine is closed or a stage failed,
+   * UNAVAILABLE while the journal cannot write (status.fault says why and with which
+   * wire code to refuse),
    * BAD_PUBLISHER when a message names another publisher, TOO_LARGE when the frame's
    * messages exceed one ingress record, NOT_MESSAGE_FRAME when the body is not a
    * Publish (nothing enqueued in each of these cases). verdict: the
@@ -84,12 +127,65 @@ export interface EnginePort {
    * connection's frames meanwhile, in order (gateway/group-lookup.ts).
    */
   lookupGroups?(names: readonly string[], ids: readonly number[], create: boolean): Promise<void> | null
-  subscribeFrames(groupIds: readonly number[], opts: { id: number; fromGsn: number; tentative: boolean }, sink: FrameSink): RawSubscription
+  subscribeFrames(groupIds: readonly number[], opts: SubscribeFramesOptions, sink: FrameSink): RawSubscription
   /** Counters and watermarks for /metrics (read without locks). */
   metricsSnapshot(): EngineMetrics
+  /** Every group with its figures, by id (admin API). Optional for other implementations. */
+  groupList?(): GroupInfo[]
+  /** Replication state when the engine runs in a cluster; absent or null on a single node. */
+  clusterStatus?(): ClusterStatus | null
+}
+
+/** A cluster as the admin API and the dashboard show it. */
+export interface ClusterStatus {
+  /** This node's name. */
+  node: string
+  /** This node's role (leader, follower, ...). */
+  role: string
+  epoch: number
+  committedGsn: number
+  nodes: {
+    name: string
+    role: string
+    epoch: number
+    /** Highest gsn the node applied (followers) or committed (leader). */
+    appliedGsn: number
+    /** committedGsn - appliedGsn. */
+    lagMessages: number
+    url?: string
+  }[]
+}
+
+export interface GroupInfo {
+  id: number
+  name: string
+  /** Messages dispatched to the group since the engine opened. */
+  messages: number
+  /** gseq of its latest dispatched message (0: none since open). */
+  lastGseq: number
+}
+
+/** The journal on disk, for metrics and the admin API. */
+export interface JournalFigures {
+  /** Bytes of every file in the journal directory (segments and their indexes). */
+  bytes: number
+  segments: number
+  /** Oldest gsn still in the journal (0: empty). */
+  oldestGsn: number
+  /** Bytes appended since the engine opened. */
+  appendedBytes: number
+  /** Segments and bytes that retention deleted since the engine opened. */
+  retentionRemovedSegments: number
+  retentionRemovedBytes: number
 }
 
 export interface EngineMetrics {
+  /** The engine's state (engine/engine-state.ts EngineState). */
+  state: string
+  /** Journal faults (a full disk, an I/O error) since the engine opened. */
+  journalFaults: number
+  /** Retries of a faulted journal that failed since the engine opened. */
+  journalRetryFailures: number
   sequencedGsn: number
   durableGsn: number
   messagesSequenced: number
@@ -102,4 +198,10 @@ export interface EngineMetrics {
   fsyncLatencySumSeconds: number
   ringOccupancy: { name: string; usedBytes: number; capacityBytes: number }[]
   meanBatchMessages: number
+  /** Durability mode (fsync, async, memory). */
+  durability?: string
+  /** Groups known to the engine. */
+  groups?: number
+  /** Absent in memory mode (no journal). */
+  journal?: JournalFigures
 }

@@ -21,36 +21,44 @@
 //
 // Where each part lives: pipeline.ts starts and stops the threads and rings; stages/ holds
 // each stage (sequencer, journal append and sync, fan-out, catch-up); ingress-queue.ts is
-// the main thread's way into ingress ring 0; engine-metrics.ts reads the counters. This
-// module is the embedding API (Engine) and the gateway's port into it (EnginePort).
+// the main thread's way into ingress ring 0; engine-state.ts whether the engine takes
+// publishes and why not; pipeline-port.ts the gateway's number-typed port (EnginePort).
+// This module is the embedding API: bigints for every gsn, gseq, pseq and publisher id,
+// converted here at the boundary (the hot paths inside stay on numbers).
 
-import { resolve } from 'node:path'
-import { randomBytes } from 'node:crypto'
-import { SpmcRing } from './ring/spmc-ring.js'
-import { SLOT_DURABLE, SLOT_MAX_GROUP, SLOT_SEQUENCED, readU64, slotIndex } from './descriptors/watermark-descriptor.js'
+import { resolve, join } from 'node:path'
+import { SLOT_DURABLE, SLOT_SEQUENCED, readU64, slotIndex } from './descriptors/watermark-descriptor.js'
 import { embeddedSubscriber, subscriptionHandle } from './embedded-subscriber.js'
-import { EmbeddedPublisher } from './embedded-publisher.js'
+import { EmbeddedPublisher, type GseqLookup } from './embedded-publisher.js'
 import { IngressQueue } from './ingress-queue.js'
 import { Pipeline } from './pipeline.js'
-import { readEngineMetrics, readStageHeap, type StageHeap } from './engine-metrics.js'
-import { BACK_PRESSURED, BAD_PUBLISHER, CLOSED, NOT_MESSAGE_FRAME, TOO_LARGE } from '../codec/results.js'
-import type { AckListener, EngineMetrics, EnginePort, FrameSink, RawSubscription } from './engine-port.js'
+import { PipelinePort } from './pipeline-port.js'
+import { readStageHeap, type StageHeap } from './engine-metrics.js'
+import { BACK_PRESSURED, TOO_LARGE } from '../codec/results.js'
+import type { EngineMetrics, EnginePort } from './engine-port.js'
 import type { DeliverHandler, EngineOptions, PublishOptions, PublishResult, SubscribeOptions, Subscription } from './types.js'
-import { EngineClosedError, EngineError, EngineErrorCode, EngineOptionError, PublishRefusedError, type StageFailedError, type SubscriptionError } from './errors.js'
-import { MessageCursor } from '../codec/frame-reader.js'
-import type { Verdict } from '../codec/verdict.js'
-import { blobLength } from '../codec/message-layout.js'
+import {
+  EngineArgumentError, EngineClosedError, EngineError, EngineErrorCode, EngineLockedError, EngineOptionError, EngineUnavailableError,
+  PublishRefusedError, StageFailedError, type SubscriptionError,
+} from './errors.js'
 import { ErrorCode } from '../codec/error-codes.js'
 import { normalizeOptions, type ResolvedOptions } from './options.js'
+import { SILENT_LOGGER } from './logger.js'
 import { PORT_ACKS_BYTES, portAckListener, type PublisherPort } from './publisher-port.js'
+import { EngineState, EngineStateMachine, type EngineListener, type EngineStatus } from './engine-state.js'
+import { releaseDataDir, takeDataDir } from './engine-lock.js'
 import type { RecoveryReport } from './journal/recovery.js'
+import { JournalIoError } from './journal/errors.js'
 import type { ScanReport } from './stages/sequencer/recovery-scan.js'
+import type { JournalEvent } from './stages/sequencer/sequencer-messages.js'
+import { RETRY_FIRST_MS } from './stages/journal/journal-appender.js'
 
 export type { StageHeap } from './engine-metrics.js'
 
-const MAX_U48 = 2 ** 48
+const MAX_U64 = (1n << 64n) - 1n
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 
-export class Engine implements EnginePort {
+export class Engine {
   readonly options: ResolvedOptions
   readonly maxPayload: number
   readonly maxGroups: number
@@ -58,55 +66,79 @@ export class Engine implements EnginePort {
   readonly recovery: RecoveryReport | null
   /** Messages the sequencer replayed from the journal to rebuild gseqs and dedupe state. */
   readonly recoveryScan: ScanReport | null
-  private closed = false
+  /** The number-typed port the gateway (and other in-process front ends) use. */
+  readonly port: EnginePort
+  private readonly state: EngineStateMachine
   private closing: Promise<void> | null = null
-  private failure: StageFailedError | null = null
-  private readonly own: EmbeddedPublisher
+  private own: EmbeddedPublisher
   private readonly explicit = new Map<number, EmbeddedPublisher>()
   private readonly queue: IngressQueue
-  /** Producer-side handle used only to read occupancy for metrics (opened on first scrape). */
-  private sequencedRing: SpmcRing | null = null
+  private readonly lookup: GseqLookup
   private nextIngressSlot = 1
-  private readonly cursor = new MessageCursor()
   private nextSubId = 1
 
-  private constructor(options: ResolvedOptions, private readonly pipeline: Pipeline) {
+  private constructor(options: ResolvedOptions, private readonly pipeline: Pipeline, state: EngineStateMachine, private readonly lockKey: string | null, logged: boolean) {
     this.options = options
     this.maxPayload = options.maxPayload
     this.maxGroups = options.maxGroups
     this.recovery = pipeline.recovery
     this.recoveryScan = pipeline.recoveryScan
+    this.state = state
     this.queue = new IngressQueue(pipeline.ingress)
-    this.own = new EmbeddedPublisher(this.newPublisherId())
+    this.port = new PipelinePort(pipeline, this.queue, state, options)
+    this.lookup = pipeline.lookupGseqs
+    this.own = new EmbeddedPublisher(this.port.newPublisherId(), this.lookup)
     pipeline.dispatcher.registerPublisher(this.own.publisher, this.own)
+    // The operator's log hears every state change (engine-reports.ts); without a logger,
+    // a change nobody listens to becomes a process warning (journalEvent, stageFailed).
+    if (logged) state.onChange((e) => pipeline.reports.stateChanged(e))
+    state.started()
   }
 
-  /** Open (or create) an engine. Starts the journal and sequencer workers; resolves when ready. */
+  /**
+   * Open (or create) an engine. Starts the journal and sequencer workers; resolves when
+   * ready. Rejects with EngineLockedError when another engine holds the data directory.
+   */
   static async open(options: EngineOptions = {}): Promise<Engine> {
     const o = normalizeOptions(options)
+    const lockKey = o.durability === 'memory' ? null : takeDataDir(o.dataDir)
+    const state = new EngineStateMachine(join(o.dataDir, 'journal'))
     let engine: Engine | null = null
-    const pipeline = await Pipeline.start(o, (err) => engine?.stageFailed(err))
-    engine = new Engine(o, pipeline)
-    return engine
+    try {
+      const pipeline = await Pipeline.start(o, (err) => engine?.stageFailed(err), (e) => engine?.journalEvent(e), options.logger ?? SILENT_LOGGER)
+      engine = new Engine(o, pipeline, state, lockKey, options.logger !== undefined)
+      return engine
+    } catch (err) {
+      if (lockKey !== null) releaseDataDir(lockKey)
+      if (err instanceof StageFailedError && err.stageCode === 'JOURNAL_LOCKED') {
+        throw new EngineLockedError(o.dataDir, `process pid=${String(err.details.pid ?? 'unknown')}`, err)
+      }
+      throw err
+    }
   }
 
   // ---- embedding API -----------------------------------------------------------------
 
   /**
    * Publish one message to 1..maxGroups groups (names, created on first use). Resolves
-   * once durable under the engine's mode, with its gsn and one gseq per group.
+   * once durable under the engine's mode, with its gsn and one gseq per group. Rejects
+   * with a named error (nothing stays pending): BAD_ARGUMENT, PAYLOAD_TOO_LARGE,
+   * EMPTY_GROUPS, TOO_MANY_GROUPS, PSEQ_GAP, DISK_FULL / JOURNAL_IO (the journal cannot
+   * write: status says why), ENGINE_CLOSED...
    */
   publish(groups: readonly string[], payload: Uint8Array | string, opts: PublishOptions = {}): Promise<PublishResult> {
     try {
-      this.checkOpen('publish')
-      const bytes = typeof payload === 'string' ? new TextEncoder().encode(payload) : payload
-      if (bytes.length > this.maxPayload) throw new PublishRefusedError(EngineErrorCode.payloadTooLarge, `payload too large: size=${bytes.length}, max=${this.maxPayload}`, 0n)
+      this.checkAccepting()
+      const bytes = payloadBytes(payload)
+      if (bytes.length > this.maxPayload) {
+        throw new PublishRefusedError(EngineErrorCode.payloadTooLarge, `payload too large: size=${bytes.length}, max=${this.maxPayload}`, 0n, { wireCode: ErrorCode.PAYLOAD_TOO_LARGE, details: { size: bytes.length, max: this.maxPayload } })
+      }
+      if (opts === null || typeof opts !== 'object') throw new EngineArgumentError('publish options must be an object', { opts: String(opts) })
       const ids = this.groupIds(groups)
       const pub = this.publisherFor(opts.publisher)
       let pseq: number
       if (opts.pseq !== undefined) {
-        pseq = Number(opts.pseq)
-        if (!(pseq >= 1 && pseq < 2 ** 53)) throw new EngineOptionError(`pseq must be in 1..2^53-1: pseq=${opts.pseq}`)
+        pseq = idArgument('pseq', opts.pseq)
         if (pseq >= pub.nextPseq) pub.nextPseq = pseq + 1
       } else pseq = pub.nextPseq++
       const done = pub.track(pseq)
@@ -126,103 +158,83 @@ export class Engine implements EnginePort {
 
   /** Publish many messages at once (one flush); resolves when all are durable. */
   publishBatch(messages: readonly { groups: readonly string[]; payload: Uint8Array | string }[], opts: { publisher?: bigint } = {}): Promise<PublishResult[]> {
+    if (!Array.isArray(messages)) return Promise.reject(new EngineArgumentError('publishBatch needs an array of { groups, payload }', { messages: typeof messages }))
     return Promise.all(messages.map((m) => this.publish(m.groups, m.payload, opts.publisher === undefined ? {} : { publisher: opts.publisher })))
   }
 
   /**
    * Subscribe to groups from a gsn (replay from the journal, then live; no gap, no
    * duplicate) or from now. handler gets DeliverBatch cursors (valid during the call).
+   * An exception in the handler is reported to onError (HANDLER_FAILED; default: a
+   * process warning) and the subscription goes on with the next delivery.
    */
   subscribe(groups: readonly string[], opts: SubscribeOptions & { onError?: (err: SubscriptionError) => void }, handler: DeliverHandler): Subscription {
-    this.checkOpen('subscribe')
+    const s = this.state.state
+    if (s === EngineState.closing || s === EngineState.closed) throw new EngineClosedError('subscribe')
+    if (typeof handler !== 'function') throw new EngineArgumentError('subscribe needs a handler function', { handler: typeof handler })
+    if (opts === null || typeof opts !== 'object') throw new EngineArgumentError('subscribe options must be an object', { opts: String(opts) })
+    if (opts.onError !== undefined && typeof opts.onError !== 'function') throw new EngineArgumentError('onError must be a function', { onError: typeof opts.onError })
+    const fromGsn = fromGsnArgument(opts.fromGsn)
     const ids = this.groupIds(groups)
-    const { sink, live } = embeddedSubscriber(handler, opts.onError)
-    const raw = this.subscribeFrames(ids, { id: this.nextSubId++, fromGsn: Number(opts.fromGsn ?? 0n), tentative: opts.tentative ?? false }, sink)
+    const id = this.nextSubId++
+    const { sink, live } = embeddedSubscriber(id, handler, opts.onError)
+    const raw = this.pipeline.dispatcher.subscribe(ids, id, fromGsn, sink, opts.tentative === true)
     return subscriptionHandle(raw, live)
   }
 
-  /** Drain: everything published before close() is sequenced, made durable and dispatched; then the workers stop. */
+  /**
+   * Drain: everything published before close() is sequenced, made durable and dispatched;
+   * then the workers stop. Works in every state: a journal that cannot write is retried
+   * once more, and what it still cannot write is answered as not stored.
+   */
   close(): Promise<void> {
     if (this.closing !== null) return this.closing
     this.closing = this.doClose()
     return this.closing
   }
 
+  /** Whether the engine takes publishes, and if not why, since when and what to do. */
+  get status(): EngineStatus {
+    return this.state.status
+  }
+
+  /** Hears every state change (journal_failed, journal_retry_failed, journal_resumed, engine_failed, engine_closed); returns the unsubscribe. */
+  onStatusChange(listener: EngineListener): () => void {
+    return this.state.onChange(listener)
+  }
+
+  /** The highest durable gsn. */
+  get durableGsn(): bigint {
+    return BigInt(readU64(this.pipeline.wm, slotIndex(SLOT_DURABLE)))
+  }
+
+  /** The highest gsn given out by the sequencer. */
+  get sequencedGsn(): bigint {
+    return BigInt(readU64(this.pipeline.wm, slotIndex(SLOT_SEQUENCED)))
+  }
+
+  /** Gsn up to which the dispatcher has handed messages out (everything below is durable). */
+  get dispatchedGsn(): bigint {
+    return BigInt(this.pipeline.dispatcher.nextGsn - 1)
+  }
+
   /** A publisher thread's handle: post it to a worker and open it there with RingPublisher.attach. */
   createPublisherPort(): PublisherPort {
-    this.checkOpen('createPublisherPort')
+    this.checkAccepting()
     const { layout, arena, ingressBell, dispatcher } = this.pipeline
     if (this.nextIngressSlot >= layout.ingressOffsets.length) {
       throw new EngineOptionError(`no free ingress ring: slots=${layout.ingressOffsets.length}: raise ingressSlots`)
     }
     const slot = this.nextIngressSlot++
-    const publisher = this.newPublisherId()
+    const publisher = this.port.newPublisherId()
     const acks = new SharedArrayBuffer(PORT_ACKS_BYTES)
     dispatcher.registerPublisher(publisher, portAckListener(new Int32Array(acks)))
     return { arena, ringOffset: layout.ingressOffsets[slot]!, bell: ingressBell.buffer, acks, publisher }
   }
 
-  // ---- EnginePort (gateway) ------------------------------------------------------------
-
-  get durableGsn(): number {
-    return readU64(this.pipeline.wm, slotIndex(SLOT_DURABLE))
-  }
-
-  get sequencedGsn(): number {
-    return readU64(this.pipeline.wm, slotIndex(SLOT_SEQUENCED))
-  }
-
-  newPublisherId(): number {
-    const b = randomBytes(6)
-    const id = b.readUIntLE(0, 6)
-    return id === 0 || id >= MAX_U48 ? 1 : id
-  }
-
-  registerPublisher(publisher: number, listener: AckListener): void {
-    this.pipeline.dispatcher.registerPublisher(publisher, listener)
-  }
-
-  unregisterPublisher(publisher: number): void {
-    this.pipeline.dispatcher.unregisterPublisher(publisher)
-  }
-
-  offerPublishFrame(bytes: Uint8Array, offset: number, length: number, publisher: number, verdict?: Verdict): number {
-    if (this.closed || this.failure !== null) return CLOSED
-    const q = this.queue
-    if (q.backedUp) {
-      q.waitForSpace()
-      return BACK_PRESSURED
-    }
-    const c = this.cursor
-    const count = c.reset(bytes, offset, length, verdict)
-    if (count < 0) return NOT_MESSAGE_FRAME // the only refusal of MessageCursor.reset
-    let total = 0
-    while (c.next()) {
-      if (c.publisher !== publisher) return BAD_PUBLISHER
-      total += c.isCanonical ? c.blobLength : blobLength(c.groupCount, c.payloadLength)
-    }
-    const rc = q.writer.offerFrame(bytes, offset, length, c, total, verdict)
-    if (rc === BACK_PRESSURED) {
-      q.waitForSpace()
-      return BACK_PRESSURED
-    }
-    q.queueFlush()
-    return rc
-  }
-
-  onIngressDrain(cb: () => void): void {
-    this.queue.onDrain(cb)
-  }
-
+  /** Group ids for names (for RingPublisher, which offers ids); -1 where unknown and create is false. */
   resolveGroupIds(names: readonly string[], create: boolean): number[] {
-    const registry = this.pipeline.registry
-    const ids = registry.resolve(names, create)
-    Atomics.store(this.pipeline.wm, slotIndex(SLOT_MAX_GROUP), registry.size)
-    return ids
-  }
-
-  groupName(id: number): string | undefined {
-    return this.pipeline.registry.nameOf(id)
+    return this.port.resolveGroupIds(names, create)
   }
 
   /** All groups, name → id. */
@@ -230,15 +242,9 @@ export class Engine implements EnginePort {
     return this.pipeline.registry.list()
   }
 
-  subscribeFrames(groupIds: readonly number[], opts: { id: number; fromGsn: number; tentative: boolean }, sink: FrameSink): RawSubscription {
-    this.checkOpen('subscribe')
-    return this.pipeline.dispatcher.subscribe(groupIds, opts.id, opts.fromGsn, sink, opts.tentative)
-  }
-
+  /** Counters and watermarks for monitoring (Prometheus gauges: numbers, exact up to 2^53). */
   metricsSnapshot(): EngineMetrics {
-    const p = this.pipeline
-    const seq = this.sequencedRing ??= SpmcRing.attachIn(p.arena, p.layout.sequencedOffset)
-    return readEngineMetrics(p.wm, p.layout, seq, p.ingress.producer)
+    return this.port.metricsSnapshot()
   }
 
   /**
@@ -249,54 +255,127 @@ export class Engine implements EnginePort {
     return readStageHeap(this.pipeline.wm)
   }
 
-  /** Gsn up to which the dispatcher has handed messages out (everything below is durable). */
-  get dispatchedGsn(): number {
-    return this.pipeline.dispatcher.nextGsn - 1
-  }
-
   // ---- internals -------------------------------------------------------------------------
 
-  private checkOpen(what: string): void {
-    if (this.closed) throw new EngineClosedError(what)
-    if (this.failure !== null) throw this.failure
+  /** Throws the error a publish gets now when the engine does not take publishes. */
+  private checkAccepting(): void {
+    const s = this.state
+    if (s.accepting) return
+    if (s.state === EngineState.closing || s.state === EngineState.closed) throw new EngineClosedError('publish')
+    const f = s.status.fault
+    if (f === null) throw new EngineClosedError('publish')
+    if (s.state === EngineState.failed) throw new StageFailedError(f.op, f.code, f.message)
+    throw new EngineUnavailableError(f.code, f.wireCode, `the engine takes no publishes: its journal cannot write (${f.code})`, {
+      errno: f.errno, op: f.op, since: new Date(f.since).toISOString(), retries: f.retries, action: f.action,
+    })
   }
 
   private groupIds(groups: readonly string[]): number[] {
-    if (!Array.isArray(groups) || groups.length === 0) throw new PublishRefusedError(EngineErrorCode.emptyGroups, 'a message needs at least one group: groups=0', 0n)
-    if (groups.length > this.maxGroups) throw new PublishRefusedError(EngineErrorCode.tooManyGroups, `too many groups: count=${groups.length}, max=${this.maxGroups}`, 0n)
-    if (new Set(groups).size !== groups.length) throw new PublishRefusedError(EngineErrorCode.emptyGroups, `duplicate group in one message: groups=${groups.join(',')}`, 0n)
-    return this.resolveGroupIds(groups, true)
+    if (!Array.isArray(groups)) throw new EngineArgumentError('groups must be an array of group names', { groups: typeof groups })
+    if (groups.length === 0) throw new PublishRefusedError(EngineErrorCode.emptyGroups, 'a message needs at least one group: groups=0', 0n, { wireCode: ErrorCode.EMPTY_GROUPS })
+    if (groups.length > this.maxGroups) throw new PublishRefusedError(EngineErrorCode.tooManyGroups, `too many groups: count=${groups.length}, max=${this.maxGroups}`, 0n, { wireCode: ErrorCode.TOO_MANY_GROUPS })
+    for (const g of groups) if (typeof g !== 'string') throw new EngineArgumentError('a group name must be a string', { group: String(g) })
+    if (new Set(groups).size !== groups.length) throw new PublishRefusedError(EngineErrorCode.emptyGroups, `duplicate group in one message: groups=${groups.join(',')}`, 0n, { wireCode: ErrorCode.EMPTY_GROUPS })
+    try {
+      return this.port.resolveGroupIds(groups, true)
+    } catch (err) {
+      // A new group must be on disk before its id is used: a disk that refuses is a
+      // passing condition of the engine, not a bad request.
+      if (!(err instanceof JournalIoError)) throw err
+      const full = err.errno === 'ENOSPC' || err.errno === 'EDQUOT'
+      throw new PublishRefusedError(full ? EngineErrorCode.diskFull : EngineErrorCode.journalIo, `cannot record new groups now: ${err.message}; retry later`, 0n, {
+        cause: err, wireCode: full ? ErrorCode.DISK_FULL : ErrorCode.JOURNAL_IO, retryable: true, details: { errno: err.errno },
+      })
+    }
   }
 
   private publisherFor(publisher: bigint | undefined): EmbeddedPublisher {
     if (publisher === undefined) return this.own
-    const id = Number(publisher)
-    if (!(id >= 1 && id < 2 ** 53)) throw new EngineOptionError(`publisher must be in 1..2^53-1: publisher=${publisher}`)
+    const id = idArgument('publisher', publisher)
     let p = this.explicit.get(id)
     if (p === undefined) {
-      p = new EmbeddedPublisher(id)
+      p = new EmbeddedPublisher(id, this.lookup)
       this.explicit.set(id, p)
       this.pipeline.dispatcher.registerPublisher(id, p)
     }
     return p
   }
 
+  private journalEvent(e: JournalEvent): void {
+    const d = this.pipeline.dispatcher
+    const wm = this.pipeline.wm
+    switch (e.type) {
+      case 'journal-fault':
+        d.enterFault(e.code, e.sequencedGsn)
+        this.state.journalFailed(e.code, e.errno, e.op, e.message, { durable: readU64(wm, slotIndex(SLOT_DURABLE)), sequenced: e.sequencedGsn }, RETRY_FIRST_MS)
+        break
+      case 'journal-retry-failed':
+        this.state.journalRetryFailed(e.attempt, e.errno, e.message, e.nextInMs)
+        break
+      case 'journal-resumed':
+        d.leaveFault()
+        this.state.journalResumed(e.retries, e.faultMs, e.writtenGsn)
+        break
+    }
+    if (this.state.listenerCount === 0 && e.type !== 'journal-retry-failed') {
+      process.emitWarning(
+        e.type === 'journal-fault' ? `journal cannot write, publishes are refused: ${e.message}; ${this.state.status.fault?.action ?? ''}` : `journal writes again after ${Math.round(e.faultMs)} ms: publishes are taken`,
+        { code: e.type === 'journal-fault' ? 'ORDO_JOURNAL_FAILED' : 'ORDO_JOURNAL_RESUMED' },
+      )
+    }
+  }
+
   private stageFailed(err: StageFailedError): void {
-    if (this.failure !== null) return
-    this.failure = err
+    const s = this.state.state
+    if (s === EngineState.failed || s === EngineState.closed || s === EngineState.closing) return
+    this.state.failed(err, String(err.details.stage ?? 'stage'))
+    // The sequencer may be gone: answer what waits beyond durable, and every embedded publish.
+    this.pipeline.dispatcher.enterFault(err.wireCode ?? ErrorCode.INTERNAL, Number.MAX_SAFE_INTEGER)
     this.own.failAll(err)
     for (const p of this.explicit.values()) p.failAll(err)
+    if (this.state.listenerCount === 0) process.emitWarning(`engine stage failed, publishes are refused: ${err.message}`, { code: 'ORDO_ENGINE_FAILED' })
   }
 
   private async doClose(): Promise<void> {
-    this.checkOpen('close')
-    await this.queue.drain() // let queued publishes in
-    this.closed = true
-    await this.pipeline.stop()
-    const err = new EngineClosedError('closed before the message was durable')
-    this.own.failAll(err)
-    for (const p of this.explicit.values()) p.failAll(err)
+    this.state.closing()
+    try {
+      await this.queue.drain() // let queued publishes in
+      await this.pipeline.stop()
+    } finally {
+      const err = new EngineClosedError('closed before the message was durable')
+      this.own.failAll(err)
+      for (const p of this.explicit.values()) p.failAll(err)
+      if (this.lockKey !== null) releaseDataDir(this.lockKey)
+      this.state.closed()
+    }
   }
+}
+
+/** A payload as bytes: a Uint8Array (a Buffer is one) as is, a string as UTF-8. */
+function payloadBytes(payload: unknown): Uint8Array {
+  if (payload instanceof Uint8Array) return payload
+  if (typeof payload === 'string') return new TextEncoder().encode(payload)
+  throw new EngineArgumentError('payload must be a Uint8Array or a string', { got: describe(payload) })
+}
+
+/** A publisher id or pseq: a bigint in 1..2^53-1. */
+function idArgument(name: string, v: unknown): number {
+  if (typeof v !== 'bigint' || v < 1n || v > MAX_SAFE) throw new EngineArgumentError(`${name} must be a bigint in 1..2^53-1`, { [name]: describe(v) })
+  return Number(v)
+}
+
+/** fromGsn: a bigint in 0..2^64-1 (0 or omitted: from now). Beyond 2^53 no gsn will exist in practice: waits. */
+function fromGsnArgument(v: unknown): number {
+  if (v === undefined) return 0
+  if (typeof v !== 'bigint' || v < 0n || v > MAX_U64) throw new EngineArgumentError('fromGsn must be a bigint in 0..2^64-1', { fromGsn: describe(v) })
+  return v > MAX_SAFE ? Number.MAX_SAFE_INTEGER : Number(v)
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null'
+  if (typeof v === 'bigint') return `${v}n`
+  if (typeof v === 'object') return Object.prototype.toString.call(v).slice(8, -1)
+  return `${typeof v}:${String(v)}`
 }
 
 export { EngineError }

@@ -5,6 +5,7 @@ import { resolve } from 'node:path'
 import { availableParallelism } from 'node:os'
 import type { Durability, EngineOptions } from './types.js'
 import { EngineOptionError } from './errors.js'
+import type { FileIoModule } from './journal/file-io-module.js'
 
 export interface ResolvedOptions {
   dataDir: string
@@ -23,6 +24,7 @@ export interface ResolvedOptions {
   ingressSlots: number
   snapshotEveryMessages: number
   idleSpins: number
+  fileIo: FileIoModule | undefined
 }
 
 /** Spin budget by core count (see EngineOptions.idleSpins; measured in bench/RESULTS.md "Engine"). */
@@ -95,5 +97,14 @@ export function normalizeOptions(o: EngineOptions & { ingressSlots?: number }): 
     snapshotEveryMessages: int('snapshotEveryMessages', o.snapshotEveryMessages ?? DEFAULTS.snapshotEveryMessages, 1, Number.MAX_SAFE_INTEGER),
     ingressSlots: int('ingressSlots', o.ingressSlots ?? DEFAULTS.ingressSlots, 1, 64),
     idleSpins: int('idleSpins', o.idleSpins ?? defaultIdleSpins(), 0, 100_000_000),
+    fileIo: fileIoOption(o.fileIo),
   }
+}
+
+function fileIoOption(v: EngineOptions['fileIo']): FileIoModule | undefined {
+  if (v === undefined) return undefined
+  if (v === null || typeof v !== 'object' || (typeof v.module !== 'string' && !(v.module instanceof URL))) {
+    throw new EngineOptionError(`bad option fileIo: expected { module: URL or path of a module exporting createFileIo, data? }`)
+  }
+  return { module: String(v.module), data: v.data }
 }

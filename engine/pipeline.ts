@@ -1,17 +1,20 @@
 // Starting and stopping the pipeline drawn in engine.ts, on the main thread: the group
 // registry, the arena of rings, the watermark block and the doorbells, the two worker
 // stages, the dispatcher and the catch-up pool. Engine (engine.ts) owns one Pipeline and
-// adds the embedding API and the gateway port on top.
+// adds the embedding API and the gateway port on top. What the stages report for the
+// operator (open, retention, warnings, failure) goes to engine-reports.ts.
 
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { Piscina } from 'piscina'
 import { SpmcRing } from './ring/spmc-ring.js'
+import type { RingConsumer } from './ring/ring-consumer.js'
 import { SpscRing } from './ring/spsc-ring.js'
 import { Doorbell } from './ring/doorbell.js'
 import { arenaLayout, dispatcherConsumer, type ArenaLayout } from './descriptors/arena-descriptor.js'
 import {
-  SLOT_MAX_GROUP, SLOT_RETENTION_FLOOR, SLOT_SEQUENCED, SLOT_STATE, STATE_STOP_REQUEST, WATERMARK_BYTES, readU64, slotIndex, storeU64,
+  SLOT_DURABLE, SLOT_MAX_GROUP, SLOT_RETENTION_FLOOR, SLOT_SEQUENCED, SLOT_STATE, STATE_JOURNAL, STATE_STOP_REQUEST, StageState,
+  WATERMARK_BYTES, readU64, slotIndex, storeU64,
 } from './descriptors/watermark-descriptor.js'
 import { Dispatcher } from './stages/fanout/dispatcher.js'
 import { IngressWriter } from './ingress-writer.js'
@@ -22,11 +25,17 @@ import type { StageFailedError } from './errors.js'
 import type { ResolvedOptions } from './options.js'
 import type { RecoveryReport } from './journal/recovery.js'
 import type { ScanReport } from './stages/sequencer/recovery-scan.js'
-import type { CatchupRequest, CatchupResult } from './stages/catchup/catchup-messages.js'
-import type { SequencerReady, SequencerStopped, SequencerWorkerData } from './stages/sequencer/sequencer-messages.js'
+import type { CatchupRequest, CatchupResult, GseqLookupRequest, GseqLookupResult } from './stages/catchup/catchup-messages.js'
+import type { JournalEvent, SequencerReady, SequencerReport, SequencerStopped, SequencerWorkerData } from './stages/sequencer/sequencer-messages.js'
 import type { JournalSyncReady, JournalSyncStopped, JournalSyncWorkerData } from './stages/journal/journal-sync-messages.js'
+import { JournalUsageReader } from './journal/journal-usage.js'
+import { EngineReports } from './engine-reports.js'
+import type { Logger } from './logger.js'
 
 export type Registry = GroupRegistry | MemoryGroupRegistry
+
+const CATCHUP_TASK = new URL('./stages/catchup/catchup-task.js', import.meta.url).href
+const GSEQ_LOOKUP_TASK = new URL('./stages/catchup/gseq-lookup-task.js', import.meta.url).href
 
 /** How often the main thread republishes the retention floor (the oldest gsn a subscriber still needs). */
 const RETENTION_FLOOR_EVERY_MS = 500
@@ -36,6 +45,9 @@ export class Pipeline {
   private floorTimer: NodeJS.Timeout | null = null
   /** Catch-up reads: piscina pool, started on first use. */
   private pool: Piscina | null = null
+  /** Reads a message's gseqs from the journal (the answer to a resend); null in memory mode. */
+  readonly lookupGseqs: ((gsn: number) => Promise<number[] | null>) | null
+  private readonly journalDir: string
 
   private constructor(
     readonly wm: Int32Array,
@@ -51,11 +63,32 @@ export class Pipeline {
     readonly recovery: RecoveryReport | null,
     /** What the sequencer read to rebuild its state (null in memory mode). */
     readonly recoveryScan: ScanReport | null,
-  ) {}
+    /** Log events and retention totals. */
+    readonly reports: EngineReports,
+    /** The journal's size on disk (null in memory mode). */
+    readonly journalUsage: JournalUsageReader | null,
+    journalDir: string | null,
+  ) {
+    this.journalDir = journalDir ?? ''
+    this.lookupGseqs = journalDir === null ? null : (gsn) => this.catchupPool().run({ dir: this.journalDir, gsn } satisfies GseqLookupRequest, { filename: GSEQ_LOOKUP_TASK }).then((r: GseqLookupResult) => r.gseqs)
+  }
 
-  /** Opens the registry, lays out the rings, starts the worker stages and the dispatcher. */
-  static async start(o: ResolvedOptions, onFailure: (err: StageFailedError) => void): Promise<Pipeline> {
+  /** The catch-up pool (piscina), started on first use and empty when idle. */
+  catchupPool(): Piscina {
+    this.pool ??= new Piscina({ filename: CATCHUP_TASK, minThreads: 0, maxThreads: 2, idleTimeout: 5000 })
+    return this.pool
+  }
+
+  /**
+   * Opens the registry, lays out the rings, starts the worker stages and the dispatcher.
+   * onFailure: a stage failed for good; onJournal: the journal faulted, a retry failed, or
+   * it resumed (the sequencer's events, in the order it posted them); log: the operator's
+   * log (engine-reports.ts).
+   */
+  static async start(o: ResolvedOptions, onFailure: (err: StageFailedError) => void, onJournal: (e: JournalEvent) => void, log: Logger): Promise<Pipeline> {
     const memory = o.durability === 'memory'
+    const reports = new EngineReports(log)
+    const warning = (message: string): void => reports.warning(message)
     if (memory) process.emitWarning('durability=memory: nothing is persisted and subscribers cannot replay; for benchmarks and tests only', { code: 'ORDO_MEMORY_MODE' })
     let registry: Registry
     if (memory) registry = new MemoryGroupRegistry()
@@ -86,14 +119,23 @@ export class Pipeline {
         memoryMode: memory, durability: o.durability, dataDir: journalDir, stateDir: join(o.dataDir, 'state'),
         snapshotEvery: o.snapshotEveryMessages, segmentBytes: o.segmentBytes, retention: o.retention,
         batchMaxMessages: o.batchMaxMessages, batchMaxBytes: o.batchMaxBytes, maxGroups: o.maxGroups, dedupeWindow: o.dedupeWindow, idleSpins: o.idleSpins,
+        fileIo: o.fileIo,
       }
-      const sequencing = startStage<SequencerReady, SequencerStopped, SequencerWorkerData>(
+      const report = (m: SequencerReport): void => {
+        if (m.type === 'retention') reports.retention(m.report)
+        else onJournal(m)
+      }
+      const sequencing = startStage<SequencerReady, SequencerStopped, SequencerWorkerData, SequencerReport>(
         'sequencer', new URL('./stages/sequencer/sequencer.worker.js', import.meta.url), sequencerData, onFailure,
+        { warning, report },
       )
       const syncing = memory ? null : startStage<JournalSyncReady, JournalSyncStopped, JournalSyncWorkerData>(
         'journal-sync', new URL('./stages/journal/journal-sync.worker.js', import.meta.url),
-        { wm: wmSab, dispatchBell: dispatchBell.buffer, syncBell: syncBell.buffer, dir: journalDir, durability: o.durability === 'async' ? 'async' : 'fsync', asyncFsyncIntervalMs: o.asyncFsyncIntervalMs },
-        onFailure,
+        {
+          wm: wmSab, dispatchBell: dispatchBell.buffer, syncBell: syncBell.buffer, ingressBell: ingressBell.buffer, dir: journalDir,
+          durability: o.durability === 'async' ? 'async' : 'fsync', asyncFsyncIntervalMs: o.asyncFsyncIntervalMs, fileIo: o.fileIo,
+        },
+        onFailure, { warning },
       )
       const [seqStarted, syncStarted] = await Promise.allSettled([sequencing, syncing ?? Promise.resolve(null)])
       if (seqStarted.status === 'fulfilled') stages.push(seqStarted.value.handle)
@@ -112,17 +154,17 @@ export class Pipeline {
       // Checksums on open are not sent there: recovery verifies only the tail after the last
       // index entry (microseconds to milliseconds, see bench/RESULTS.md), and catch-up reads
       // verify every record they serve.
-      const catchup = memory ? null : (req: CatchupRequest): Promise<CatchupResult> => {
-        const p = pipeline!
-        p.pool ??= new Piscina({ filename: new URL('./stages/catchup/catchup-task.js', import.meta.url).href, minThreads: 0, maxThreads: 2, idleTimeout: 5000 })
-        return p.pool.run(req) as Promise<CatchupResult>
-      }
-      const dispatcher = new Dispatcher({ consumer, lookahead, wm, bell: dispatchBell, catchup, journalDir, nextGsn: ready.nextGsn })
+      const catchup = memory ? null : (req: CatchupRequest): Promise<CatchupResult> => pipeline!.catchupPool().run(req) as Promise<CatchupResult>
+      // A fresh cursor at the dispatcher's released position: while the journal is faulted
+      // the dispatcher answers the publishers of what waits beyond its durable cursor.
+      const answerCursor = (): RingConsumer => SpmcRing.attachIn(arena, layout.sequencedOffset, dispatcherConsumer(memory))
+      const dispatcher = new Dispatcher({ consumer, lookahead, answerCursor, wm, bell: dispatchBell, catchup, journalDir, nextGsn: ready.nextGsn })
       pipeline = new Pipeline(
         wm, registry, arena, layout, ingressBell, new IngressWriter(ring0.producer), dispatcher, stages,
-        ready.recovery, memory ? null : ready.scan,
+        ready.recovery, memory ? null : ready.scan, reports, memory ? null : new JournalUsageReader(journalDir), memory ? null : journalDir,
       )
       if (o.retention !== undefined) pipeline.publishRetentionFloor()
+      reports.opened(o, readU64(wm, slotIndex(SLOT_DURABLE)), pipeline.recovery, pipeline.recoveryScan)
       dispatcher.start()
       return pipeline
     } catch (err) {
@@ -154,6 +196,10 @@ export class Pipeline {
     for (;;) {
       await this.dispatcher.whenIdle()
       if (this.dispatcher.nextGsn > readU64(this.wm, slotIndex(SLOT_SEQUENCED))) break
+      // A journal that closed faulted or failed never makes the rest durable: the
+      // dispatcher answered those publishers already (Dispatcher.enterFault).
+      const js = Atomics.load(this.wm, slotIndex(SLOT_STATE) + STATE_JOURNAL)
+      if ((js === StageState.faulted || js === StageState.failed) && this.dispatcher.nextGsn > readU64(this.wm, slotIndex(SLOT_DURABLE))) break
       await new Promise((r) => setTimeout(r, 1))
     }
     this.dispatcher.stop()

@@ -2,6 +2,7 @@
 // in engine/engine.ts implements them; the gateway is written against them too.
 
 import type { DeliverBatch } from '../codec/deliver-batch.js'
+import type { Logger } from './logger.js'
 export type { DeliverBatch } from '../codec/deliver-batch.js'
 
 export const Durability = { fsync: 'fsync', async: 'async', memory: 'memory' } as const
@@ -42,6 +43,21 @@ export interface EngineOptions {
    * cores (park almost at once), 2000 otherwise (about 100-200 µs of spinning).
    */
   idleSpins?: number
+  /**
+   * Where the engine reports what an operator should know: the recovery report on open,
+   * segments removed by retention, every change of its state (journal_failed,
+   * journal_retry_failed, journal_resumed, engine_failed). Any object with pino's
+   * error/warn/info/debug(fields, message) methods. Default: nothing is logged (a state
+   * change nobody listens to is a process warning).
+   */
+  logger?: Logger
+  /**
+   * The file operations of the journal's threads: a module (URL or path) exporting
+   * `createFileIo(data): FileIo` (engine/journal/file-io.ts), imported in each of them;
+   * `data` is passed along (a SharedArrayBuffer in it is shared). For fault-injection
+   * tests and special storage; default node:fs.
+   */
+  fileIo?: { module: string | URL; data?: unknown }
 }
 
 /** Identity a publisher may pass; omitted: the engine's own publisher with automatic pseq. */

@@ -3,7 +3,7 @@
 // socket. uWS sockets must not be used after their close handler ran, so every
 // send goes through here and checks `closed` first.
 
-import type uWS from '@trufflesuite/uws-js-unofficial'
+import type * as uWS from './transport/uws-api.js'
 import type { GroupAccessCache } from './auth/group-access.js'
 import type { Grants } from './auth/token.js'
 import type { GatewayContext, IngressWaiter } from './context.js'
@@ -13,6 +13,7 @@ import type { PublisherEntry, PublisherOwner } from './publisher-registry.js'
 import type { SubscriptionSink } from './subscription-sink.js'
 import { errorFrame } from './wire/control-frames.js'
 import { PublishAckWriter } from '../codec/publish-ack.js'
+import { PublishTiming } from './metrics/publish-timing.js'
 
 export interface ConnData {
   conn: Connection | null
@@ -30,28 +31,54 @@ export class Connection implements PublisherOwner, IngressWaiter {
   access: GroupAccessCache | null = null
   /** Publisher id of the connection (Welcome.publisher); 0 before Hello. */
   publisher = 0
+  /** Holds the binding of `publisher` to its identity (ctx.bindings); released on close. */
+  holdsBinding = false
   /** Claimed on the first Publish (a subscriber-only connection never registers a publisher). */
   entry: PublisherEntry | null = null
   subs: Map<number, SubscriptionSink> | null = null
   pausedCount = 0
   /** When the send buffer first stayed above its high mark (0: not stalled). */
   stalledSince = 0
+  /**
+   * When it was closed as a slow consumer (0: it was not): its SLOW_CONSUMER
+   * Error waits in the send buffer behind what the client has not read yet, and
+   * the close follows once all of it is written (lingerDone) or the linger ran out.
+   */
+  lingerSince = 0
   pending: PendingPublishes | null = null
   /** Frames held while their groups are looked up upstream (gateway/group-lookup.ts); null: none. */
   lookupQueue: ArrayBuffer[] | null = null
   lookupHeldBytes = 0
   private acks: PublishAckWriter | null = null
+  /** When the socket opened (ms since the epoch), for the close log line and /api/connections. */
+  readonly openedAt = Date.now()
+  /** Peer address as text ('' when the transport does not tell). */
+  readonly remote: string
+  /** Why the server ended the connection (set by end()); '' when the client closed it. */
+  closeReason = ''
+  /** Publish frames received, messages in them, and messages acknowledged (for /api/connections). */
+  publishFrames = 0
+  messagesIn = 0
+  messagesAcked = 0
+  /** Publish→PublishAck latency: when each unanswered frame arrived (gateway/metrics/publish-timing.ts). */
+  readonly timing = new PublishTiming()
 
   constructor(
     readonly ctx: GatewayContext,
     readonly ws: Socket,
   ) {
     this.generation = ctx.newGeneration()
+    this.remote = remoteAddress(ws)
   }
 
-  /** Sends one binary frame; false when the connection is closed (nothing sent). */
+  /** Who holds the connection, for logs and the admin API: the token's subject ('' before Hello). */
+  get subject(): string {
+    return this.grants?.subject ?? ''
+  }
+
+  /** Sends one binary frame; false when the connection is closed or closing (nothing sent). */
   send(frame: Uint8Array): boolean {
-    if (this.closed) return false
+    if (this.closed || this.lingerSince !== 0) return false
     const c = this.ctx.counters
     this.ws.send(frame, true, false)
     c.framesOut++
@@ -71,36 +98,70 @@ export class Connection implements PublisherOwner, IngressWaiter {
     this.ctx.counters.countError(code)
     if (this.closed) return
     this.send(errorFrame(code, message, ref, subscription))
-    if (errorCodeInfo(code)?.closes === true) this.end(closeCodeFor(code), errorCodeName(code))
+    if (errorCodeInfo(code)?.closes === true) {
+      if (this.closeReason === '') this.closeReason = `${errorCodeName(code)}: ${message}`
+      this.end(closeCodeFor(code), errorCodeName(code))
+    }
   }
 
   /** Sends an Error frame and closes, whatever the code. */
   fail(code: number, message: string, ref: number): void {
     this.ctx.counters.countError(code)
     if (this.closed) return
+    if (this.closeReason === '') this.closeReason = `${errorCodeName(code)}: ${message}`
     this.send(errorFrame(code, message, ref))
     this.end(closeCodeFor(code), errorCodeName(code))
   }
 
   end(code: number, reason: string): void {
     if (this.closed) return
+    if (this.closeReason === '') this.closeReason = reason
     // uWS runs the close handler (and so onClosed) synchronously inside end().
     this.ws.end(code, reason.slice(0, 120))
   }
 
-  /** Closes with SLOW_CONSUMER naming the gsn to resume from (the lowest held back). */
+  /**
+   * Closes with SLOW_CONSUMER naming the gsn to resume from (the lowest held
+   * back). A slow client has not read what is queued for it yet, and the Error
+   * and the close frame queue behind that: closing the socket at once would
+   * throw them away and leave the client with a bare 1006. So the subscriptions
+   * stop, the Error is queued, nothing else is sent, and the close follows once
+   * the queue is written out (lingerDone), or when the linger runs out.
+   */
   slowConsumer(why: string): void {
-    if (this.closed) return
+    if (this.closed || this.lingerSince !== 0) return
     let resume = 0
     if (this.subs !== null) {
       for (const s of this.subs.values()) {
         const next = s.nextGsn
         if (next > 0 && (resume === 0 || next < resume)) resume = next
+        s.close()
       }
+      this.subs.clear()
     }
-    this.ctx.counters.slowConsumerDisconnects++
-    this.ctx.log(`slow consumer closed: connection=${this.generation}, resume_gsn=${resume}, ${why}`)
-    this.fail(ErrorCode.SLOW_CONSUMER, `slow consumer: ${why}; resume from gsn=${resume}`, resume)
+    this.pausedCount = 0
+    const ctx = this.ctx
+    ctx.counters.slowConsumerDisconnects++
+    ctx.counters.countError(ErrorCode.SLOW_CONSUMER)
+    ctx.logger.warn(
+      { event: 'slow_consumer_closed', conn: this.generation, subject: this.subject, resumeGsn: resume, buffered: this.ws.getBufferedAmount(), why },
+      'slow consumer disconnected',
+    )
+    const message = `slow consumer: ${why}; resume from gsn=${resume}`
+    if (this.closeReason === '') this.closeReason = `${errorCodeName(ErrorCode.SLOW_CONSUMER)}: ${message}`
+    const frame = errorFrame(ErrorCode.SLOW_CONSUMER, message, resume)
+    this.ws.send(frame, true, false)
+    ctx.counters.framesOut++
+    ctx.counters.bytesOut += frame.length
+    this.lingerSince = Date.now()
+    this.lingerDone()
+  }
+
+  /** Closing as a slow consumer: ends the connection once everything queued is written. true when it did. */
+  lingerDone(): boolean {
+    if (this.closed || this.lingerSince === 0 || this.ws.getBufferedAmount() > 0) return false
+    this.end(closeCodeFor(ErrorCode.SLOW_CONSUMER), errorCodeName(ErrorCode.SLOW_CONSUMER))
+    return true
   }
 
   // --- PublisherOwner: answers from the engine for this connection's publisher ---
@@ -108,10 +169,12 @@ export class Connection implements PublisherOwner, IngressWaiter {
   onPublishAck(pseq: number, gsn: number): void {
     if (this.acks === null) this.acks = new PublishAckWriter()
     this.acks.add(pseq, gsn)
+    this.timing.acked(pseq)
   }
 
   onPublishReject(pseq: number, code: number, expected: number): void {
     this.onPublishFlush() // keep answers in order: acks before this refusal
+    this.timing.reset()
     const msg =
       code === ErrorCode.PSEQ_GAP
         ? `pseq gap: pseq=${pseq}, expected=${expected}`
@@ -125,7 +188,9 @@ export class Connection implements PublisherOwner, IngressWaiter {
     const a = this.acks
     if (a === null || a.count === 0) return
     this.ctx.counters.publishAcks += a.count
+    this.messagesAcked += a.count
     this.send(a.finish())
+    this.timing.flushed(this.ctx.counters.publishAckLatency)
   }
 
   takenOver(): void {
@@ -139,12 +204,20 @@ export class Connection implements PublisherOwner, IngressWaiter {
     this.pending?.offerHeld(this)
   }
 
-  /** Called from the uWS close handler: release everything the connection held. */
-  onClosed(): void {
+  /** Called from the uWS close handler (code and text as the socket closed): release everything the connection held. */
+  onClosed(code = 0, text = ''): void {
     if (this.closed) return
     this.closed = true
     const ctx = this.ctx
     ctx.counters.connectionsClosed++
+    ctx.logger.info(
+      {
+        event: 'connection_close', conn: this.generation, subject: this.subject, remote: this.remote, code,
+        reason: this.closeReason !== '' ? this.closeReason : text !== '' ? `client: ${text}` : 'closed by the client',
+        ms: Date.now() - this.openedAt, messagesIn: this.messagesIn, messagesAcked: this.messagesAcked,
+      },
+      'connection closed',
+    )
     if (this.subs !== null) {
       for (const s of this.subs.values()) s.close()
       this.subs.clear()
@@ -155,5 +228,21 @@ export class Connection implements PublisherOwner, IngressWaiter {
       this.pending.clear()
     }
     if (this.entry !== null) ctx.registry.release(this.publisher, this)
+    if (this.holdsBinding) {
+      this.holdsBinding = false
+      ctx.bindings.release(this.publisher, this.grants!.identity)
+    }
+  }
+}
+
+/**
+ * The peer's address as text. Both transports answer it (uWS, and the ws fallback from
+ * the TCP socket: transport/ws-socket.ts); a socket that is already gone answers ''.
+ */
+function remoteAddress(ws: Socket): string {
+  try {
+    return Buffer.from(ws.getRemoteAddressAsText()).toString()
+  } catch {
+    return ''
   }
 }

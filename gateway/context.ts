@@ -6,12 +6,13 @@
 import type { Limits } from '../codec/index.js'
 import { FrameWriter, MessageCursor, Verdict } from '../codec/index.js'
 import type { EnginePort } from '../engine/engine-port.js'
+import type { Logger } from '../engine/logger.js'
 import type { Authenticator } from './auth/token.js'
 import type { GatewayLimits } from './limits.js'
 import type { GatewayCounters } from './metrics.js'
 import type { PublisherRegistry } from './publisher-registry.js'
-
-export type Log = (line: string) => void
+import type { IdempotencyKeys } from './state/idempotency-keys.js'
+import type { PublisherBindings } from './state/publisher-bindings.js'
 
 export interface IngressWaiter {
   /** The engine's ingress has room again: offer held frames. */
@@ -36,7 +37,11 @@ export class GatewayContext {
     readonly counters: GatewayCounters,
     readonly registry: PublisherRegistry,
     readonly auth: Authenticator,
-    readonly log: Log,
+    readonly logger: Logger,
+    /** Which identity owns each publisher id (G4). */
+    readonly bindings: PublisherBindings,
+    /** HTTP Idempotency-Key -> (publisher, pseq) of its identity. */
+    readonly keys: IdempotencyKeys,
   ) {}
 
   newGeneration(): number {

@@ -2,6 +2,7 @@
 // Publish goes to gateway/publish-path.ts; the control frames are decoded into
 // objects here (they are rare) and answered.
 
+import { groupResolveRefusal } from './group-resolve-refusal.js'
 import { BodyType, bodyTypeName, decodeFrame, VerifyCode, verifyCodeName, verifyFrame } from '../codec/index.js'
 import { GroupAccessCache, GroupAccess } from './auth/group-access.js'
 import { AuthError } from './auth/auth-errors.js'
@@ -114,16 +115,34 @@ function handleHello(conn: Connection, bytes: Uint8Array): void {
     conn.grants = ctx.auth.authenticate(f.token)
     conn.token = f.token
   } catch (err) {
-    conn.fail(ErrorCode.BAD_TOKEN, err instanceof AuthError ? err.message : `bad token: ${String(err)}`, 0)
+    const why = err instanceof AuthError ? err.message : `bad token: ${String(err)}`
+    ctx.counters.authFailures++
+    // The reason names what was wrong with the token, never the token itself.
+    ctx.logger.warn({ event: 'auth_failed', conn: conn.generation, remote: conn.remote, code: err instanceof AuthError ? err.code : 'BAD_TOKEN', reason: why }, 'authentication failed')
+    conn.fail(ErrorCode.BAD_TOKEN, why, 0)
     return
   }
   if (f.publisher > MAX_SAFE) {
     conn.fail(ErrorCode.BAD_PUBLISHER, `publisher id too large: publisher=${f.publisher}, max=${MAX_SAFE}`, 0)
     return
   }
-  conn.publisher = f.publisher === 0n ? ctx.engine.newPublisherId() : Number(f.publisher)
+  // A publisher id belongs to one identity (G4): an assigned one is bound to the
+  // caller at once; a named one only when it is free or already the caller's.
+  const identity = conn.grants.identity
+  if (f.publisher === 0n) {
+    conn.publisher = ctx.bindings.assign(identity, () => ctx.engine.newPublisherId())
+  } else {
+    const id = Number(f.publisher)
+    if (!ctx.bindings.claim(id, identity)) {
+      conn.fail(ErrorCode.PUBLISHER_TAKEN, `publisher id not available to this token: publisher=${id}; connect with publisher 0 to be assigned one`, 0)
+      return
+    }
+    conn.publisher = id
+  }
+  conn.holdsBinding = true
   conn.access = new GroupAccessCache(conn.grants, (id) => ctx.engine.groupName(id))
   conn.helloDone = true
+  ctx.logger.info({ event: 'connection_open', conn: conn.generation, subject: conn.grants.subject, remote: conn.remote, publisher: conn.publisher }, 'client connected')
   conn.send(welcomeFrame(conn.publisher, ctx.limits.maxPayload, ctx.limits.maxGroups, ctx.engine.durableGsn))
 }
 
@@ -137,16 +156,29 @@ function handleResolve(conn: Connection, bytes: Uint8Array): void {
       conn.sendError(ErrorCode.BAD_GROUP_NAME, problem, 0)
       return
     }
+    // Decided by the name alone (the client chose it), so it says nothing about whether the group exists.
     if (!grants.canResolve(name)) {
+      conn.ctx.logger.debug({ event: 'forbidden', conn: conn.generation, subject: grants.subject, what: 'resolve' }, 'group refused to a token')
       conn.sendError(ErrorCode.FORBIDDEN_GROUP, `forbidden group: group=${name}, the token allows neither publishing nor subscribing to it`, 0)
       return
     }
   }
   let ids: number[]
   try {
-    ids = conn.ctx.engine.resolveGroupIds(f.names, f.create)
+    ids = conn.ctx.engine.resolveGroupIds(f.names, false)
+    if (f.create && ids.some((id) => id < 0)) {
+      // Creating a group takes the right to publish to that very name.
+      for (let i = 0; i < ids.length; i++) {
+        if (ids[i]! < 0 && !grants.canPublish(f.names[i]!)) {
+          conn.sendError(ErrorCode.UNKNOWN_GROUP, `unknown group: group=${f.names[i]}; the token may not create it (creating a group needs the right to publish to it)`, 0)
+          return
+        }
+      }
+      ids = conn.ctx.engine.resolveGroupIds(f.names, true)
+    }
   } catch (err) {
-    conn.sendError(ErrorCode.BAD_GROUP_NAME, err instanceof Error ? err.message : String(err), 0)
+    const refusal = groupResolveRefusal(err)
+    conn.sendError(refusal.code, refusal.message, 0)
     return
   }
   // Unknown names (create = false) answer id 0: group ids count from 1.
@@ -183,20 +215,23 @@ function handleSubscribe(conn: Connection, bytes: Uint8Array): void {
   }
   for (const g of f.groups) {
     const bits = conn.access!.get(g)
-    if ((bits & GroupAccess.EXISTS) === 0) {
+    // An id the token may not see is answered exactly like an id that does not exist (G7).
+    if ((bits & GroupAccess.EXISTS) === 0 || (bits & GroupAccess.VISIBLE) === 0) {
       conn.sendError(ErrorCode.UNKNOWN_GROUP, `unknown group: subscription=${id}, group_id=${g} (resolve names with ResolveGroups)`, id, id)
       return
     }
     if ((bits & GroupAccess.SUBSCRIBE) === 0) {
-      conn.sendError(ErrorCode.FORBIDDEN_GROUP, `forbidden group: subscription=${id}, group=${ctx.engine.groupName(g)}, token does not allow subscribing to it`, id, id)
+      conn.sendError(ErrorCode.FORBIDDEN_GROUP, `forbidden group: subscription=${id}, group_id=${g}, token does not allow subscribing to it`, id, id)
       return
     }
   }
   const fromGsn = f.fromGsn > MAX_SAFE ? Number.MAX_SAFE_INTEGER : Number(f.fromGsn)
-  const sink = new SubscriptionSink(conn, id)
+  const sink = new SubscriptionSink(conn, id, f.groups, f.tentative)
   subs.set(id, sink)
   try {
-    sink.raw = ctx.engine.subscribeFrames(f.groups, { id, fromGsn, tentative: f.tentative }, sink)
+    // Deliver frames show only the groups the token may subscribe to (open mode: all).
+    const visible = conn.grants!.open ? undefined : conn.access!
+    sink.raw = ctx.engine.subscribeFrames(f.groups, { id, fromGsn, tentative: f.tentative, visible }, sink)
   } catch (err) {
     subs.delete(id)
     sink.closed = true

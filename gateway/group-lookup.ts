@@ -11,6 +11,7 @@
 
 import { BodyType, decodeFrame } from '../codec/index.js'
 import { ErrorCode } from '../codec/error-codes.js'
+import { groupNameProblemText } from '../codec/group-name.js'
 import type { Connection } from './connection.js'
 
 export const Redispatch = {
@@ -45,7 +46,14 @@ function startLookup(conn: Connection, type: number, bytes: Uint8Array, length: 
   switch (type) {
     case BodyType.ResolveGroups: {
       const f = decodeFrame(bytes, ctx.verifierLimits, 0, length)
-      return f.type === 'ResolveGroups' ? lookup.call(ctx.engine, f.names, f.ids ?? [], f.create) : null
+      if (f.type !== 'ResolveGroups') return null
+      // Only names this client may resolve are looked up, and created only when it may
+      // publish to every one of them (the handler refuses the frame otherwise): the
+      // relay's own rights upstream never stand in for the client's.
+      const grants = conn.grants!
+      const names = f.names.filter((n) => groupNameProblemText(n) === '' && grants.canResolve(n))
+      const create = f.create && names.length === f.names.length && names.every((n) => grants.canPublish(n))
+      return lookup.call(ctx.engine, names, f.ids ?? [], create)
     }
     case BodyType.Subscribe: {
       const f = decodeFrame(bytes, ctx.verifierLimits, 0, length)
@@ -96,7 +104,7 @@ function drainHeld(conn: Connection, handleFrame: Redispatcher): void {
     try {
       handleFrame(conn, held[i]!, true, i === 0 ? Redispatch.LOOKED_UP : Redispatch.HELD)
     } catch (err) {
-      conn.ctx.log(`internal error on connection ${conn.generation}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
+      conn.ctx.logger.error({ event: 'internal_error', conn: conn.generation, subject: conn.subject, err: err instanceof Error ? (err.stack ?? err.message) : String(err) }, 'internal error on a connection')
       conn.fail(ErrorCode.INTERNAL, `internal error: ${err instanceof Error ? err.message : String(err)}`, 0)
     }
   }

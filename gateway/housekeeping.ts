@@ -1,7 +1,8 @@
 // Work done on a timer rather than per frame: Heartbeats with the durable gsn,
 // resuming paused subscriptions whose buffer drained without a drain event,
-// closing connections stalled past the slow-consumer timeout, and closing
-// publishers whose held frames waited past the overload timeout.
+// closing connections stalled past the slow-consumer timeout (and cutting those
+// that still read nothing after the linger), and closing publishers whose held
+// frames waited past the overload timeout.
 
 import type { Connection } from './connection.js'
 import type { GatewayContext } from './context.js'
@@ -10,6 +11,10 @@ import { heartbeatFrame } from './wire/control-frames.js'
 
 /** Resumes the connection's paused subscriptions when its send buffer is below the low mark. */
 export function resumeIfDrained(conn: Connection): void {
+  if (conn.lingerSince !== 0) {
+    conn.lingerDone()
+    return
+  }
   if (conn.closed || conn.pausedCount === 0) return
   if (conn.ws.getBufferedAmount() > conn.ctx.limits.sendBufferLowBytes) return
   conn.stalledSince = 0
@@ -51,6 +56,16 @@ export class Housekeeping {
     }
     for (const conn of this.connections) {
       if (conn.closed) continue
+      if (conn.lingerSince !== 0) {
+        if (!conn.lingerDone() && now - conn.lingerSince > lim.slowConsumerLingerMs) {
+          ctx.logger.warn(
+            { event: 'slow_consumer_cut', conn: conn.generation, subject: conn.subject, lingeredMs: now - conn.lingerSince, buffered: conn.ws.getBufferedAmount() },
+            'slow consumer cut: it read nothing after its SLOW_CONSUMER Error',
+          )
+          conn.ws.close()
+        }
+        continue
+      }
       if (conn.pausedCount > 0) {
         resumeIfDrained(conn)
         if (conn.pausedCount > 0 && conn.stalledSince !== 0 && now - conn.stalledSince > lim.slowConsumerTimeoutMs) {

@@ -34,6 +34,12 @@ export interface GatewayLimits {
    * resume from) and is closed. Default 30 s.
    */
   readonly slowConsumerTimeoutMs: number
+  /**
+   * A connection closed as a slow consumer keeps its socket this long for the
+   * client to read what was queued, the SLOW_CONSUMER Error last, before the close
+   * (4015); a client that reads nothing in that time is cut off. Default 60 s.
+   */
+  readonly slowConsumerLingerMs: number
   /** Hard cap on a connection's send buffer (acks and errors included): past it, SLOW_CONSUMER at once. Default 64 MiB. */
   readonly sendBufferMaxBytes: number
   /**
@@ -59,6 +65,7 @@ export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = Object.freeze({
   sendBufferHighBytes: 1024 * 1024,
   sendBufferLowBytes: 256 * 1024,
   slowConsumerTimeoutMs: 30_000,
+  slowConsumerLingerMs: 60_000,
   sendBufferMaxBytes: 64 * 1024 * 1024,
   pendingPublishBytes: 16 * 1024 * 1024,
   overloadTimeoutMs: 10_000,

@@ -1,11 +1,15 @@
 // The gateway's counters and the /metrics page. Counters are plain numbers
-// bumped on the hot path (no allocation, no labels there); labels and text are
-// made only when Prometheus scrapes. Errors are counted per wire code in a
-// typed array indexed by code.
+// bumped on the hot path (no allocation, no labels there); latency goes into
+// fixed-bucket histograms (gateway/metrics/latency-histogram.ts); labels and
+// text are made only when Prometheus scrapes. Errors are counted per wire code
+// in a typed array indexed by code. Every family is listed in README.md.
 
 import type { EngineMetrics } from '../engine/engine-port.js'
+import { engineMetricFamilies } from '../engine/metric-families.js'
+import { counter, gauge, type MetricFamily } from '../engine/metric-family.js'
 import { ERROR_CODES } from '../codec/error-codes.js'
 import { PrometheusText } from './prometheus-text.js'
+import { LatencyHistogram } from './metrics/latency-histogram.js'
 
 export class GatewayCounters {
   connectionsOpened = 0
@@ -22,73 +26,116 @@ export class GatewayCounters {
   slowConsumerResumes = 0
   slowConsumerDisconnects = 0
   ingressBackPressured = 0
+  authFailures = 0
   /** Error frames (and HTTP refusals) sent, by wire code. */
   readonly errorsByCode = new Float64Array(64)
+  /** From a Publish frame's arrival to the PublishAck that completes it. */
+  readonly publishAckLatency = new LatencyHistogram()
+  /** From the sequencer's timestamp of a live frame's first message to its send. */
+  readonly deliverLatency = new LatencyHistogram()
 
   countError(code: number): void {
     if (code >= 0 && code < this.errorsByCode.length) this.errorsByCode[code]!++
   }
 }
 
-/** One subscription's lag, for the per-subscriber gauge. */
+/**
+ * Lag of the subscriptions of one subscriber. Subscribers are named by something
+ * stable across reconnects: the token's subject (a durable subscription's name once
+ * subscriptions carry one), never a connection id, so a series lives as long as the
+ * client does, not as long as one socket.
+ */
 export interface SubscriberLag {
-  connection: number
-  subscription: number
-  /** Messages sequenced but not yet handed to this subscriber (by gsn distance). */
-  lag: number
-  paused: boolean
+  subscriber: string
+  subscriptions: number
+  /** Largest lag among them: messages sequenced but not yet sent (by gsn distance). */
+  maxLag: number
+  paused: number
 }
 
 export interface GatewayGauges {
   connections: number
   subscriptions: number
   pausedSubscriptions: number
-  /** Worst lags first; the page shows at most maxLagSeries of them. */
+  /** One entry per subscriber, worst lag first. */
   lags: SubscriberLag[]
 }
 
-/** Most per-subscriber lag series on one page (cardinality bound). */
-export const MAX_LAG_SERIES = 100
+/** Most per-subscriber lag series on one page (cardinality bound); the rest are summed into subscriber="(other)". */
+export const MAX_LAG_SERIES = 50
 
-export function renderMetrics(c: GatewayCounters, g: GatewayGauges, e: EngineMetrics | null): string {
-  const t = new PrometheusText()
-  t.single('ordo_connections', 'gauge', 'Open WebSocket connections.', g.connections)
-  t.single('ordo_connections_opened_total', 'counter', 'WebSocket connections accepted since start.', c.connectionsOpened)
-  t.single('ordo_connections_closed_total', 'counter', 'WebSocket connections closed since start.', c.connectionsClosed)
-  t.single('ordo_subscriptions', 'gauge', 'Active subscriptions over all connections.', g.subscriptions)
-  t.single('ordo_subscriptions_paused', 'gauge', 'Subscriptions held back by a full send buffer (slow consumers).', g.pausedSubscriptions)
-  t.single('ordo_frames_in_total', 'counter', 'WebSocket frames received.', c.framesIn)
-  t.single('ordo_frames_out_total', 'counter', 'WebSocket frames sent.', c.framesOut)
-  t.single('ordo_bytes_in_total', 'counter', 'Bytes of WebSocket frames received.', c.bytesIn)
-  t.single('ordo_bytes_out_total', 'counter', 'Bytes of WebSocket frames sent.', c.bytesOut)
-  t.single('ordo_messages_in_total', 'counter', 'Messages received in Publish frames and POST /publish.', c.messagesIn)
-  t.single('ordo_messages_out_total', 'counter', 'Messages sent in Deliver frames.', c.messagesOut)
-  t.single('ordo_publish_acks_total', 'counter', 'Messages acknowledged to publishers (durable).', c.publishAcks)
-  t.single('ordo_http_publishes_total', 'counter', 'Messages published through POST /publish.', c.httpPublishes)
-  t.single('ordo_slow_consumer_pauses_total', 'counter', 'Times a subscription was paused for a full send buffer.', c.slowConsumerPauses)
-  t.single('ordo_slow_consumer_resumes_total', 'counter', 'Times a paused subscription resumed.', c.slowConsumerResumes)
-  t.single('ordo_slow_consumer_disconnects_total', 'counter', 'Connections closed with SLOW_CONSUMER.', c.slowConsumerDisconnects)
-  t.single('ordo_ingress_back_pressured_total', 'counter', 'Publish frames held because the engine ingress was full.', c.ingressBackPressured)
-  t.family('ordo_errors_total', 'counter', 'Error frames and HTTP refusals sent, by wire error code.')
-  for (const info of ERROR_CODES) t.sample('ordo_errors_total', c.errorsByCode[info.code]!, { code: info.code, name: info.name })
-  t.family('ordo_subscriber_lag_messages', 'gauge', 'Sequenced messages not yet sent to a subscriber (worst subscribers only).')
-  const lags = g.lags.slice(0, MAX_LAG_SERIES)
-  for (const l of lags) t.sample('ordo_subscriber_lag_messages', l.lag, { connection: l.connection, subscription: l.subscription, paused: l.paused ? 1 : 0 })
-  t.single('ordo_subscriber_lag_max_messages', 'gauge', 'Largest subscriber lag.', g.lags.length > 0 ? g.lags[0]!.lag : 0)
-  if (e !== null) {
-    t.single('ordo_sequenced_gsn', 'gauge', 'Highest gsn given out by the sequencer.', e.sequencedGsn)
-    t.single('ordo_durable_gsn', 'gauge', 'Highest gsn on stable storage (the durable watermark).', e.durableGsn)
-    t.single('ordo_messages_sequenced_total', 'counter', 'Messages sequenced.', e.messagesSequenced)
-    t.single('ordo_batches_sequenced_total', 'counter', 'Batches closed by the sequencer.', e.batchesSequenced)
-    t.single('ordo_batch_mean_messages', 'gauge', 'Mean messages per sequenced batch.', e.meanBatchMessages)
-    t.single('ordo_duplicates_total', 'counter', 'Resends answered with their original gsn.', e.duplicates)
-    t.single('ordo_sequencer_rejects_total', 'counter', 'Messages refused by the sequencer.', e.rejects)
-    t.single('ordo_fsyncs_total', 'counter', 'fsync calls of the journal.', e.fsyncs)
-    t.histogram('ordo_fsync_latency_seconds', 'Latency of journal fsyncs.', e.fsyncLatencyBuckets, e.fsyncLatencySumSeconds, e.fsyncs)
-    t.family('ordo_ring_used_bytes', 'gauge', 'Bytes in use in each shared-memory ring.')
-    for (const r of e.ringOccupancy) t.sample('ordo_ring_used_bytes', r.usedBytes, { ring: r.name })
-    t.family('ordo_ring_capacity_bytes', 'gauge', 'Capacity of each shared-memory ring.')
-    for (const r of e.ringOccupancy) t.sample('ordo_ring_capacity_bytes', r.capacityBytes, { ring: r.name })
+export const OTHER_SUBSCRIBERS = '(other)'
+
+/** The worst MAX_LAG_SERIES subscribers, then one series for all others. */
+export function boundedLags(lags: readonly SubscriberLag[]): SubscriberLag[] {
+  if (lags.length <= MAX_LAG_SERIES) return [...lags]
+  const head = lags.slice(0, MAX_LAG_SERIES)
+  const rest: SubscriberLag = { subscriber: OTHER_SUBSCRIBERS, subscriptions: 0, maxLag: 0, paused: 0 }
+  for (const l of lags.slice(MAX_LAG_SERIES)) {
+    rest.subscriptions += l.subscriptions
+    rest.paused += l.paused
+    if (l.maxLag > rest.maxLag) rest.maxLag = l.maxLag
   }
+  head.push(rest)
+  return head
+}
+
+export function gatewayMetricFamilies(c: GatewayCounters, g: GatewayGauges): MetricFamily[] {
+  const lags = boundedLags(g.lags)
+  const ack = c.publishAckLatency.snapshot()
+  const deliver = c.deliverLatency.snapshot()
+  return [
+    gauge('ordo_connections', 'Open WebSocket connections.', g.connections),
+    counter('ordo_connections_opened_total', 'WebSocket connections accepted since start.', c.connectionsOpened),
+    counter('ordo_connections_closed_total', 'WebSocket connections closed since start.', c.connectionsClosed),
+    counter('ordo_auth_failures_total', 'Hellos and HTTP requests refused for a bad, expired or missing token.', c.authFailures),
+    gauge('ordo_subscriptions', 'Active subscriptions over all connections.', g.subscriptions),
+    gauge('ordo_subscriptions_paused', 'Subscriptions held back by a full send buffer (slow consumers).', g.pausedSubscriptions),
+    counter('ordo_frames_in_total', 'WebSocket frames received.', c.framesIn),
+    counter('ordo_frames_out_total', 'WebSocket frames sent.', c.framesOut),
+    counter('ordo_bytes_in_total', 'Bytes of WebSocket frames received.', c.bytesIn),
+    counter('ordo_bytes_out_total', 'Bytes of WebSocket frames sent.', c.bytesOut),
+    counter('ordo_messages_in_total', 'Messages received in Publish frames and POST /publish.', c.messagesIn),
+    counter('ordo_messages_out_total', 'Messages sent in Deliver frames.', c.messagesOut),
+    counter('ordo_publish_acks_total', 'Messages acknowledged to publishers (durable).', c.publishAcks),
+    counter('ordo_http_publishes_total', 'Messages published through POST /publish.', c.httpPublishes),
+    counter('ordo_slow_consumer_pauses_total', 'Times a subscription was paused for a full send buffer.', c.slowConsumerPauses),
+    counter('ordo_slow_consumer_resumes_total', 'Times a paused subscription resumed.', c.slowConsumerResumes),
+    counter('ordo_slow_consumer_disconnects_total', 'Connections closed with SLOW_CONSUMER.', c.slowConsumerDisconnects),
+    counter('ordo_ingress_back_pressured_total', 'Publish frames held because the engine ingress was full.', c.ingressBackPressured),
+    {
+      name: 'ordo_errors_total',
+      help: 'Error frames and HTTP refusals sent, by wire error code.',
+      type: 'counter',
+      samples: ERROR_CODES.map((info) => ({ value: c.errorsByCode[info.code]!, labels: { code: info.code, name: info.name } })),
+    },
+    {
+      name: 'ordo_subscriber_lag_messages',
+      help: `Largest lag (messages sequenced, not yet sent) over each subscriber's subscriptions; subscriber = token subject; worst ${MAX_LAG_SERIES}, the rest as subscriber="${OTHER_SUBSCRIBERS}".`,
+      type: 'gauge',
+      samples: lags.map((l) => ({ value: l.maxLag, labels: { subscriber: l.subscriber } })),
+    },
+    gauge('ordo_subscriber_lag_max_messages', 'Largest subscriber lag.', g.lags.length > 0 ? g.lags[0]!.maxLag : 0),
+    {
+      name: 'ordo_publish_ack_latency_seconds',
+      help: 'From a Publish frame arriving at the gateway to the PublishAck that completes it (the latency publishers feel).',
+      type: 'histogram',
+      series: [{ buckets: ack.buckets, sum: ack.sumSeconds, count: ack.count }],
+    },
+    {
+      name: 'ordo_deliver_latency_seconds',
+      help: 'From the sequencer stamping a message to the gateway sending it to a live subscriber (first message of each frame).',
+      type: 'histogram',
+      series: [{ buckets: deliver.buckets, sum: deliver.sumSeconds, count: deliver.count }],
+    },
+  ]
+}
+
+/** The whole /metrics page: gateway, engine (when it answers) and any extra families (process, build). */
+export function renderMetrics(c: GatewayCounters, g: GatewayGauges, e: EngineMetrics | null, extra: readonly MetricFamily[] = []): string {
+  const t = new PrometheusText()
+  t.families(gatewayMetricFamilies(c, g))
+  if (e !== null) t.families(engineMetricFamilies(e))
+  t.families(extra)
   return t.toString()
 }

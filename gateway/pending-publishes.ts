@@ -5,8 +5,9 @@
 // behind them so the publisher's order is kept.
 
 import { BACK_PRESSURED } from '../codec/results.js'
-import { offerRefusalCode } from './engine-refusal.js'
+import { MessageCursor } from '../codec/frame-reader.js'
 import type { Connection } from './connection.js'
+import { offerRefusal } from './offer-refusal.js'
 
 export class PendingPublishes {
   private readonly frames: Uint8Array[] = []
@@ -43,7 +44,8 @@ export class PendingPublishes {
       this.bytes -= f.length
       this.since = Date.now()
       if (r < 0) {
-        conn.sendError(offerRefusalCode(r), `engine refused the frame: result=${r} (closed?)`, 0)
+        const why = offerRefusal(ctx.engine, r)
+        conn.sendError(why.code, why.message, firstPseqOf(f))
         continue
       }
       conn.entry?.offered(conn.generation, r)
@@ -62,3 +64,9 @@ export class PendingPublishes {
 }
 
 const EMPTY = new Uint8Array(0)
+const firstCursor = new MessageCursor()
+
+/** The pseq of a held frame's first message (what a refusal of the whole frame names). */
+function firstPseqOf(frame: Uint8Array): number {
+  return firstCursor.reset(frame, 0, frame.length) > 0 && firstCursor.next() ? firstCursor.pseq : 0
+}

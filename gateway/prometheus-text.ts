@@ -2,9 +2,10 @@
 // `# HELP` and `# TYPE` lines once per metric family, then one line per sample.
 // Used only at scrape time, so it builds strings freely.
 
-export type MetricType = 'counter' | 'gauge' | 'histogram'
+import type { Labels, MetricFamily } from '../engine/metric-family.js'
 
-export type Labels = Readonly<Record<string, string | number>>
+export type MetricType = 'counter' | 'gauge' | 'histogram'
+export type { Labels }
 
 function escapeHelp(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')
@@ -62,6 +63,28 @@ export class PrometheusText {
     if (!sawInf) this.sample(`${name}_bucket`, count, { le: '+Inf' })
     this.sample(`${name}_sum`, sum)
     this.sample(`${name}_count`, count)
+    return this
+  }
+
+  /** Writes whole families (engine/metric-family.ts). */
+  families(list: readonly MetricFamily[]): this {
+    for (const f of list) {
+      this.family(f.name, f.type, f.help)
+      if (f.type !== 'histogram') {
+        for (const s of f.samples) this.sample(f.name, s.value, s.labels)
+        continue
+      }
+      for (const h of f.series) {
+        let sawInf = false
+        for (const b of h.buckets) {
+          if (b.le === Infinity) sawInf = true
+          this.sample(`${f.name}_bucket`, b.count, { ...h.labels, le: formatValue(b.le) })
+        }
+        if (!sawInf) this.sample(`${f.name}_bucket`, h.count, { ...h.labels, le: '+Inf' })
+        this.sample(`${f.name}_sum`, h.sum, h.labels)
+        this.sample(`${f.name}_count`, h.count, h.labels)
+      }
+    }
     return this
   }
 

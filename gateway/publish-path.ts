@@ -11,8 +11,8 @@
 // allocates per message; a refusal builds its text once.
 
 import { blobLength, copyCanonical } from '../codec/index.js'
-import { BACK_PRESSURED } from '../codec/results.js'
-import { offerRefusalCode } from './engine-refusal.js'
+import { offerRefusal } from './offer-refusal.js'
+import { BACK_PRESSURED, CLOSED, UNAVAILABLE } from '../codec/results.js'
 import { GroupAccess } from './auth/group-access.js'
 import type { Connection } from './connection.js'
 import { PendingPublishes } from './pending-publishes.js'
@@ -21,11 +21,20 @@ import { ErrorCode } from '../codec/error-codes.js'
 /** Handles a Publish frame that verifyFrame accepted, held in bytes[0, length). */
 export function handlePublish(conn: Connection, bytes: Uint8Array, length: number): void {
   const ctx = conn.ctx
+  const arrived = performance.now()
   // Shutting down: take nothing more. The frame is not acknowledged, so the
   // client resends it after reconnecting (deduplicated if it got through).
   if (ctx.draining) return
   let entry = conn.entry
   if (entry === null) {
+    // The binding of the publisher id to this identity is on disk before anything is
+    // sequenced under it: the engine's dedupe state for the id outlives restarts.
+    try {
+      if (ctx.engine.publishersBoundUpstream !== true) ctx.bindings.persist(conn.publisher)
+    } catch (err) {
+      conn.sendError(ErrorCode.INTERNAL, `cannot record the publisher id's owner, nothing of the frame was taken: publisher=${conn.publisher}, ${err instanceof Error ? err.message : String(err)}`, 0)
+      return
+    }
     const claim = ctx.registry.claim(conn.publisher, conn)
     entry = claim.entry
     ctx.engine.publisherToken?.(conn.publisher, conn.token)
@@ -45,6 +54,8 @@ export function handlePublish(conn: Connection, bytes: Uint8Array, length: numbe
   let firstPseq = 0
   let lastPseq = 0
   let detail = 0
+  // Bytes the accepted messages take stored (canonical form): what the engine's ingress must hold at once.
+  let stored = 0
   while (cursor.next()) {
     const pseq = cursor.pseq
     if (k === 0) firstPseq = pseq
@@ -56,7 +67,8 @@ export function handlePublish(conn: Connection, bytes: Uint8Array, length: numbe
       for (let i = 0, n = cursor.groupCount; i < n; i++) {
         const g = cursor.group(i)
         const bits = access.get(g)
-        if ((bits & GroupAccess.EXISTS) === 0) code = ErrorCode.UNKNOWN_GROUP
+        // An id the token may not see is answered exactly like an id that does not exist (G7).
+        if ((bits & GroupAccess.EXISTS) === 0 || (bits & GroupAccess.VISIBLE) === 0) code = ErrorCode.UNKNOWN_GROUP
         else if ((bits & GroupAccess.PUBLISH) === 0) code = ErrorCode.FORBIDDEN_GROUP
         if (code !== 0) {
           detail = g
@@ -72,7 +84,19 @@ export function handlePublish(conn: Connection, bytes: Uint8Array, length: numbe
       break
     }
     lastPseq = pseq
+    stored += cursor.isCanonical ? cursor.blobLength : blobLength(cursor.groupCount, cursor.payloadLength)
     k++
+  }
+  if (stored > ctx.engine.maxOfferBytes) {
+    conn.fail(ErrorCode.FRAME_TOO_LARGE, `frame too large for the engine: its messages take bytes=${stored} stored, max=${ctx.engine.maxOfferBytes}; send fewer or smaller messages per frame`, 0)
+    return
+  }
+  if (!ctx.engine.accepting) {
+    // The engine takes no publishes (its journal cannot write): the whole frame gets the
+    // reason, which also tells the client to resend these pseqs later.
+    const refusal = offerRefusal(ctx.engine, ctx.engine.status.state === 'journal-failed' ? UNAVAILABLE : CLOSED)
+    conn.sendError(refusal.code, refusal.message, firstPseq)
+    return
   }
   if (entry.fence !== 0) {
     if (firstPseq > entry.fence) {
@@ -82,6 +106,11 @@ export function handlePublish(conn: Connection, bytes: Uint8Array, length: numbe
     if (k > 0 && lastPseq >= entry.fence) entry.fence = 0
   }
   if (k < count && (entry.fence === 0 || badPseq < entry.fence)) entry.fence = badPseq
+  if (k > 0) {
+    conn.publishFrames++
+    conn.messagesIn += k
+    conn.timing.received(lastPseq, arrived)
+  }
   if (k === count) offer(conn, bytes, length, count, firstPseq)
   else if (k > 0) {
     const prefixLength = prefixFrame(conn, bytes, length, k) // may grow the scratch buffer: read it after
@@ -101,7 +130,8 @@ function offer(conn: Connection, bytes: Uint8Array, length: number, count: numbe
       return
     }
     if (r !== BACK_PRESSURED) {
-      conn.sendError(offerRefusalCode(r), `engine refused the frame: result=${r} (closed?)`, firstPseq)
+      const why = offerRefusal(ctx.engine, r)
+      conn.sendError(why.code, why.message, firstPseq)
       return
     }
     ctx.counters.ingressBackPressured++
@@ -155,7 +185,7 @@ function refusalText(conn: Connection, code: number, pseq: number, detail: numbe
     case ErrorCode.UNKNOWN_GROUP:
       return `unknown group: pseq=${pseq}, group_id=${detail} (resolve names with ResolveGroups)${tail}`
     case ErrorCode.FORBIDDEN_GROUP:
-      return `forbidden group: pseq=${pseq}, group=${conn.ctx.engine.groupName(detail) ?? detail}, token does not allow publishing to it${tail}`
+      return `forbidden group: pseq=${pseq}, group_id=${detail}, token does not allow publishing to it${tail}`
     default:
       return `message refused: pseq=${pseq}${tail}`
   }

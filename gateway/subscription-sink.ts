@@ -13,6 +13,7 @@ import { viewOf } from '../codec/byte-view.js'
 import type { FrameSink, RawSubscription } from '../engine/engine-port.js'
 import type { Connection } from './connection.js'
 import { subscribedFrame } from './wire/control-frames.js'
+import type { LatencyHistogram } from './metrics/latency-histogram.js'
 
 export class SubscriptionSink implements FrameSink {
   raw: RawSubscription | null = null
@@ -24,10 +25,17 @@ export class SubscriptionSink implements FrameSink {
   lastAckedGsn = 0
   /** Last gsn sent to the socket. */
   sentThrough = 0
+  /** Caught up with the live stream (frames before are replays: not timed). */
+  live = false
+  /** When the subscription was made (ms since the epoch), for the admin API. */
+  readonly since = Date.now()
 
   constructor(
     readonly conn: Connection,
     readonly id: number,
+    /** Group ids subscribed to (admin API). */
+    readonly groups: readonly number[] = [],
+    readonly tentative = false,
   ) {}
 
   /** Where this subscription would resume. */
@@ -52,6 +60,7 @@ export class SubscriptionSink implements FrameSink {
         this.paused = true
         conn.pausedCount++
         ctx.counters.slowConsumerPauses++
+        ctx.logger.debug({ event: 'slow_consumer_paused', conn: conn.generation, subject: conn.subject, subscription: this.id, nextGsn: this.nextGsn }, 'subscription paused: send buffer full, it will catch up from the journal')
       }
       if (conn.stalledSince === 0) conn.stalledSince = Date.now()
       return false
@@ -60,10 +69,13 @@ export class SubscriptionSink implements FrameSink {
     if (!conn.send(bytes.subarray(offset, offset + length))) return true
     ctx.counters.messagesOut += messageCount(bytes, offset, length, ctx.cursor)
     this.sentThrough = lastGsn
+    if (this.live) observeDeliver(ctx.counters.deliverLatency, ctx.cursor, bytes, offset, length)
     return true
   }
 
-  onLive(_nextGsn: number): void {}
+  onLive(_nextGsn: number): void {
+    this.live = true
+  }
 
   onError(code: number, message: string, ref: number): void {
     const conn = this.conn
@@ -80,8 +92,10 @@ export class SubscriptionSink implements FrameSink {
   resume(): void {
     if (!this.paused) return
     this.paused = false
+    this.live = false // catch-up from the journal first
     this.conn.pausedCount--
     this.conn.ctx.counters.slowConsumerResumes++
+    this.conn.ctx.logger.debug({ event: 'slow_consumer_resumed', conn: this.conn.generation, subject: this.conn.subject, subscription: this.id, nextGsn: this.nextGsn }, 'subscription resumed: catching up from the journal')
     this.raw?.resume()
   }
 
@@ -96,6 +110,18 @@ interface Cursor {
   reset(bytes: Uint8Array, offset: number, length: number): number
   next(): boolean
   readonly gsn: number
+  readonly time: number
+}
+
+/**
+ * Sequenced→delivered latency of a live frame: from the sequencer's timestamp of
+ * its first message (µs since the epoch, stamped a few µs after the gateway took
+ * the publish) to now. One reading per frame, no allocation.
+ */
+function observeDeliver(h: LatencyHistogram, cursor: Cursor, bytes: Uint8Array, offset: number, length: number): void {
+  if (cursor.reset(bytes, offset, length) <= 0 || !cursor.next() || cursor.time === 0) return
+  const seconds = ((performance.timeOrigin + performance.now()) * 1000 - cursor.time) / 1e6
+  if (seconds >= 0) h.observe(seconds)
 }
 
 function firstGsn(cursor: Cursor, bytes: Uint8Array, offset: number, length: number): number {

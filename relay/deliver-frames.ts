@@ -6,16 +6,38 @@
 // relay's frames already have the fixed layout and are only copied.
 
 import { BodyType, copyCanonical, blobLength, FrameWriter, MessageCursor, writerFrameKind, type Verdict } from '../codec/index.js'
+import type { GroupFilter } from '../engine/engine-port.js'
+import { FrameTrimmer } from '../engine/stages/fanout/frame-trimmer.js'
 
 export interface StoredFrame {
   readonly bytes: Uint8Array
   readonly first: number
   readonly last: number
   readonly count: number
+  /** The frame as clients with a group filter see it, by filter key (made on first need; the bytes when nothing is hidden). */
+  trimmed?: Map<string, Uint8Array>
 }
 
 const cursor = new MessageCursor()
 const writer = new FrameWriter()
+const trimmer = new FrameTrimmer()
+
+/**
+ * The frame with only the groups `filter` lets its client see (a message to groups
+ * a token may not see is shown with its visible groups and their gseqs alone, as the
+ * root's fan-out does). Computed once per frame and filter key, shared by the
+ * clients whose filters answer alike.
+ */
+export function visibleBytes(f: StoredFrame, filter: GroupFilter): Uint8Array {
+  let m = f.trimmed
+  const hit = m?.get(filter.key)
+  if (hit !== undefined) return hit
+  const n = trimmer.trim(f.bytes, 0, f.bytes.length, filter)
+  const out = n < 0 ? f.bytes : trimmer.bytes.slice(0, n)
+  if (m === undefined) m = f.trimmed = new Map()
+  m.set(filter.key, out)
+  return out
+}
 
 /** The gsn range of a verified Deliver frame; null when it carries no message. */
 export function storeDeliver(bytes: Uint8Array, verdict?: Verdict): StoredFrame | null {

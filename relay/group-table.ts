@@ -34,6 +34,11 @@ export class GroupTable {
     return this.nameOf.get(id)
   }
 
+  /** Every (id, name) held. */
+  entries(): IterableIterator<[number, string]> {
+    return this.nameOf.entries()
+  }
+
   /** Null when every name and id is held; else a promise settled once the upstream answered. */
   lookup(names: readonly string[], ids: readonly number[], create: boolean): Promise<void> | null {
     const missingNames = names.filter((n) => !this.idOf.has(n))

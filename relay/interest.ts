@@ -9,7 +9,6 @@
 //   upstream Deliver ──▶ append (drop what is already held) ──▶ each live client:
 //                                                            patch id, send
 
-import { patchDeliverSubscription } from '../codec/index.js'
 import { sliceDeliver, type StoredFrame } from './deliver-frames.js'
 import type { RelaySubscription } from './relay-subscription.js'
 
@@ -115,10 +114,4 @@ export class Interest {
     }
     return lo
   }
-}
-
-/** Patches the client's subscription id into a stored frame just before it is sent (the bytes are shared). */
-export function forClient(f: StoredFrame, id: number): Uint8Array {
-  patchDeliverSubscription(f.bytes, 0, id)
-  return f.bytes
 }

@@ -22,6 +22,7 @@ import { BACK_PRESSURED } from '../codec/results.js'
 import { BodyType } from '../codec/index.js'
 import type { AckListener } from '../engine/engine-port.js'
 import { UpstreamLink } from './upstream-link.js'
+import type { Logger } from '../engine/logger.js'
 
 interface Queued {
   bytes: Uint8Array
@@ -38,7 +39,7 @@ export interface PublisherLinkOptions {
   publisher: number
   token: string
   listener: AckListener
-  log: (line: string) => void
+  logger: Logger
   /** Bytes of unanswered frames above which offers are back-pressured. */
   maxQueuedBytes: number
   /** Called when the queue drained below half of maxQueuedBytes after a back-pressured offer. */
@@ -55,7 +56,7 @@ export class PublisherLink {
 
   constructor(private readonly o: PublisherLinkOptions) {
     this.link = new UpstreamLink(
-      { urls: o.urls, token: o.token, publisher: o.publisher, log: o.log, name: `publisher ${o.publisher}` },
+      { urls: o.urls, token: o.token, publisher: o.publisher, logger: o.logger, name: 'publisher' },
       {
         onReady: () => {
           for (const q of this.queue) this.link.send(q.bytes)
@@ -143,7 +144,7 @@ export class PublisherLink {
     if (!this.link.ready && errorCodeInfo(code)?.closes === true) {
       // Hello refused (bad token, identity): this client cannot publish upstream.
       this.fatal = { code, message: f.message }
-      this.o.log(`publisher ${this.o.publisher}: upstream refused it: code=${code}, ${f.message}`)
+      this.o.logger.warn({ event: 'upstream_publisher_refused', publisher: this.o.publisher, code, reason: f.message }, 'upstream refused a publisher: its messages are refused with the same code')
       this.failQueued(code, 0)
       this.link.close()
       return

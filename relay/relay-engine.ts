@@ -16,24 +16,19 @@
 // a relay's clients see an ordinary gateway. The port gained one optional
 // method, lookupGroups, for a group table that lives upstream.
 
-import { randomInt } from 'node:crypto'
 import { BodyType, decodeFrame, encodeSubscribe, encodeUnsubscribe, MessageCursor, type Verdict } from '../codec/index.js'
 import { ErrorCode } from '../codec/error-codes.js'
-import { BAD_PUBLISHER, CLOSED, NOT_MESSAGE_FRAME } from '../codec/results.js'
-import type { AckListener, EngineMetrics, EnginePort, FrameSink, RawSubscription } from '../engine/engine-port.js'
+import type { AckListener, EngineMetrics, EnginePort, FrameSink, GroupInfo, RawSubscription, SubscribeFramesOptions } from '../engine/engine-port.js'
 import { storeDeliver, sliceDeliver, type StoredFrame } from './deliver-frames.js'
 import { GroupTable } from './group-table.js'
 import { Interest } from './interest.js'
-import { PublisherLink } from './publisher-link.js'
+import { RelayPublishers } from './relay-publishers.js'
+import { NameHold } from './name-hold.js'
 import { RelaySubscription, SubState, type SubscriptionHost } from './relay-subscription.js'
 import { UpstreamLink } from './upstream-link.js'
 import { RelayError, type RelayOptions } from './relay-options.js'
+import { EngineState, type EngineListener, type EngineStatus } from '../engine/engine-state.js'
 
-interface Publisher {
-  listener: AckListener
-  token: string
-  link: PublisherLink | null
-}
 
 export class RelayEngine implements EnginePort, SubscriptionHost {
   readonly control: UpstreamLink
@@ -41,8 +36,8 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
   private readonly interests = new Map<string, Interest>()
   /** Upstream subscription id -> what it feeds. */
   private readonly byUpstreamId = new Map<number, Interest | RelaySubscription>()
-  private readonly publishers = new Map<number, Publisher>()
-  private readonly drainWaiters: (() => void)[] = []
+  private readonly publishers: RelayPublishers
+  private readonly names: NameHold
   private readonly cursor = new MessageCursor()
   private nextUpstreamId = 1
   private cacheBytes = 0
@@ -57,10 +52,12 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
 
   private constructor(readonly o: RelayOptions) {
     this.control = new UpstreamLink(
-      { urls: o.upstream, token: o.token, publisher: 0, log: o.log, name: 'relay' },
-      { onReady: () => this.onUpstreamReady(), onFrame: (t, b, v) => this.onUpstreamFrame(t, b, v), onDown: (why) => o.log(`upstream link down: ${why}; reconnecting`) },
+      { urls: o.upstream, token: o.token, publisher: 0, logger: o.logger, name: 'relay' },
+      { onReady: () => this.onUpstreamReady(), onFrame: (t, b, v) => this.names.offer(t, b, v), onDown: (why) => o.logger.warn({ event: 'upstream_down', why }, 'upstream connection lost: reconnecting') },
     )
     this.groups = new GroupTable((f) => this.control.send(f))
+    this.publishers = new RelayPublishers(o)
+    this.names = new NameHold(this.groups, (t, b, v) => this.onUpstreamFrame(t, b, v))
   }
 
   /** Connects upstream; resolves once the upstream welcomed the relay (its limits and durable gsn are known then). */
@@ -87,6 +84,41 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
     return this.durable
   }
 
+  /** The relay keeps no journal; its optional state files (durable subscriptions) live here. */
+  get dataDir(): string | null {
+    return this.o.dataDir
+  }
+
+  /** Resends are answered upstream, whose window is at least this (the protocol's minimum). */
+  get dedupeWindow(): number {
+    return 100_000
+  }
+
+  /** Publisher ids are bound at the root, with each client's own token (relay/publisher-link.ts). */
+  get publishersBoundUpstream(): boolean {
+    return true
+  }
+
+  get maxOfferBytes(): number {
+    return this.o.publishQueueBytes
+  }
+
+  /** A relay takes publishes while it is open (they wait in their queues while the upstream is away). */
+  get status(): EngineStatus {
+    return { state: this.closed ? EngineState.closed : EngineState.running, accepting: !this.closed, fault: null, journalFaults: 0, journalRetryFailures: 0 }
+  }
+
+  get accepting(): boolean {
+    return !this.closed
+  }
+
+  onStatusChange(listener: EngineListener): () => void {
+    this.statusListeners.add(listener)
+    return () => this.statusListeners.delete(listener)
+  }
+
+  private readonly statusListeners = new Set<EngineListener>()
+
   get sequencedGsn(): number {
     return Math.max(this.durable, this.highest)
   }
@@ -108,74 +140,33 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
   }
 
   get publisherLinkCount(): number {
-    let n = 0
-    for (const p of this.publishers.values()) if (p.link !== null) n++
-    return n
+    return this.publishers.linkCount
   }
 
-  // ---- publishing ------------------------------------------------------------------
+  // ---- publishing: relay/relay-publishers.ts ---------------------------------------
 
   newPublisherId(): number {
-    return randomInt(1, 2 ** 48)
+    return this.publishers.newPublisherId()
   }
 
   registerPublisher(publisher: number, listener: AckListener): void {
-    this.publishers.set(publisher, { listener, token: this.publishers.get(publisher)?.token ?? '', link: null })
+    this.publishers.register(publisher, listener)
   }
 
   unregisterPublisher(publisher: number): void {
-    const p = this.publishers.get(publisher)
-    this.publishers.delete(publisher)
-    p?.link?.close()
+    this.publishers.unregister(publisher)
   }
 
-  /** The token of the client that now publishes under `publisher` (forwarded upstream with its frames). */
   publisherToken(publisher: number, token: string): void {
-    const p = this.publishers.get(publisher)
-    if (p === undefined || p.token === token) return
-    p.token = token
-    const old = p.link
-    if (old !== null) {
-      p.link = this.openPublisherLink(publisher, p)
-      old.handOver(p.link)
-    }
+    this.publishers.setToken(publisher, token)
   }
 
   offerPublishFrame(bytes: Uint8Array, offset: number, length: number, publisher: number, verdict?: Verdict): number {
-    if (this.closed) return CLOSED
-    const p = this.publishers.get(publisher)
-    if (p === undefined) return CLOSED
-    const c = this.cursor
-    const count = c.reset(bytes, offset, length, verdict)
-    if (count <= 0) return NOT_MESSAGE_FRAME
-    c.next()
-    const firstPseq = c.pseq
-    let lastPseq = firstPseq
-    while (c.next()) {
-      if (c.publisher !== publisher) return BAD_PUBLISHER
-      lastPseq = c.pseq
-    }
-    p.link ??= this.openPublisherLink(publisher, p)
-    return p.link.offer(bytes, offset, length, count, firstPseq, lastPseq)
-  }
-
-  private openPublisherLink(publisher: number, p: Publisher): PublisherLink {
-    return new PublisherLink({
-      urls: this.o.upstream,
-      publisher,
-      token: p.token,
-      listener: p.listener,
-      log: this.o.log,
-      maxQueuedBytes: this.o.publishQueueBytes,
-      onDrain: () => {
-        const w = this.drainWaiters.splice(0)
-        for (const f of w) f()
-      },
-    })
+    return this.publishers.offer(bytes, offset, length, publisher, verdict)
   }
 
   onIngressDrain(cb: () => void): void {
-    this.drainWaiters.push(cb)
+    this.publishers.onDrain(cb)
   }
 
   // ---- groups ----------------------------------------------------------------------
@@ -199,7 +190,7 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
 
   // ---- subscriptions ---------------------------------------------------------------
 
-  subscribeFrames(groupIds: readonly number[], opts: { id: number; fromGsn: number; tentative: boolean }, sink: FrameSink): RawSubscription {
+  subscribeFrames(groupIds: readonly number[], opts: SubscribeFramesOptions, sink: FrameSink): RawSubscription {
     const groups = [...new Set(groupIds)].sort((a, b) => a - b)
     const key = (opts.tentative ? 't:' : '') + groups.join(',')
     let interest = this.interests.get(key)
@@ -211,7 +202,7 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
       this.subscribeUpstream(interest)
     }
     interest.idleSince = 0
-    const s = new RelaySubscription(opts.id, interest, sink, start, this)
+    const s = new RelaySubscription(opts.id, interest, sink, start, this, opts.visible ?? null)
     interest.subs.add(s)
     // The caller gets its handle (and sends Subscribed) before the first frame.
     queueMicrotask(() => this.catchUp(s))
@@ -262,6 +253,12 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
 
   // ---- upstream --------------------------------------------------------------------
 
+  groupList(): GroupInfo[] {
+    const out: GroupInfo[] = []
+    for (const [id, name] of this.groups.entries()) out.push({ id, name, messages: 0, lastGseq: 0 })
+    return out.sort((a, b) => a.id - b.id)
+  }
+
   private onUpstreamReady(): void {
     const w = this.control.welcome!
     this.maxPayloadValue = w.maxPayload
@@ -283,7 +280,7 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
     r?.()
   }
 
-  private onUpstreamFrame(type: number, bytes: Uint8Array, verdict: Verdict): void {
+  private onUpstreamFrame(type: number, bytes: Uint8Array, verdict: Verdict | undefined): void {
     switch (type) {
       case BodyType.Deliver:
         this.onDeliver(bytes, verdict)
@@ -306,7 +303,7 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
     }
   }
 
-  private onDeliver(bytes: Uint8Array, verdict: Verdict): void {
+  private onDeliver(bytes: Uint8Array, verdict: Verdict | undefined): void {
     const c = this.cursor
     if (c.reset(bytes, 0, bytes.length, verdict) <= 0) return
     const target = this.byUpstreamId.get(c.subscription)
@@ -365,7 +362,7 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
       return
     }
     if (Number(f.ref) === 0 && this.groups.onRefused(`code=${f.code}, ${f.message}`)) return
-    this.o.log(`upstream error: code=${f.code}, ref=${f.ref}, ${f.message}`)
+    this.o.logger.warn({ event: 'upstream_error', code: f.code, ref: Number(f.ref), reason: f.message }, 'upstream sent an error')
   }
 
   private noteDurable(gsn: number): void {
@@ -402,6 +399,9 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
 
   metricsSnapshot(): EngineMetrics {
     return {
+      state: this.closed ? EngineState.closed : EngineState.running,
+      journalFaults: 0,
+      journalRetryFailures: 0,
       sequencedGsn: this.sequencedGsn,
       durableGsn: this.durable,
       messagesSequenced: 0,
@@ -422,8 +422,11 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
     if (this.sweeper !== null) clearInterval(this.sweeper)
     this.control.close()
     this.groups.failAll('relay closing')
-    for (const p of this.publishers.values()) p.link?.close()
+    this.publishers.close()
     for (const it of this.interests.values()) for (const s of [...it.subs]) s.fail(ErrorCode.GOING_AWAY, 'relay closing: reconnect and resume', s.nextGsn)
     this.interests.clear()
+    const status = this.status
+    for (const l of this.statusListeners) l({ event: 'engine_closed', status, fields: {} })
   }
 }
+

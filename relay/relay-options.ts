@@ -1,6 +1,8 @@
 // Options of a relay (relay/relay-engine.ts), each with its default, and the
 // relay's named error.
 
+import { SILENT_LOGGER, type Logger } from '../engine/logger.js'
+
 export interface RelayOptions {
   /** Upstream WebSocket URLs (a gateway, a cluster's nodes, or relays); tried in turn. */
   upstream: readonly string[]
@@ -14,7 +16,11 @@ export interface RelayOptions {
   publishQueueBytes: number
   /** How long open() waits for the upstream's Welcome. Default 10 s. */
   connectTimeoutMs: number
-  log: (line: string) => void
+  /** Where the relay keeps state files (durable subscriptions of its clients); null: memory only. Default null. */
+  dataDir: string | null
+  /** The relay's name upstream (its durable subscriptions there are relay.<name>.<groups>). Default 'relay'. */
+  name: string
+  logger: Logger
 }
 
 export const DEFAULT_RELAY_OPTIONS = {
@@ -23,7 +29,9 @@ export const DEFAULT_RELAY_OPTIONS = {
   lingerMs: 30_000,
   publishQueueBytes: 8 * 1024 * 1024,
   connectTimeoutMs: 10_000,
-  log: (_line: string) => {},
+  dataDir: null,
+  name: 'relay',
+  logger: SILENT_LOGGER as Logger,
 } as const
 
 export function relayOptions(o: Partial<RelayOptions> & { upstream: readonly string[] }): RelayOptions {

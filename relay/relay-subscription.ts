@@ -9,9 +9,10 @@
 // nextGsn is the next gsn the client needs: every message of its groups below
 // it has been handed to its sink, in order, once (G1-G3 per subscription).
 
-import type { FrameSink, RawSubscription } from '../engine/engine-port.js'
-import type { StoredFrame } from './deliver-frames.js'
-import { forClient, type Interest } from './interest.js'
+import type { FrameSink, GroupFilter, RawSubscription } from '../engine/engine-port.js'
+import { visibleBytes, type StoredFrame } from './deliver-frames.js'
+import type { Interest } from './interest.js'
+import { patchDeliverSubscription } from '../codec/index.js'
 
 export const SubState = { LIVE: 0, PAUSED: 1, FETCHING: 2, CLOSED: 3 } as const
 export type SubState = (typeof SubState)[keyof typeof SubState]
@@ -36,6 +37,8 @@ export class RelaySubscription implements RawSubscription {
     readonly sink: FrameSink,
     public nextGsn: number,
     private readonly host: SubscriptionHost,
+    /** Which groups of a message this client may see (null: all); frames carrying others go out trimmed (G7). */
+    readonly filter: GroupFilter | null,
   ) {}
 
   get live(): boolean {
@@ -45,7 +48,10 @@ export class RelaySubscription implements RawSubscription {
   /** Hands one frame to the client; false when its sink declined it (the subscription is paused then). */
   deliver(f: StoredFrame | null): boolean {
     if (f === null || this.state === SubState.CLOSED) return true
-    if (this.sink.onFrame(forClient(f, this.id), 0, f.bytes.length, f.last)) {
+    const bytes = this.filter === null ? f.bytes : visibleBytes(f, this.filter)
+    // The bytes are shared by every client of the frame: the id is patched just before each send.
+    patchDeliverSubscription(bytes, 0, this.id)
+    if (this.sink.onFrame(bytes, 0, bytes.length, f.last)) {
       this.nextGsn = f.last + 1
       return true
     }

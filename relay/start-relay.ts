@@ -3,7 +3,7 @@
 
 import { GatewayServer, type GatewayOptions } from '../gateway/server.js'
 import { RelayEngine } from './relay-engine.js'
-import { relayMetricsText } from './relay-metrics.js'
+import { relayMetricFamilies } from './relay-metrics.js'
 import { relayOptions, type RelayOptions } from './relay-options.js'
 
 export interface StartRelayOptions extends Partial<RelayOptions> {
@@ -22,7 +22,7 @@ export async function startRelay(o: StartRelayOptions): Promise<RelayServer> {
   const engine = await RelayEngine.open(relayOptions(o))
   let gateway: GatewayServer
   try {
-    gateway = await GatewayServer.start(engine, { ...o.gateway, extraMetrics: () => relayMetricsText(engine) })
+    gateway = await GatewayServer.start(engine, { ...o.gateway, extraMetrics: () => relayMetricFamilies(engine) })
   } catch (err) {
     engine.close()
     throw err

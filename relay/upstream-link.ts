@@ -12,6 +12,7 @@
 // itself and hands messages to a handler one by one.
 
 import WebSocket from 'ws'
+import type { Logger } from '../engine/logger.js'
 import { BodyType, decodeFrame, encodeHeartbeat, encodeHello, makeLimits, Verdict, verifyFrame, type Limits, type WelcomeFrame } from '../codec/index.js'
 
 export interface LinkEvents {
@@ -27,9 +28,8 @@ export interface LinkOptions {
   urls: readonly string[]
   token: string
   publisher: number
-  /** Where the link logs. */
-  log: (line: string) => void
-  /** Name used in log lines. */
+  logger: Logger
+  /** What the link is for, in log lines (relay, publisher). */
   name: string
   /** Send a Heartbeat this often, and reconnect after hearing nothing for 4 times as long. Default 5000 ms. */
   heartbeatMs?: number
@@ -90,7 +90,7 @@ export class UpstreamLink {
       this.onMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
     })
     ws.on('error', (err: Error) => {
-      if (this.ws === ws) this.o.log(`${this.o.name}: upstream ${url}: ${err.message}`)
+      if (this.ws === ws) this.o.logger.debug({ event: 'upstream_error', link: this.o.name, url, err: err.message }, 'upstream connection error')
     })
     ws.on('close', (code: number, reason: Buffer) => {
       if (this.ws !== ws) return
@@ -154,7 +154,7 @@ export class UpstreamLink {
         this.events.onReady(f)
         return
       }
-      if (f.type === 'Error') this.o.log(`${this.o.name}: upstream ${this.url} refused Hello: code=${f.code}, ${f.message}`)
+      if (f.type === 'Error') this.o.logger.warn({ event: 'upstream_refused', link: this.o.name, url: this.url, code: f.code, reason: f.message }, 'upstream refused Hello')
     }
     if (type === BodyType.Heartbeat && !this.welcomed) return
     this.events.onFrame(type, bytes, this.verdict)

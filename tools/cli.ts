@@ -23,7 +23,7 @@ const COMMANDS: Record<string, Entry> = {
     load: async () => (await import('./cli/publish.js')).publishCommand,
   },
   tail: {
-    summary: 'subscribe to groups and print gsn, groups and payload of each message',
+    summary: 'subscribe to groups and print gsn, every group with its gseq, and the payload (--json for jq)',
     load: async () => (await import('./cli/tail.js')).tailCommand,
   },
   inspect: {
@@ -31,11 +31,11 @@ const COMMANDS: Record<string, Entry> = {
     load: async () => (await import('./cli/inspect.js')).inspectCommand,
   },
   token: {
-    summary: 'mint an access token listing the groups a client may publish/subscribe to',
+    summary: 'mint an access token listing the groups a client may publish/subscribe to (--monitor: dashboard)',
     load: async () => (await import('./cli/token.js')).tokenCommand,
   },
   bench: {
-    summary: 'run the WebSocket load generator against a gateway it starts (figures in bench/RESULTS.md)',
+    summary: 'run the WebSocket load generator against a gateway it starts (source checkout only; figures in bench/RESULTS.md)',
     load: async () => (await import('./cli/bench.js')).benchCommand,
   },
 }
@@ -56,7 +56,8 @@ Run 'ordo <command> --help' for the options of a command.
 Quick start, in three terminals:
   ordo start                       # serves ws://127.0.0.1:7070/, data in ./data
   ordo tail orders                 # terminal 2: prints what arrives
-  ordo publish orders hello world  # terminal 3 (or: echo hi | ordo publish orders)`
+  ordo publish orders hello world  # terminal 3 (or: echo hi | ordo publish orders)
+Dashboard: http://127.0.0.1:7070/ui   Metrics: /metrics   Admin API: /api/stats`
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -66,7 +67,8 @@ async function main(argv: string[]): Promise<number> {
     return name === undefined ? 2 : 0
   }
   if (name === '--version' || name === '-v') {
-    process.stdout.write('ordo 0.1.0\n')
+    const { ORDO_VERSION } = await import('../engine/version.js')
+    process.stdout.write(`ordo ${ORDO_VERSION}\n`)
     return 0
   }
   const entry = COMMANDS[name]

@@ -4,6 +4,8 @@
 #   chromium              headless browser test of the client library
 #   redis-server          test/bench (minimal RESP client against a real server), Redis Streams comparison
 #   nats-server           NATS JetStream comparison (Debian installs it to /usr/sbin)
+#   curl                  HTTP publish tests run the documented curl commands
+#   prometheus            promtool, which checks the /metrics page in the metrics tests
 # Idempotent and quick when everything is present. Needs root (or sudo) to install.
 set -euo pipefail
 need=()
@@ -11,6 +13,8 @@ command -v flatc >/dev/null 2>&1 || need+=(flatbuffers-compiler)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || need+=(nats-server)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 echo "test-prereqs: installing Debian packages: ${need[*]}" >&2
 SUDO=""

@@ -211,7 +211,7 @@ const versions: Record<string, string> = {
   'nats-server': binVersion('nats-server', '-v'),
   'redis-server': binVersion('redis-server', '-v'),
 }
-for (const p of ['@nats-io/transport-node', '@nats-io/jetstream', 'ioredis', 'ws', '@trufflesuite/uws-js-unofficial', 'hdr-histogram-js']) versions[p] = pkgVersion(p)
+for (const p of ['@nats-io/transport-node', '@nats-io/jetstream', 'ioredis', 'ws', '@btc-vision/uwebsockets.js', '@trufflesuite/uws-js-unofficial', 'hdr-histogram-js']) versions[p] = pkgVersion(p)
 const machine = machineBanner()
 console.log(machine)
 console.log(`versions: ${Object.entries(versions).map(([k, s]) => `${k} ${s}`).join(', ')}`)

@@ -5,6 +5,7 @@
 //   sequencer  one message through the Sequencer core (dedupe, gsn, gseqs, stamp, copy)
 //   journal    Journal.append of one batch record to a real file (no fsync per op)
 //   fanout     Dispatcher pass: match against 100 subscriptions, build Deliver frames
+//   embedded   Dispatcher pass to Engine.subscribe handlers (Number forms vs bigint accessors)
 //   client     the client library publishing path: send()/publish() encode + queue + ack, no socket
 //
 // Each row: ops/s from the mean and from the median timed call (tinybench), ns/op (median),
@@ -29,6 +30,7 @@ import { codecArea } from './codec.js'
 import { sequencerArea } from './sequencer.js'
 import { journalArea } from './journal.js'
 import { fanoutArea } from './fanout.js'
+import { embeddedSubscribeArea } from './embedded-subscribe.js'
 import { clientArea } from './client.js'
 
 const AREAS: Record<string, (dir: string) => MicroArea | Promise<MicroArea>> = {
@@ -37,6 +39,7 @@ const AREAS: Record<string, (dir: string) => MicroArea | Promise<MicroArea>> = {
   sequencer: () => sequencerArea(),
   journal: (dir) => journalArea(dir),
   fanout: () => fanoutArea(),
+  embedded: () => embeddedSubscribeArea(),
   client: () => clientArea(),
 }
 

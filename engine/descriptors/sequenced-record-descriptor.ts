@@ -98,6 +98,16 @@ export function noticeCount(i32: Int32Array, at: number): number {
   return i32[(at + NOTICE_COUNT) >> 2]! >>> 0
 }
 
+/**
+ * Marks a committed NOTICE record as answered (count 0): the dispatcher answers notices
+ * ahead of its durable cursor while the journal is faulted, and its durable cursor, when
+ * it reaches the record later, must not answer them twice. Only the dispatcher (main
+ * thread) reads notices, so a plain store is enough.
+ */
+export function markNoticeAnswered(i32: Int32Array, at: number): void {
+  i32[(at + NOTICE_COUNT) >> 2] = 0
+}
+
 export function writeNoticeHeader(i32: Int32Array, at: number, count: number): void {
   i32[(at + NOTICE_COUNT) >> 2] = count
   i32[(at + NOTICE_COUNT + 4) >> 2] = 0

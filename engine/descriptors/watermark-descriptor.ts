@@ -9,16 +9,17 @@
 // their single owner under a seqlock and read with a retry loop (see readU64), so no
 // BigInt is created on the hot path and no reader ever sees a torn or backward value.
 //
-//   byte 0     128    256    384    512    640    768    896    1024   1152   1280
-//        +------+------+------+------+------+------+------+------+------+------+
-//        |SEQ   |DUR   |WRIT  |STATE |MAXGRP|SEQST |JRNST |FLOOR |HEAP  |SEGMNT|
-//        +------+------+------+------+------+------+------+------+------+------+
+//   byte 0     128    256    384    512    640    768    896    1024   1152   1280   1408
+//        +------+------+------+------+------+------+------+------+------+------+------+
+//        |SEQ   |DUR   |WRIT  |STATE |MAXGRP|SEQST |JRNST |FLOOR |HEAP  |SEGMNT|SYNCD |
+//        +------+------+------+------+------+------+------+------+------+------+------+
 //   SEQ     sequenced gsn      (writer: sequencer)       [lo, hi, version]
 //   DUR     durable gsn        (writer: journal-sync stage in fsync mode; the sequencer
 //           thread in async mode (journal appender) and in memory mode)
 //   WRIT    written-to-OS gsn  (writer: the sequencer thread's journal appender)
-//   STATE   lifecycle: per-stage state words (starting, running, stopped, failed), the
-//           stop request, the first fatal error code
+//   STATE   lifecycle: per-stage state words (starting, running, stopped, failed; the
+//           journal also `faulted`), the stop request, the first fatal error code, and the
+//           journal's fault words (code, errno, counts; see STATE_FAULT_*)
 //   MAXGRP  highest group id the registry assigned (writer: main thread)
 //   SEQST   sequencer counters: messages, batches, duplicates, rejects
 //   JRNST   journal counters: fsyncs, fsync µs sum (journal-sync stage), bytes written
@@ -28,6 +29,8 @@
 //   HEAP    allocation probes of the sequencer and journal-sync threads (stages/heap-probe.ts)
 //   SEGMNT  first gsn of the journal segment being appended to (writer: appender;
 //           stored before WRIT, so a reader of WRIT then SEGMNT finds the file holding it)
+//   SYNCD   gsn the journal-sync stage's last successful fdatasync covered (writer: that
+//           stage, both modes); the appender passes it to Journal.confirmSynced
 // Who wakes whom does not live here: each sleeper has a doorbell of its own
 // (engine/ring/doorbell.ts), rung by whoever moves the watermark it waits for.
 
@@ -43,7 +46,8 @@ export const SLOT_JOURNAL_STATS = 6
 export const SLOT_RETENTION_FLOOR = 7
 export const SLOT_HEAP = 8
 export const SLOT_ACTIVE_SEGMENT = 9
-export const SLOT_COUNT = 10
+export const SLOT_SYNCED = 10
+export const SLOT_COUNT = 11
 // Words inside SLOT_HEAP (stages/heap-probe.ts): sequencer at 0, journal-sync stage at 8.
 export const HEAP_SEQUENCER = 0
 export const HEAP_JOURNAL = 8
@@ -66,8 +70,25 @@ export const STATE_SEQUENCER = 0
 export const STATE_JOURNAL = 1
 export const STATE_STOP_REQUEST = 2 // main thread sets 1: stages drain and stop
 export const STATE_ERROR_CODE = 3 // first fatal error code seen (a wire error code, codec/error-codes.ts)
+// The journal's fault words. The thread that hits an I/O error stores the errno (index in
+// FAULT_ERRNOS), then moves STATE_JOURNAL running -> faulted (compareExchange: a stopped or
+// failed journal stays so). Only the sequencer thread, which owns the Journal and retries,
+// moves it back to running, after a retry succeeded; it also keeps the counts.
+export const STATE_FAULT_CODE = 4 // wire code of the current fault (DISK_FULL, JOURNAL_IO); 0 when none
+export const STATE_FAULT_ERRNO = 5 // index in FAULT_ERRNOS of the last I/O error
+export const STATE_FAULTS = 6 // journal faults since the engine started
+export const STATE_RETRY_FAILURES = 7 // retries that failed since the engine started
 
-export const StageState = { starting: 0, running: 1, stopped: 2, failed: 3 } as const
+/** journal `faulted`: an I/O error stopped appends; the sequencer thread retries (journal-appender.ts). */
+export const StageState = { starting: 0, running: 1, stopped: 2, failed: 3, faulted: 4 } as const
+
+/** errno names the fault words can carry (index 0: any other). */
+export const FAULT_ERRNOS = ['UNKNOWN', 'ENOSPC', 'EDQUOT', 'EIO', 'EROFS', 'EFBIG', 'ENOENT', 'EBADF', 'EACCES', 'EPERM', 'EEXIST'] as const
+
+export function faultErrnoIndex(errno: string): number {
+  const i = (FAULT_ERRNOS as readonly string[]).indexOf(errno)
+  return i < 0 ? 0 : i
+}
 
 // Words inside SLOT_SEQ_STATS (each a u64 counter of 4 words, owner: sequencer).
 export const SS_MESSAGES = 0
@@ -79,9 +100,15 @@ export const SS_REJECTS = 12
 export const JS_FSYNCS = 0
 export const JS_FSYNC_US_SUM = 4
 export const JS_BYTES = 8
-export const JS_BUCKETS = 12 // FSYNC_BUCKETS_US.length u32 counts from here (fits: 12 + 10 < 32)
-/** fsync latency histogram bucket upper bounds, microseconds (last is +Inf). */
-export const FSYNC_BUCKETS_US = [100, 250, 500, 1000, 2500, 5000, 10000, 25000, 100000, Infinity] as const
+export const JS_BUCKETS = 12 // FSYNC_BUCKETS_US.length u32 counts from here (fits: 12 + 17 <= 32)
+/**
+ * fsync latency histogram bucket upper bounds, microseconds (last is +Inf). Up to 10 s:
+ * a disk that stalls for seconds (a saturated or failing device, a full thin pool) is
+ * exactly what an operator needs to see, and it must not vanish into +Inf.
+ */
+export const FSYNC_BUCKETS_US = [
+  100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000, 1000000, 2500000, 5000000, 10000000, Infinity,
+] as const
 
 const TWO_32 = 4294967296
 

@@ -23,7 +23,7 @@
 // torn last record (the write did not finish) is cut; damage anywhere else is a hard error,
 // because cutting a middle record would hand its id to another name later.
 
-import path from 'node:path'
+import * as path from 'node:path'
 import { crc32cJs } from '../journal/crc32c-range.js'
 import { GroupRegistryCorruptError, GroupRegistryFullError, JournalClosedError, JournalIoError } from '../journal/errors.js'
 import { type FileIo, fsyncDir, nodeFileIo, writeFully } from '../journal/file-io.js'

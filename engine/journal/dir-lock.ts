@@ -3,7 +3,7 @@
 // or another open Journal in this process) makes open() fail. This is advisory (Node has
 // no flock): it stops accidents such as starting the engine twice on one data dir.
 
-import path from 'node:path'
+import * as path from 'node:path'
 import { JournalLockedError } from './errors.js'
 import type { FileIo } from './file-io.js'
 import { writeFully } from './file-io.js'

@@ -6,6 +6,8 @@
 // I/O failure, a caller breaking the gsn contract); the append path itself has no
 // expected-failure outcome that would call for numeric sentinels.
 
+import { OrdoBaseError, type OrdoErrorOptions } from '../../codec/ordo-error.js'
+
 export const JournalErrorCode = {
   corrupt: 'JOURNAL_CORRUPT',
   format: 'JOURNAL_FORMAT',
@@ -14,6 +16,7 @@ export const JournalErrorCode = {
   retainedAway: 'GSN_RETAINED_AWAY',
   io: 'JOURNAL_IO',
   failed: 'JOURNAL_FAILED',
+  dataLost: 'JOURNAL_DATA_LOST',
   locked: 'JOURNAL_LOCKED',
   closed: 'JOURNAL_CLOSED',
   badArgument: 'JOURNAL_BAD_ARGUMENT',
@@ -24,13 +27,12 @@ export const JournalErrorCode = {
 export type JournalErrorCode = (typeof JournalErrorCode)[keyof typeof JournalErrorCode]
 
 /** Base class: `code` is stable across releases, `message` is for humans. */
-export class JournalError extends Error {
-  readonly code: JournalErrorCode
+export class JournalError extends OrdoBaseError {
+  declare readonly code: JournalErrorCode
 
-  constructor(code: JournalErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options)
+  constructor(code: JournalErrorCode, message: string, options?: OrdoErrorOptions) {
+    super(code, message, options)
     this.name = 'JournalError'
-    this.code = code
   }
 }
 
@@ -137,10 +139,26 @@ export class JournalFailedError extends JournalError {
   }
 }
 
+/**
+ * After an I/O error, records the journal had written were no longer intact when it read
+ * them back to write them again: the device lost them. The journal cannot go on in place.
+ */
+export class JournalDataLostError extends JournalError {
+  constructor(file: string, offset: number, fromGsn: number, toGsn: number, reason: string, cause: unknown) {
+    super(
+      JournalErrorCode.dataLost,
+      `written records are no longer intact on the device: file=${file}, offset=${offset}, fromGsn=${fromGsn}, toGsn=${toGsn}, reason=${reason}; ` +
+        `check the device, then reopen: recovery keeps every intact record and cuts the journal before gsn ${fromGsn}`,
+      { cause, details: { file, offset, fromGsn, toGsn, reason } },
+    )
+    this.name = 'JournalDataLostError'
+  }
+}
+
 /** Another live process (or another Journal in this process) has the directory open. */
 export class JournalLockedError extends JournalError {
   constructor(dir: string, holderPid: number) {
-    super(JournalErrorCode.locked, `journal directory is in use: dir=${dir}, pid=${holderPid}`)
+    super(JournalErrorCode.locked, `journal directory is in use: dir=${dir}, pid=${holderPid}`, { details: { dir, pid: holderPid } })
     this.name = 'JournalLockedError'
   }
 }

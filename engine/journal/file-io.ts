@@ -3,7 +3,7 @@
 // All calls are synchronous: the journal writer owns its worker thread, and replay readers
 // run on threads (piscina workers) where blocking is the point.
 
-import fs from 'node:fs'
+import * as fs from 'node:fs'
 
 export interface FileIo {
   openSync(path: string, flags: string, mode?: number): number

@@ -5,7 +5,7 @@
 // The index is a cache: any failure here only marks the file broken; it is then rewritten
 // whole when the segment is sealed (or rebuilt by the next open), and the journal goes on.
 
-import path from 'node:path'
+import * as path from 'node:path'
 import { type FileIo, writeFully } from './file-io.js'
 import { INDEX_ENTRY_BYTES, INDEX_HEADER_BYTES, IndexEntryKind, indexEntryOffset } from './index-descriptor.js'
 import { indexFileName } from './segment-descriptor.js'

@@ -22,6 +22,7 @@ export {
   JournalRetainedError,
   JournalIoError,
   JournalFailedError,
+  JournalDataLostError,
   JournalLockedError,
   JournalClosedError,
   JournalArgumentError,

@@ -44,23 +44,29 @@
 //     so the file itself survives), a segment before the writer rolls past it, sync()
 //     (= write() + fdatasync), and close();
 //   - in the engine, the journal-sync stage, which fdatasyncs the active segment back to
-//     back while something is written (group commit) and publishes the engine's durable
-//     watermark (DUR in engine/descriptors/watermark-descriptor.ts). Acknowledgements in
-//     the engine follow DUR, never syncedGsn.
-// syncedGsn and activeSyncedBytes count only this object's own fsyncs: in the engine they
-// move at open, roll and close, and lag DUR in between. A standalone user (tests, tools,
-// benchmarks) calls append many times and sync() once (group commit) and may treat
-// syncedGsn as its durable watermark.
+//     back while something is written (group commit) and publishes the gsn it covered;
+//     the owner passes it on with confirmSynced(gsn).
+// syncedGsn counts both: it is the durable watermark (the engine's DUR in fsync mode,
+// engine/descriptors/watermark-descriptor.ts, follows the same fsyncs).
 //
-// After an I/O error the journal is failed: the error is thrown, writtenGsn and syncedGsn
-// stop, every later call throws JournalFailedError, and fail() cuts the active segment back
-// to cutBackOffset(): the last offset this object fsynced. Reopening runs recovery.
+// Faults. A write or fsync that fails (ENOSPC, EIO, ...) throws JournalIoError and leaves
+// the journal faulted: writtenGsn and syncedGsn stop, append/write/sync throw
+// JournalFailedError, and NOTHING is cut: every byte handed to the OS may already be
+// acknowledged (async mode acknowledges what is written; in fsync mode another thread's
+// fsync may have covered it) or made durable by someone else, so removing it could only
+// lose data, and gsns with it. Records appended but not yet written stay in the buffer.
+// retry() is the way back: it re-writes, after checking them, the records no fsync is
+// known to cover, writes what waits in the buffer, and fdatasyncs; only when all of that
+// succeeds is the journal usable again (rewrite-unconfirmed.ts). A record that no longer
+// checks out is reported (JournalDataLostError) and the journal stays failed: reopening
+// runs recovery, which cuts a torn or damaged tail and serves everything intact before it.
 
-import path from 'node:path'
+import * as path from 'node:path'
 import { acquireDirLock, releaseDirLock } from './dir-lock.js'
 import {
   JournalArgumentError,
   JournalClosedError,
+  JournalDataLostError,
   JournalError,
   JournalFailedError,
   JournalGsnGapError,
@@ -68,6 +74,8 @@ import {
   errnoOf,
 } from './errors.js'
 import { type FileIo, fsyncDir, nodeFileIo, writeFully } from './file-io.js'
+import { rewriteUnconfirmed } from './rewrite-unconfirmed.js'
+import { SyncMarks } from './sync-marks.js'
 import { DEFAULT_INDEX_EVERY_BYTES, DEFAULT_INDEX_EVERY_RECORDS } from './index-descriptor.js'
 import { IndexFileWriter } from './index-file-writer.js'
 import { IndexPolicy } from './index-policy.js'
@@ -135,8 +143,14 @@ export class Journal {
   private activeFd = -1
   /** Bytes of the active segment file handed to the OS. */
   private activeBytes = 0
-  /** Bytes of the active segment file known to be on stable storage. */
-  private activeSyncedBytes = 0
+  /** Bytes of the active segment file known to be on stable storage (a record boundary)... */
+  private confirmedBytes = 0
+  /** ... ending with this gsn. */
+  private confirmedGsn = 0
+  /** Where each write() ended, for confirmSynced(). */
+  private readonly marks = new SyncMarks()
+  /** First gsn of a segment whose creation failed (0: none): retry() creates it again. */
+  private pendingSegment = 0
   private activeIndex: SegmentIndex
   private readonly policy: IndexPolicy
   private readonly indexFile: IndexFileWriter
@@ -148,6 +162,8 @@ export class Journal {
   private _writtenGsn = 0
   private _syncedGsn = 0
   private failure: JournalError | null = null
+  /** The failure is a loss retry() cannot repair (JournalDataLostError). */
+  private lost = false
   private isClosed = false
 
   private constructor(opts: JournalOptions, io: FileIo, lockKey: string) {
@@ -178,7 +194,8 @@ export class Journal {
       const a = rec.active
       this.activeFirstGsn = a.firstGsn
       this.activeBytes = a.bytes
-      this.activeSyncedBytes = a.bytes
+      this.confirmedBytes = a.bytes
+      this.confirmedGsn = rec.nextGsn - 1
       this.activeIndex = a.index
       this.policy.restart(a.lastEntryOffset)
       this.policy.records = a.recordsSinceEntry
@@ -228,8 +245,8 @@ export class Journal {
   get writtenGsn(): number {
     return this._writtenGsn
   }
-  /** Highest gsn this object fsynced itself (see "Written and synced" above): the durable
-   *  watermark of a standalone user; in the engine it lags the journal-sync stage's DUR. */
+  /** Highest gsn on stable storage: fsynced by this object or confirmed by confirmSynced()
+   *  (see "Written and synced" above). */
   get syncedGsn(): number {
     return this._syncedGsn
   }
@@ -246,6 +263,81 @@ export class Journal {
   /** The I/O error that failed this journal, or null. */
   get failedWith(): JournalError | null {
     return this.failure
+  }
+  /** Failed, and retry() may repair it (an I/O error, not a loss). */
+  get retryable(): boolean {
+    return this.failure !== null && !this.lost && !this.isClosed
+  }
+
+  /**
+   * Another party (the engine's journal-sync stage) fdatasynced the active segment after
+   * gsn `gsn` was written (a value writtenGsn had): syncedGsn moves to it. Gsns of older
+   * segments were synced when the writer rolled past them.
+   */
+  confirmSynced(gsn: number): void {
+    if (gsn <= this._syncedGsn || !this.marks.confirm(gsn)) return
+    this.confirmedBytes = this.marks.offset
+    this.confirmedGsn = this.marks.gsn
+    this._syncedGsn = this.marks.gsn
+  }
+
+  /**
+   * Another party's fdatasync of the active segment failed: the journal is faulted as if its
+   * own had (nothing since the last confirmation is known to be durable). No-op if failed.
+   */
+  syncFailedElsewhere(op: string, err: unknown): void {
+    if (this.failure !== null || this.isClosed) return
+    this.failure = this.ioError(op, err)
+  }
+
+  /**
+   * After a fault: re-writes what no fsync is known to cover (checked record by record),
+   * writes the buffered records, fdatasyncs, and makes the journal usable again. Throws
+   * JournalIoError when the device still refuses (stay faulted, try again later) and
+   * JournalDataLostError when written records are gone (the journal stays failed: reopen
+   * it). No-op when not faulted.
+   */
+  retry(): void {
+    if (this.isClosed) throw new JournalClosedError('journal')
+    if (this.failure === null) return
+    if (this.lost) throw new JournalFailedError(this.failure)
+    let op = 'retry'
+    try {
+      if (this.pendingSegment !== 0) {
+        op = 'create-segment'
+        const gsn = this.pendingSegment
+        unlinkIfPresent(this.io, this.segmentFile(gsn)) // a partial header at most: nothing was appended to it
+        this.writeSegmentHeader(gsn)
+        this.pendingSegment = 0
+        this.startSegment(gsn)
+      } else if (this.activeFd >= 0) {
+        op = 'rewrite'
+        rewriteUnconfirmed(this.io, this.activeFd, this.segmentFile(this.activeFirstGsn), this.confirmedBytes, this.activeBytes, this.confirmedGsn + 1, this._writtenGsn)
+        op = 'write'
+        if (this.bufUsed > 0) {
+          writeFully(this.io, this.activeFd, this.buffer, 0, this.bufUsed, this.activeBytes)
+          this.activeBytes += this.bufUsed
+          this.bufUsed = 0
+        }
+        op = 'fsync'
+        this.io.fdatasyncSync(this.activeFd)
+        this.confirmedBytes = this.activeBytes
+      }
+    } catch (err) {
+      if (err instanceof JournalDataLostError) {
+        this.lost = true
+        this.failure = err
+        throw err
+      }
+      this.failure = this.ioError(op, err)
+      throw this.failure
+    }
+    this.failure = null
+    this._writtenGsn = this._nextGsn - 1
+    this._syncedGsn = this._writtenGsn
+    this.confirmedGsn = this._writtenGsn
+    this.marks.clear()
+    if (this.activeFd >= 0 && this.indexFile.behind(this.activeIndex)) this.indexFile.flush(this.activeIndex)
   }
 
   /**
@@ -290,12 +382,16 @@ export class Journal {
       try {
         writeFully(this.io, this.activeFd, this.buffer, 0, this.bufUsed, this.activeBytes)
       } catch (err) {
-        this.fail('write', err)
+        this.fail('write', err) // the records stay in the buffer for retry()
       }
       this.activeBytes += this.bufUsed
       this.bufUsed = 0
     }
-    this._writtenGsn = this._nextGsn - 1
+    const last = this._nextGsn - 1
+    if (last !== this._writtenGsn) {
+      this._writtenGsn = last
+      this.marks.push(last, this.activeBytes)
+    }
     if (this.indexFile.behind(this.activeIndex)) this.indexFile.flush(this.activeIndex)
   }
 
@@ -308,8 +404,10 @@ export class Journal {
     } catch (err) {
       this.fail('fsync', err)
     }
-    this.activeSyncedBytes = this.activeBytes
+    this.confirmedBytes = this.activeBytes
+    this.confirmedGsn = this._writtenGsn
     this._syncedGsn = this._writtenGsn
+    this.marks.clear()
   }
 
   /**
@@ -395,10 +493,11 @@ export class Journal {
       writeFully(this.io, this.activeFd, batch, offset, length, at + RECORD_HEADER_BYTES)
       if (pad > 0) writeFully(this.io, this.activeFd, b, RECORD_HEADER_BYTES, pad, at + RECORD_HEADER_BYTES + length)
     } catch (err) {
-      this.fail('write', err)
+      this.fail('write', err) // not appended: the caller appends the record again after retry()
     }
     this.activeBytes = at + size
     this._writtenGsn = firstGsn + count - 1
+    this.marks.push(this._writtenGsn, this.activeBytes)
   }
 
   /** Seals the active segment (after fsyncing it) and starts a new one at `firstGsn`. */
@@ -417,62 +516,60 @@ export class Journal {
   }
 
   private createSegment(firstGsn: number): void {
-    const file = this.segmentFile(firstGsn)
-    const b = this.buffer
     try {
-      this.activeFd = this.io.openSync(file, 'wx+')
-      this.activeFirstGsn = firstGsn
-      this.activeBytes = 0
-      this.activeSyncedBytes = 0
-      encodeSegmentHeader(b, this.view, firstGsn)
-      writeFully(this.io, this.activeFd, b, 0, SEGMENT_HEADER_BYTES, 0)
-      this.io.fdatasyncSync(this.activeFd)
-      fsyncDir(this.io, this.dir)
+      this.writeSegmentHeader(firstGsn)
     } catch (err) {
+      // Nothing of this segment is in use: let go of the half-made file; retry() makes it
+      // again, and the caller appends its record after that.
+      if (this.activeFd >= 0) {
+        try {
+          this.io.closeSync(this.activeFd)
+        } catch {
+          // the descriptor is gone either way
+        }
+      }
+      this.activeFd = -1
+      this.pendingSegment = firstGsn
       this.fail('create-segment', err)
     }
+    this.startSegment(firstGsn)
+  }
+
+  /** Opens a new segment file and makes its header and its directory entry durable. Raw errors. */
+  private writeSegmentHeader(firstGsn: number): void {
+    const b = this.buffer
+    this.activeFd = this.io.openSync(this.segmentFile(firstGsn), 'wx+')
+    this.activeFirstGsn = firstGsn
+    // The buffer holds no records here (roll() synced them, or nothing was appended yet).
+    encodeSegmentHeader(b, this.view, firstGsn)
+    writeFully(this.io, this.activeFd, b, 0, SEGMENT_HEADER_BYTES, 0)
+    this.io.fdatasyncSync(this.activeFd)
+    fsyncDir(this.io, this.dir)
+  }
+
+  private startSegment(firstGsn: number): void {
     this.activeBytes = SEGMENT_HEADER_BYTES
-    this.activeSyncedBytes = SEGMENT_HEADER_BYTES
+    this.confirmedBytes = SEGMENT_HEADER_BYTES
+    this.confirmedGsn = firstGsn - 1
+    this.marks.clear()
     this.activeIndex = new SegmentIndex()
     this.policy.restart(SEGMENT_HEADER_BYTES)
     this.indexFile.create(firstGsn)
   }
 
   /**
-   * Marks the journal failed, cuts the active segment back to its last fsync, throws the
-   * I/O error. The cut makes the files hold exactly what was reported durable: after a
-   * failed fsync Linux leaves the page cache state undefined, and bytes written but never
-   * synced were never promised to anyone in fsync mode (in async mode they were acked,
-   * and are lost as they would be on a power cut).
+   * Marks the journal faulted and throws the I/O error. Cuts nothing and drops nothing
+   * (see "Faults" at the top): the buffer keeps what was not written, for retry().
    */
   private fail(op: string, err: unknown): never {
-    const keepBytes = this.cutBackOffset()
-    const file = this.activeFd >= 0 ? this.segmentFile(this.activeFirstGsn) : this.dir
-    const e = new JournalIoError(
-      op,
-      file,
-      err,
-      `errnoDetail=${errnoOf(err)}, writtenGsn=${this._writtenGsn}, syncedGsn=${this._syncedGsn}`,
-    )
+    const e = this.ioError(op, err)
     this.failure = e
-    this.bufUsed = 0
-    if (this.activeFd >= 0) {
-      try {
-        this.io.ftruncateSync(this.activeFd, keepBytes)
-      } catch {
-        // Best effort: recovery cuts a bad tail on the next open anyway.
-      }
-    }
     throw e
   }
 
-  /**
-   * Where fail() cuts the active segment back to: the end of the last fsync this object
-   * made. It knows nothing of fsyncs made by other parties (the engine's journal-sync
-   * stage), so records they made durable after that point are cut with the rest.
-   */
-  private cutBackOffset(): number {
-    return this.activeSyncedBytes
+  private ioError(op: string, err: unknown): JournalIoError {
+    const file = this.activeFd >= 0 ? this.segmentFile(this.activeFirstGsn) : this.pendingSegment !== 0 ? this.segmentFile(this.pendingSegment) : this.dir
+    return new JournalIoError(op, file, err, `writtenGsn=${this._writtenGsn}, syncedGsn=${this._syncedGsn}, pendingBytes=${this.bufUsed}`)
   }
 
   private checkUsable(): void {

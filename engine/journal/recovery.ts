@@ -13,7 +13,7 @@
 // (the writer died while creating it) -> its header is rewritten and it is reused. Both are
 // listed in `emptySegments`.
 
-import path from 'node:path'
+import * as path from 'node:path'
 import { JournalCorruptError, JournalFormatError, JournalIoError, JournalSegmentGapError } from './errors.js'
 import { type FileIo, fsyncDir, writeFully } from './file-io.js'
 import { IndexPolicy } from './index-policy.js'

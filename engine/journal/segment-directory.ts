@@ -1,6 +1,6 @@
 // Which segments a journal directory holds, and which one contains a gsn.
 
-import path from 'node:path'
+import * as path from 'node:path'
 import type { FileIo } from './file-io.js'
 import { parseSegmentFileName, segmentFileName } from './segment-descriptor.js'
 

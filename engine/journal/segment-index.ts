@@ -2,7 +2,7 @@
 // (layout in index-descriptor.ts). Loading checks every entry's CRC and ordering and keeps
 // the valid prefix; callers still check each entry against the segment before trusting it.
 
-import path from 'node:path'
+import * as path from 'node:path'
 import { crc32cJs } from './crc32c-range.js'
 import { type FileIo, writeFully } from './file-io.js'
 import {

@@ -1,6 +1,8 @@
 // Errors for programming mistakes around rings (bad buffer, bad argument). Hot-path
 // conditions (full, empty, too large) are numeric sentinels instead: see codec/results.ts (RingResult).
 
+import { OrdoBaseError } from '../../codec/ordo-error.js'
+
 export const RingErrorCode = {
   badCapacity: 'RING_BAD_CAPACITY',
   badBuffer: 'RING_BAD_BUFFER',
@@ -13,12 +15,11 @@ export const RingErrorCode = {
 } as const
 export type RingErrorCode = (typeof RingErrorCode)[keyof typeof RingErrorCode]
 
-export class RingError extends Error {
-  readonly code: RingErrorCode
+export class RingError extends OrdoBaseError {
+  declare readonly code: RingErrorCode
 
   constructor(code: RingErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options)
+    super(code, message, options)
     this.name = 'RingError'
-    this.code = code
   }
 }

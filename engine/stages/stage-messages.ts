@@ -7,12 +7,16 @@
 //   worker ──'warning'─▶ main     something the operator should see; the stage goes on
 //   worker ──'failed'──▶ main     the stage stopped for good (then the thread exits)
 //   worker ──'stopped'─▶ main     after a requested stop, once drained
+//   worker ──report────▶ main     a stage's own news for the main thread (the sequencer's
+//                                 'retention': segments deleted; its journal faults), typed in its module
 
 /** The stage stopped for good; `code` is stable (a JournalError code or a stage's own). */
 export interface StageFailed {
   type: 'failed'
   code: string
   message: string
+  /** key=value facts of the error (e.g. dir and pid of a lock holder). */
+  details?: Record<string, string | number | boolean>
 }
 
 export interface StageWarning {
@@ -20,5 +24,6 @@ export interface StageWarning {
   message: string
 }
 
-/** What a stage posts, given what its 'ready' and 'stopped' messages carry. */
-export type StageMessage<Ready extends { type: 'ready' }, Stopped extends { type: 'stopped' }> = Ready | Stopped | StageFailed | StageWarning
+/** What a stage posts, given what its 'ready' and 'stopped' messages carry and its own reports. */
+export type StageMessage<Ready extends { type: 'ready' }, Stopped extends { type: 'stopped' }, Report extends { type: string } = never> =
+  Ready | Stopped | StageFailed | StageWarning | Report

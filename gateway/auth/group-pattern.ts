@@ -4,6 +4,11 @@
 // `orders` or `orders.eu.x`; `orders.>` matches both `orders.eu` and
 // `orders.eu.x`; `>` alone matches every name.
 //
+// Wildcards stand for non-empty segments only, `*` and `>` alike: a name with an
+// empty segment (`orders.`, `.x`, `a..b`, valid group names all the same) is
+// matched by no wildcard, and by no literal pattern either (patterns have no
+// empty segments). Such names can be used in open mode only.
+//
 // Patterns are compiled once per token (not per message): matching splits the
 // name and walks the segments, and the per-connection cache
 // (gateway/auth/group-access.ts) makes it once per group id per connection.
@@ -55,6 +60,8 @@ export class GroupPattern {
         return false
       }
     }
+    // The segments a final '>' covers must be non-empty too, as '*' requires.
+    for (let i = n; i < parts.length; i++) if (parts[i]!.length === 0) return false
     return true
   }
 }
@@ -74,7 +81,7 @@ export class PatternSet {
   }
 
   matches(name: string): boolean {
-    if (this.matchesAll) return true
+    if (this.matchesAll) return !hasEmptySegment(name)
     for (const p of this.patterns) if (p.matches(name)) return true
     return false
   }
@@ -82,4 +89,9 @@ export class PatternSet {
   get sources(): string[] {
     return this.patterns.map((p) => p.source)
   }
+}
+
+/** Whether a name has an empty dot-separated segment (no wildcard stands for one). */
+function hasEmptySegment(name: string): boolean {
+  return name.length === 0 || name.charCodeAt(0) === 0x2e || name.charCodeAt(name.length - 1) === 0x2e || name.includes('..')
 }

@@ -3,9 +3,12 @@
 // group name patterns (gateway/auth/group-pattern.ts) the holder may publish to
 // and subscribe to:
 //
-//   { "sub": "billing-svc",           optional: who holds it (shown in logs)
+//   { "sub": "billing-svc",           optional: who holds it (the identity that owns
+//                                      publisher ids and idempotency keys: auth/identity.ts)
 //     "publish": ["orders.*"],        patterns the holder may publish to
 //     "subscribe": [">"],             patterns the holder may subscribe to
+//     "monitor": true,                optional: may read the admin API and /ui (every
+//                                      group, connection and subscriber)
 //     "iat": 1790000000,              issued at, seconds since the epoch
 //     "exp": 1790003600 }             optional expiry, seconds since the epoch
 //
@@ -16,11 +19,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { AuthError } from './auth-errors.js'
 import { PatternSet } from './group-pattern.js'
+import { OPEN_IDENTITY, tokenIdentity } from './identity.js'
 
 export interface TokenClaims {
   sub?: string
   publish: string[]
   subscribe: string[]
+  /** May read the admin API (/api/*) and the dashboard (/ui): every group, connection and subscriber. */
+  monitor?: boolean
   iat?: number
   /** Seconds since the epoch. */
   exp?: number
@@ -30,6 +36,8 @@ export interface MintOptions {
   sub?: string
   publish?: readonly string[]
   subscribe?: readonly string[]
+  /** Grant read access to the admin API and the dashboard. */
+  monitor?: boolean
   /** Lifetime in milliseconds; omitted: no expiry. */
   ttlMs?: number
   /** Current time in ms (tests). Default Date.now(). */
@@ -56,13 +64,14 @@ export function mintToken(secret: string, options: MintOptions): string {
   const nowS = Math.floor((options.now ?? Date.now()) / 1000)
   const claims: TokenClaims = { publish, subscribe, iat: nowS }
   if (options.sub !== undefined) claims.sub = options.sub
+  if (options.monitor === true) claims.monitor = true
   if (options.ttlMs !== undefined) claims.exp = nowS + Math.ceil(options.ttlMs / 1000)
   const body = base64url(Buffer.from(JSON.stringify(claims)))
   const input = `${HEADER}.${body}`
   return `${input}.${base64url(sign(secret, input))}`
 }
 
-/** What a verified token allows. */
+/** What a verified token allows, and who holds it. */
 export class Grants {
   constructor(
     readonly subject: string,
@@ -70,9 +79,13 @@ export class Grants {
     readonly subscribe: PatternSet,
     /** Open mode: the server has no secret and allows everything. */
     readonly open: boolean,
+    /** Who owns what this client binds (publisher ids, idempotency keys): gateway/auth/identity.ts. */
+    readonly identity: string = OPEN_IDENTITY,
+    /** May read the admin API and the dashboard (claim `monitor`; always in open mode). */
+    readonly monitor: boolean = open,
   ) {}
 
-  static readonly OPEN = new Grants('anonymous', new PatternSet(['>']), new PatternSet(['>']), true)
+  static readonly OPEN = new Grants('anonymous', new PatternSet(['>']), new PatternSet(['>']), true, OPEN_IDENTITY, true)
 
   canPublish(name: string): boolean {
     return this.open || this.publish.matches(name)
@@ -98,11 +111,17 @@ export function verifyToken(secret: string, token: string, now: number = Date.no
   const parts = token.split('.')
   if (parts.length !== 3) throw new AuthError('BAD_TOKEN', `malformed token: parts=${parts.length}, expected=3`)
   const [h, b, s] = parts as [string, string, string]
+  const headerBytes = decodeBase64urlStrict(h)
+  const claimsBytes = decodeBase64urlStrict(b)
+  const given = decodeBase64urlStrict(s)
+  if (headerBytes === null || claimsBytes === null || given === null) {
+    throw new AuthError('BAD_TOKEN', 'malformed token: a part is not base64url (RFC 7515: no padding, no other characters)')
+  }
   let header: unknown
   let claims: unknown
   try {
-    header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8'))
-    claims = JSON.parse(Buffer.from(b, 'base64url').toString('utf8'))
+    header = JSON.parse(headerBytes.toString('utf8'))
+    claims = JSON.parse(claimsBytes.toString('utf8'))
   } catch {
     throw new AuthError('BAD_TOKEN', 'malformed token: header or claims are not base64url JSON')
   }
@@ -110,7 +129,6 @@ export function verifyToken(secret: string, token: string, now: number = Date.no
     throw new AuthError('BAD_TOKEN', `unsupported token: alg=${String((header as { alg?: unknown } | null)?.alg)}, expected=HS256`)
   }
   const expected = sign(secret, `${h}.${b}`)
-  const given = Buffer.from(s, 'base64url')
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new AuthError('BAD_SIGNATURE', 'bad token signature: it was not signed with this server\'s secret')
   }
@@ -123,8 +141,26 @@ export function verifyToken(secret: string, token: string, now: number = Date.no
   }
   const publish = stringList(c.publish, 'publish')
   const subscribe = stringList(c.subscribe, 'subscribe')
-  const sub = typeof c.sub === 'string' ? c.sub : 'token'
-  return new Grants(sub, new PatternSet(publish), new PatternSet(subscribe), false)
+  if (c.sub !== undefined && (typeof c.sub !== 'string' || c.sub.length === 0)) throw new AuthError('BAD_CLAIMS', 'bad token claims: sub must be a non-empty string')
+  if (c.monitor !== undefined && typeof c.monitor !== 'boolean') throw new AuthError('BAD_CLAIMS', `bad token claims: monitor must be true or false, got ${typeof c.monitor}`)
+  const sub = c.sub as string | undefined
+  return new Grants(sub ?? 'token', new PatternSet(publish), new PatternSet(subscribe), false, tokenIdentity(sub, s), c.monitor === true)
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/
+
+/**
+ * Decodes one part of a JWT, or null when it is not canonical base64url. Node's
+ * decoder skips characters outside the alphabet and ignores unused trailing
+ * bits, so `sig`, `sig==` and `sig!!` would all decode to the same bytes: one
+ * token would have many spellings. Only the one spelling an encoder writes is
+ * accepted: the alphabet alone, no padding, a length that is not 1 mod 4, and
+ * zero trailing bits (checked by encoding the bytes again).
+ */
+function decodeBase64urlStrict(part: string): Buffer | null {
+  if (!BASE64URL.test(part) || part.length % 4 === 1) return null
+  const bytes = Buffer.from(part, 'base64url')
+  return bytes.toString('base64url') === part ? bytes : null
 }
 
 function stringList(v: unknown, name: string): string[] {

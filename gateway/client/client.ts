@@ -21,6 +21,7 @@ import { ClientErrorCode, OrdoError } from './errors.js'
 import { GroupResolver, type Link } from './group-resolver.js'
 import type { PublishBatchResult } from './publish-batch.js'
 import { PublishQueue, type ClientPublishResult, type PublishItem, type PublishLink } from './publish-queue.js'
+import { RetryPause } from './retry-pause.js'
 import { Session, type SessionOwner } from './session.js'
 import { SubscriptionStream, type SubscriptionStreamOptions } from './subscription-stream.js'
 import { SubscriptionSet, type ClientDeliverHandler, type ClientSubscribeOptions, type ClientSubscription } from './subscriptions.js'
@@ -37,6 +38,10 @@ export class Client implements Link, PublishLink, SessionOwner {
   private readonly session: Session
   private closing = false
   private fatal: OrdoError | null = null
+  /** First-connect attempts that failed (with retryFirstConnect: false, one per URL before giving up). */
+  private firstAttemptsFailed = 0
+  /** Publishes refused while the server's journal cannot write wait here before going out again. */
+  private readonly retry: RetryPause
   private readonly verdict = new Verdict()
   private readonly cursor = new MessageCursor()
   private readonly resolver: GroupResolver
@@ -72,6 +77,12 @@ export class Client implements Link, PublishLink, SessionOwner {
     )
     this.subscriptions = new SubscriptionSet(this, this.resolver, this.cursor, (e) => this.report(e))
     this.session = new Session(this.endpoints, WS, options, this)
+    this.retry = new RetryPause(
+      () => {
+        if (this.session.open && !this.closing) this.publishes.resendAll()
+      },
+      (e) => this.report(e as OrdoError),
+    )
     const client = this
     this.errorTargets = {
       subscriptions: this.subscriptions,
@@ -84,6 +95,7 @@ export class Client implements Link, PublishLink, SessionOwner {
         this.endpoints.notLeader(leaderUrl)
         this.reopen(leaderUrl === '' ? undefined : 0)
       },
+      retryLater: (e) => this.retry.refused(e),
       fail: (e) => this.fail(e),
       report: (e) => this.report(e),
     }
@@ -236,6 +248,7 @@ export class Client implements Link, PublishLink, SessionOwner {
   close(): Promise<void> {
     if (!this.closing) {
       this.closing = true
+      this.retry.stop()
       const err = closed()
       this.publishes.failAll(err)
       this.subscriptions.failAll(err)
@@ -269,7 +282,10 @@ export class Client implements Link, PublishLink, SessionOwner {
     if (this.closing || this.fatal !== null) return
     if (welcomed) this.options.onState?.('disconnected')
     if (this.connections === 0 && this.options.retryFirstConnect === false && this.firstWelcome !== null) {
-      this.fail(new OrdoError(ClientErrorCode.CONNECT_FAILED, `cannot connect to ${this.url} (close ${code}${reason === '' ? '' : ` ${reason}`})`))
+      // Without retries, each given URL still gets one attempt (a list names standby nodes).
+      if (++this.firstAttemptsFailed >= this.endpoints.all.length) {
+        this.fail(new OrdoError(ClientErrorCode.CONNECT_FAILED, `cannot connect to ${this.endpoints.all.join(', ')} (last: ${this.url}, close ${code}${reason === '' ? '' : ` ${reason}`})`))
+      } else this.session.schedule(0)
       return
     }
     const delay = this.session.schedule()
@@ -294,6 +310,7 @@ export class Client implements Link, PublishLink, SessionOwner {
         return
       case BodyType.PublishAck:
         readPublishAck(viewOf(bytes), 0, this.publishes)
+        this.retry.taken() // the server takes publishes again
         this.publishes.afterAcks()
         return
       default:
@@ -368,6 +385,7 @@ export class Client implements Link, PublishLink, SessionOwner {
     this.subscriptions.failAll(err)
     this.resolver.failAll(err)
     this.resolveClosed(err)
+    this.retry.stop()
     void this.session.close().then(() => this.options.onState?.('closed'))
   }
 

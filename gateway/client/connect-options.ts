@@ -13,7 +13,14 @@ export interface ConnectOptions {
   publisher?: bigint | number
   /** WebSocket constructor; default: in Node.js the `ws` package, else globalThis.WebSocket. */
   WebSocket?: WebSocketCtor
-  /** With the `ws` package: mask frames with random keys (true) or a zero key, sending without a copy. Default false. */
+  /**
+   * With the `ws` package: mask every frame with a random key, as RFC 6455 asks of clients (true, the default),
+   * or with a zero key (false), which makes masking the identity so `ws` sends the client's frame buffer without
+   * copying it. false saves that copy per frame (bench/RESULTS.md has the figures) but gives up what masking is
+   * for: an intermediary (a proxy, a load balancer) between client and server that reads the traffic as
+   * something else sees the bytes as the client wrote them. Use it only on connections that no such
+   * intermediary reads, or under TLS (wss://). Browsers always mask with random keys.
+   */
   maskFrames?: boolean
   /** Reconnect delays. */
   backoff?: BackoffOptions

@@ -1,44 +1,20 @@
-// The view a subscription handler gets of one Deliver frame: a cursor over the
-// frame's messages with no copy and no object per message (the engine's embedded
-// DeliverBatch works the same way over the same bytes). Every gsn-like number
-// (gsn, durable gsn, gseqs, publisher, pseq) is a bigint, as everywhere in the
-// client's public shapes; reading one makes that bigint, reading a payload makes
-// nothing. Messages at or below the subscription's last delivered gsn (a resume
-// that overlaps) are skipped, so a handler sees each gsn once. Valid only during
-// the handler call: copy what you keep.
+// The view a subscription handler gets of one Deliver frame: the engine's embedded
+// DeliverBatch (codec/deliver-batch.ts) over the same bytes, a cursor over the frame's
+// messages with no copy and no object per message, plus text() and json(). Every
+// gsn-like number (gsn, durable gsn, gseqs, publisher, pseq) is a bigint, as everywhere
+// in the client's public shapes (reading one makes that bigint); the *Number forms read
+// the same values as numbers and allocate nothing. Messages at or below the
+// subscription's last delivered gsn (a resume that overlaps) are skipped, so a handler
+// sees each gsn once. Valid only during the handler call: copy what you keep.
 
 import { MessageCursor } from '../../codec/index.js'
+import type { DeliverBatch as EngineDeliverBatch } from '../../codec/deliver-batch.js'
 
-export interface DeliverBatch {
-  readonly subscription: number
-  /** Messages this handler call will see. */
-  readonly count: number
-  /** The server's durable gsn when it sent the frame. */
-  readonly durableGsn: bigint
-  /** The Deliver frame bytes [frameOffset, frameOffset + frameLength). */
-  readonly frame: Uint8Array
-  readonly frameOffset: number
-  readonly frameLength: number
-  /** Cursor: call next() before reading the first message. */
-  next(): boolean
-  readonly gsn: bigint
-  readonly publisher: bigint
-  readonly pseq: bigint
-  /** When the sequencer stamped the message, µs since the Unix epoch. */
-  readonly time: number
-  readonly groupCount: number
-  /** Group id i of the message (client.groupName(id) names it). */
-  group(i: number): number
-  /** The message's place in group i's own order. */
-  gseq(i: number): bigint
-  /** Payload view (no copy), valid during the handler call. */
-  payload(): Uint8Array
+export interface DeliverBatch extends EngineDeliverBatch {
   /** Payload as UTF-8 text. */
   text(): string
   /** Payload parsed as JSON. */
   json<T = unknown>(): T
-  readonly payloadOffset: number
-  readonly payloadLength: number
 }
 
 const decoder = new TextDecoder()
@@ -51,7 +27,7 @@ export class ClientDeliverBatch implements DeliverBatch {
   private skipThrough = 0
   subscription = 0
   count = 0
-  private durable = 0
+  durableGsnNumber = 0
 
   /** Points the batch at a verified Deliver frame; `count` messages have gsn > skipThrough. */
   reset(bytes: Uint8Array, offset: number, length: number, skipThrough: number, count: number): void {
@@ -62,11 +38,11 @@ export class ClientDeliverBatch implements DeliverBatch {
     this.count = count
     this.cursor.reset(bytes, offset, length)
     this.subscription = this.cursor.subscription
-    this.durable = this.cursor.durableGsn
+    this.durableGsnNumber = this.cursor.durableGsn
   }
 
   get durableGsn(): bigint {
-    return BigInt(this.durable)
+    return BigInt(this.durableGsnNumber)
   }
 
   get frame(): Uint8Array {
@@ -98,6 +74,22 @@ export class ClientDeliverBatch implements DeliverBatch {
 
   get pseq(): bigint {
     return BigInt(this.cursor.pseq)
+  }
+
+  get gsnNumber(): number {
+    return this.cursor.gsn
+  }
+
+  get publisherNumber(): number {
+    return this.cursor.publisher
+  }
+
+  get pseqNumber(): number {
+    return this.cursor.pseq
+  }
+
+  gseqNumber(i: number): number {
+    return this.cursor.gseq(i)
   }
 
   get time(): number {

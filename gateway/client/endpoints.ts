@@ -18,6 +18,8 @@
 //
 // Pure decisions, no I/O: the client asks, then acts.
 
+import { ClientErrorCode, OrdoError } from './errors.js'
+
 export type Role = 'standalone' | 'leader' | 'follower'
 
 /** What to do after a Welcome. */
@@ -35,8 +37,8 @@ export class Endpoints {
 
   constructor(urls: string | readonly string[]) {
     const list = typeof urls === 'string' ? [urls] : [...urls]
-    if (list.length === 0) throw new RangeError('connect needs at least one URL')
-    for (const u of list) if (typeof u !== 'string' || u === '') throw new RangeError(`not a URL: ${String(u)}`)
+    if (list.length === 0) throw new OrdoError(ClientErrorCode.BAD_ARGUMENT, 'connect needs at least one URL: urls=0')
+    for (const u of list) if (typeof u !== 'string' || u === '') throw new OrdoError(ClientErrorCode.BAD_ARGUMENT, `not a URL: url=${JSON.stringify(u)}`)
     this.urls = list
     this.current = list[0]!
   }

@@ -1,6 +1,7 @@
 // Where an Error frame from the server goes, decided by its fields (code, subscription, ref), never by its
 // text: a subscription it names, the oldest name request, the publish it refused (renumbering the later
-// ones where the rule says so), a move to the leader, or the client's onError.
+// ones where the rule says so), a resend after a pause (the server's journal cannot write), a move to the
+// leader, or the client's onError.
 
 import { ErrorCode } from '../../codec/error-codes.js'
 import type { OrdoError } from './errors.js'
@@ -15,6 +16,8 @@ export interface ErrorTargets {
   /** BAD_TOKEN is not fatal: a getToken hook brings a new token at the next attempt. */
   readonly refreshesToken: boolean
   notLeader(leaderUrl: string): void
+  /** DISK_FULL / JOURNAL_IO for a publish in flight: everything in flight is sent again after a pause. */
+  retryLater(err: OrdoError): void
   fail(err: OrdoError): void
   report(err: OrdoError): void
 }
@@ -32,14 +35,24 @@ const RENUMBER_CODES: ReadonlySet<number> = new Set([
   ErrorCode.BAD_PUBLISHER,
   ErrorCode.INTERNAL,
 ])
+/**
+ * The server's journal cannot write (a full disk, an I/O error). The message is fine: it stays in flight and
+ * is sent again with the same pseq after a pause (what the server stored meanwhile is deduplicated).
+ */
+const RETRY_CODES: ReadonlySet<number> = new Set([ErrorCode.DISK_FULL, ErrorCode.JOURNAL_IO])
 
 export function routeServerError(err: OrdoError, to: ErrorTargets): void {
-  const code = err.code
+  const code = err.wireCode ?? 0
   const r = Number(err.ref)
   if (code === ErrorCode.BAD_TOKEN) {
     // With getToken, the next attempt brings a new token; without, retrying cannot succeed.
     if (to.refreshesToken) to.report(err)
     else to.fail(err)
+    return
+  }
+  if (code === ErrorCode.PUBLISHER_TAKEN) {
+    // The publisher id belongs to another identity: retrying with it cannot succeed.
+    to.fail(err)
     return
   }
   if (code === ErrorCode.NOT_LEADER) {
@@ -58,6 +71,10 @@ export function routeServerError(err: OrdoError, to: ErrorTargets): void {
   }
   if (SUBSCRIPTION_CODES.has(code) && to.subscriptions.onRefused(r, err)) return
   if (r === 0 && RESOLVE_CODES.has(code) && to.resolver.onRefused(err)) return
+  if (r !== 0 && RETRY_CODES.has(code) && to.publishes.hasInFlight(r)) {
+    to.retryLater(err)
+    return
+  }
   if (r !== 0 && RENUMBER_CODES.has(code) && to.publishes.onRefused(r, err, true)) return
   if (r !== 0 && code === ErrorCode.DUPLICATE_OUTSIDE_WINDOW && to.publishes.onRefused(r, err, false)) return
   // GOING_AWAY, SLOW_CONSUMER, OVERLOADED...: the server closes and the client

@@ -18,6 +18,8 @@ export interface Link {
 
 interface Request {
   names: string[]
+  /** Whether the server may create missing groups (ResolveGroups.create). */
+  create: boolean
   sent: boolean
   waiters: { names: string[]; resolve: (ids: number[]) => void; reject: (e: Error) => void }[]
 }
@@ -27,6 +29,8 @@ export class GroupResolver {
   private readonly names = new Map<number, string>()
   private readonly pending: Request[] = []
   private batch: Request | null = null
+  /** The batch of lookups that must not create groups (subscribe with create: false). */
+  private lookupBatch: Request | null = null
 
   constructor(private readonly link: Link) {}
 
@@ -39,8 +43,12 @@ export class GroupResolver {
     return this.names.get(id)
   }
 
-  /** Ids for names (created when missing); rejects with OrdoError BAD_GROUP_NAME / FORBIDDEN_GROUP. */
-  resolve(names: readonly string[]): Promise<number[]> {
+  /**
+   * Ids for names; missing groups are created unless `create` is false, in which case
+   * the promise rejects with UNKNOWN_GROUP naming them. Also rejects with OrdoError
+   * BAD_GROUP_NAME / FORBIDDEN_GROUP.
+   */
+  resolve(names: readonly string[], create = true): Promise<number[]> {
     for (const n of names) {
       const problem = groupNameProblemText(n)
       if (problem !== '') return Promise.reject(new OrdoError(ErrorCode.BAD_GROUP_NAME, problem))
@@ -48,9 +56,11 @@ export class GroupResolver {
     const missing = names.filter((n) => !this.ids.has(n))
     if (missing.length === 0) return Promise.resolve(names.map((n) => this.ids.get(n)!))
     return new Promise((resolve, reject) => {
-      let b = this.batch
+      let b = create ? this.batch : this.lookupBatch
       if (b === null) {
-        b = this.batch = { names: [], sent: false, waiters: [] }
+        b = { names: [], create, sent: false, waiters: [] }
+        if (create) this.batch = b
+        else this.lookupBatch = b
         this.pending.push(b)
         queueMicrotask(() => this.flushBatch())
       }
@@ -61,6 +71,7 @@ export class GroupResolver {
 
   private flushBatch(): void {
     this.batch = null
+    this.lookupBatch = null
     this.sendUnsent()
   }
 
@@ -68,8 +79,8 @@ export class GroupResolver {
   sendUnsent(): void {
     if (!this.link.open) return
     for (const r of this.pending) {
-      if (r.sent || r === this.batch) continue
-      r.sent = this.link.sendControl(encodeResolveGroups({ names: r.names, create: true }))
+      if (r.sent || r === this.batch || r === this.lookupBatch) continue
+      r.sent = this.link.sendControl(encodeResolveGroups({ names: r.names, create: r.create }))
     }
   }
 
@@ -91,7 +102,14 @@ export class GroupResolver {
     const req = this.pending.splice(r, 1)[0]!
     for (const w of req.waiters) {
       const out = w.names.map((n) => this.ids.get(n))
-      if (out.some((id) => id === undefined)) w.reject(new OrdoError(ErrorCode.UNKNOWN_GROUP, `group not created: names=${w.names.join(',')}`))
+      const missing = w.names.filter((n) => this.ids.get(n) === undefined)
+      if (missing.length > 0) {
+        w.reject(
+          req.create
+            ? new OrdoError(ErrorCode.UNKNOWN_GROUP, `group not created: names=${missing.join(',')}`)
+            : new OrdoError(ErrorCode.UNKNOWN_GROUP, `unknown group: names=${missing.join(',')} (nothing has created it yet: publish to it first, or check the name)`),
+        )
+      }
       else w.resolve(out as number[])
     }
   }
@@ -108,6 +126,7 @@ export class GroupResolver {
   failAll(err: Error): void {
     for (const r of this.pending.splice(0)) for (const w of r.waiters) w.reject(err)
     this.batch = null
+    this.lookupBatch = null
   }
 
   get pendingCount(): number {

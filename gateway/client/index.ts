@@ -3,6 +3,7 @@
 
 export { connect, Client, type ConnectOptions } from './client.js'
 export { OrdoError, ClientErrorCode, type OrdoErrorDetails } from './errors.js'
+export { OrdoBaseError } from '../../codec/ordo-error.js'
 export type { ClientPublishResult, PublishItem } from './publish-queue.js'
 export type { PublishBatchResult } from './publish-batch.js'
 export type { ClientSubscription, ClientSubscribeOptions, ClientDeliverHandler } from './subscriptions.js'

@@ -332,6 +332,11 @@ export class PublishQueue implements AckPairSink {
     return true
   }
 
+  /** Whether pseq p was sent and is not settled yet. */
+  hasInFlight(p: number): boolean {
+    const r = this.ring
+    return r.find(p, r.head, r.sentEnd) !== 0
+  }
 
   /** After a reconnect: everything unsettled is sent again with its pseq (the server answers resends with their gsn). */
   resendAll(): void {

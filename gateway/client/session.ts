@@ -160,7 +160,7 @@ export class Session {
             for (const f of w) f()
           }
         },
-      }, { maskFrames: this.o.maskFrames ?? false })
+      }, { maskFrames: this.o.maskFrames ?? true })
     } catch (err) {
       this.owner.onFatal(new OrdoError(ClientErrorCode.CONNECT_FAILED, `cannot open ${url}: ${err instanceof Error ? err.message : String(err)}`))
       return

@@ -19,8 +19,10 @@ export interface ClientSubscribeOptions {
   fromGsn?: bigint
   /** Deliver before durable. Default false. */
   tentative?: boolean
-  /** Errors that end this subscription (e.g. RETAINED_AWAY); default: the client's onError. */
+  /** Errors of this subscription: those that end it (e.g. RETAINED_AWAY) and a handler that threw (HANDLER_FAILED; the subscription goes on). Default: the client's onError. */
   onError?: (err: OrdoError) => void
+  /** Create groups that do not exist yet (default true); false: subscribe fails with UNKNOWN_GROUP instead. */
+  create?: boolean
 }
 
 export type ClientDeliverHandler = (batch: DeliverBatch) => void
@@ -114,7 +116,7 @@ export class SubscriptionSet {
     this.subs.set(s.id, s)
     return new Promise((resolve, reject) => {
       s.settle = { resolve, reject }
-      this.resolver.resolve(groups).then(
+      this.resolver.resolve(groups, opts.create ?? true).then(
         (ids) => {
           if (s.state === 'closed') return
           s.groupIds = ids
@@ -158,8 +160,10 @@ export class SubscriptionSet {
       try {
         s.handler(this.batch)
       } catch (err) {
-        const e = new OrdoError(ClientErrorCode.BAD_ARGUMENT, `subscription handler threw: ${err instanceof Error ? err.message : String(err)}`, 0n, { cause: err, subscription: s.id })
-        this.reportError(e)
+        // Reported, and the subscription goes on: the batch counts as delivered (the
+        // embedded API does the same, engine/embedded-subscriber.ts).
+        const e = new OrdoError(ClientErrorCode.HANDLER_FAILED, `subscription handler threw: subscription=${s.id}, error=${err instanceof Error ? err.message : String(err)}`, BigInt(s.id), { cause: err, subscription: s.id })
+        ;(s.onError ?? this.reportError)(e)
       }
       if (lastGsn > s.lastGsn) s.lastGsn = lastGsn
     }

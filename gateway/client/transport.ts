@@ -9,6 +9,8 @@
 //   Client ──send(frame, onWritten)──▶ Transport ──▶ socket
 //          ◀──onFrame(bytes) / onOpen / onClose───┘
 
+import { ClientErrorCode, OrdoError } from './errors.js'
+
 /** The WHATWG WebSocket surface the client uses (browsers, Deno, Node >= 22, the `ws` package). */
 export interface WebSocketLike {
   binaryType: string
@@ -61,7 +63,7 @@ function isNodeWs(ws: WebSocketLike | NodeWs): ws is NodeWs {
 
 /** Options the client hands to the `ws` constructor (other WebSocket constructors ignore the second argument). */
 export interface NodeWsOptions {
-  /** false: every frame is masked with a zero key, so `ws` sends the client's buffer as it is (no copy). */
+  /** true: random masking keys (RFC 6455); false: a zero key, so `ws` sends the client's buffer as it is (no copy). */
   maskFrames: boolean
 }
 
@@ -70,9 +72,10 @@ export function openTransport(WS: WebSocketCtor, url: string, events: TransportE
   const options = {
     perMessageDeflate: false,
     maxPayload: 512 * 1024 * 1024,
-    // RFC 6455 masks client frames so that script in a browser cannot shape bytes on the wire that a proxy
-    // would misread; a Node.js process can write any bytes to a socket anyway. A zero key makes masking the
-    // identity, and `ws` then sends the caller's buffer without copying it (ws/lib/sender.js skipMasking).
+    // RFC 6455 masks client frames with a random key so that a client cannot choose the bytes on the wire that
+    // an intermediary (a proxy misreading the traffic as HTTP, a cache) sees. That is the default here. An
+    // explicit maskFrames: false uses a zero key instead: masking becomes the identity and `ws` sends the
+    // caller's buffer without copying it (ws/lib/sender.js skipMasking), for connections no intermediary reads.
     ...(o.maskFrames ? {} : { generateMask: zeroMask }),
   }
   // Only the `ws` package takes options; a browser's second argument means subprotocols.
@@ -197,5 +200,5 @@ export async function defaultWebSocket(): Promise<WebSocketCtor> {
     cached = g
     return g
   }
-  throw new Error('no WebSocket available: install the ws package or pass options.WebSocket')
+  throw new OrdoError(ClientErrorCode.CONNECT_FAILED, 'no WebSocket available: install the ws package or pass options.WebSocket')
 }

@@ -54,5 +54,5 @@ test('bench/micro without --expose-gc says how to run it', () => {
 test('bench/micro refuses an unknown area', () => {
   const r = spawnSync(process.execPath, ['--expose-gc', RUN, '--only', 'ring,nope'], { encoding: 'utf8', timeout: 10_000 })
   assert.equal(r.status, 2)
-  assert.match(r.stderr, /unknown area in --only: nope \(known: ring, codec, sequencer, journal, fanout, client\)/)
+  assert.match(r.stderr, /unknown area in --only: nope \(known: ring, codec, sequencer, journal, fanout, embedded, client\)/)
 })

@@ -1,5 +1,5 @@
-// The error table holds the protocol's fixed numbers, once each, and the close
-// codes follow the documented rule.
+// The error table holds its fixed numbers, once each (new codes only ever added at
+// the end), and the close codes follow the documented rule.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { CloseCode, closeCodeFor, ERROR_CODES, ErrorCode, errorCodeInfo, errorCodeName } from '../../codec/error-codes.js'
@@ -10,7 +10,8 @@ test('numbers are the fixed ones, dense from 1, each with a meaning', () => {
     TOO_MANY_GROUPS: 7, FRAME_TOO_LARGE: 8, TOO_MANY_SUBSCRIPTIONS: 9, TOO_MANY_CONNECTIONS: 10, BAD_GROUP_NAME: 11,
     PSEQ_GAP: 12, DUPLICATE_OUTSIDE_WINDOW: 13, RETAINED_AWAY: 14, SLOW_CONSUMER: 15, UNKNOWN_SUBSCRIPTION: 16,
     DUPLICATE_SUBSCRIPTION_ID: 17, UNEXPECTED_FRAME: 18, TEXT_FRAME: 19, GOING_AWAY: 20, INTERNAL: 21,
-    BAD_PUBLISHER: 22, OVERLOADED: 23, BAD_REQUEST: 24, EMPTY_GROUPS: 25, NOT_LEADER: 26,
+    BAD_PUBLISHER: 22, OVERLOADED: 23, BAD_REQUEST: 24, EMPTY_GROUPS: 25, PUBLISHER_TAKEN: 26, IDEMPOTENCY_KEY_REUSED: 27, NOT_LEADER: 28,
+    DISK_FULL: 29, JOURNAL_IO: 30,
   }
   assert.deepEqual({ ...ErrorCode }, fixed)
   assert.equal(ERROR_CODES.length, Object.keys(fixed).length)

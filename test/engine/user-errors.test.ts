@@ -3,7 +3,7 @@
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Engine, EngineOptionError, PublishRefusedError, EngineClosedError } from '../../engine/index.js'
+import { Engine, EngineArgumentError, EngineOptionError, PublishRefusedError, EngineClosedError } from '../../engine/index.js'
 
 test('bad options are refused before anything starts', async () => {
   await assert.rejects(Engine.open({ durability: 'sometimes' as never }), (e: unknown) => e instanceof EngineOptionError && e.code === 'BAD_OPTION' && /durability: value=sometimes, expected fsync, async or memory/.test(e.message))
@@ -21,7 +21,7 @@ test('bad publishes are refused with a code; the engine goes on', async () => {
     await assert.rejects(e.publish(Array.from({ length: 17 }, (_, i) => `g${i}`), 'x'), (x: unknown) => x instanceof PublishRefusedError && x.code === 'TOO_MANY_GROUPS' && /count=17, max=16/.test(x.message))
     await assert.rejects(e.publish(['a', 'a'], 'x'), (x: unknown) => x instanceof PublishRefusedError && /duplicate group/.test(x.message))
     await assert.rejects(e.publish(['bad name!'], 'x'), (x: unknown) => (x as { code?: string }).code === 'GROUP_NAME_INVALID')
-    await assert.rejects(e.publish(['a'], 'x', { pseq: 0n }), (x: unknown) => x instanceof EngineOptionError && /pseq must be in 1..2\^53-1/.test(x.message))
+    await assert.rejects(e.publish(['a'], 'x', { pseq: 0n }), (x: unknown) => x instanceof EngineArgumentError && x.code === 'BAD_ARGUMENT' && /pseq must be a bigint in 1..2\^53-1: pseq=0n/.test(x.message))
     const ok = await e.publish(['a'], 'fine')
     assert.equal(ok.gsn, 1n, 'refusals took no gsn')
   } finally {

@@ -7,6 +7,9 @@ import { ErrorCode } from '../../codec/error-codes.js'
 import type { EngineMetrics } from '../../engine/engine-port.js'
 
 const engine: EngineMetrics = {
+  state: 'journal-failed',
+  journalFaults: 2,
+  journalRetryFailures: 7,
   sequencedGsn: 120,
   durableGsn: 100,
   messagesSequenced: 120,
@@ -48,7 +51,7 @@ test('the page declares every family once and carries the counters, gauges and e
   c.messagesOut = 55
   c.countError(ErrorCode.BAD_FRAME)
   c.countError(ErrorCode.BAD_FRAME)
-  const text = renderMetrics(c, { connections: 3, subscriptions: 2, pausedSubscriptions: 1, lags: [{ connection: 1, subscription: 7, lag: 20, paused: true }] }, engine)
+  const text = renderMetrics(c, { connections: 3, subscriptions: 2, pausedSubscriptions: 1, lags: [{ subscriber: 'billing "eu"', subscriptions: 2, maxLag: 20, paused: 1 }] }, engine)
   const { families, samples } = parse(text)
   assert.equal(families.get('ordo_frames_in_total'), 'counter')
   assert.equal(families.get('ordo_fsync_latency_seconds'), 'histogram')
@@ -57,8 +60,13 @@ test('the page declares every family once and carries the counters, gauges and e
   assert.equal(samples.get('ordo_messages_out_total'), 55)
   assert.equal(samples.get('ordo_errors_total{code="1",name="BAD_FRAME"}'), 2)
   assert.equal(samples.get('ordo_errors_total{code="2",name="HELLO_REQUIRED"}'), 0)
-  assert.equal(samples.get('ordo_subscriber_lag_messages{connection="1",subscription="7",paused="1"}'), 20)
+  assert.equal(samples.get('ordo_subscriber_lag_messages{subscriber="billing \\"eu\\""}'), 20)
   assert.equal(samples.get('ordo_durable_gsn'), 100)
+  assert.equal(families.get('ordo_engine_state'), 'gauge')
+  assert.equal(samples.get('ordo_engine_state{state="journal-failed"}'), 1)
+  assert.equal(samples.get('ordo_engine_state{state="running"}'), 0)
+  assert.equal(samples.get('ordo_journal_faults_total'), 2)
+  assert.equal(samples.get('ordo_journal_retry_failures_total'), 7)
   assert.equal(samples.get('ordo_sequenced_gsn'), 120)
   assert.equal(samples.get('ordo_fsync_latency_seconds_bucket{le="0.01"}'), 5)
   assert.equal(samples.get('ordo_fsync_latency_seconds_bucket{le="+Inf"}'), 5)

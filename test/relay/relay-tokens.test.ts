@@ -1,9 +1,10 @@
 // Tokens through a relay (hostile clients): the relay checks every client's
 // token with its own secret before serving it, and forwards each publishing
-// client's own token upstream, where it is checked again: the relay's token
-// gives no client any right. Clients are `ordo publish` / `ordo tail` processes.
+// client's own token upstream, where it is checked again: the relay's own token
+// (which may subscribe to and create every group) gives no client any right.
+// Clients are `ordo publish` / `ordo tail` processes.
 //
-//   root (secret S) ◀── R1 (secret S, relay token: subscribe only)
+//   root (secret S) ◀── R1 (secret S, relay token: publish and subscribe '>')
 //                   ◀── R2 (secret T: accepts tokens the root does not)
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
@@ -20,7 +21,7 @@ let r2: RelayProcess
 
 before(async () => {
   root = await startServerProcess({ durability: 'async', secret: S })
-  const relayToken = mintToken(S, { subscribe: ['>'], ttlMs: 3_600_000 })
+  const relayToken = mintToken(S, { sub: 'relay', publish: ['>'], subscribe: ['>'], ttlMs: 3_600_000 })
   r1 = await startRelayProcess({ upstream: [root.wsUrl], secret: S, token: relayToken })
   r2 = await startRelayProcess({ upstream: [root.wsUrl], secret: T, token: relayToken })
 })
@@ -31,16 +32,21 @@ after(async () => {
   await root?.stop()
 })
 
-test('a client publishes through the relay with its own token; the relay token (subscribe only) gives it nothing', async () => {
+test('a client publishes through the relay with its own token; the relay token gives it nothing', async () => {
   const writer = mintToken(S, { publish: ['orders'], subscribe: ['orders'], ttlMs: 3_600_000 })
   const ok = await runCli(['publish', 'orders', 'one', '--url', r1.wsUrl, '--token', writer], null, 20_000)
   assert.equal(ok.code, 0, ok.stderr)
   assert.match(ok.stdout, /gsn=1/)
-  // A reader token cannot publish through the relay, whatever the relay's own token allows upstream.
-  const reader = mintToken(S, { subscribe: ['>'], ttlMs: 3_600_000 })
+  // A reader token can neither publish nor create a group through the relay, whatever the relay's own token may.
+  const reader = mintToken(S, { sub: 'reader', subscribe: ['>'], ttlMs: 3_600_000 })
   const refused = await runCli(['publish', 'orders', 'two', '--url', r1.wsUrl, '--token', reader], null, 20_000)
   assert.notEqual(refused.code, 0)
   assert.match(refused.stderr, /FORBIDDEN_GROUP/)
+  const noCreate = await runCli(['publish', 'fresh', 'x', '--url', r1.wsUrl, '--token', reader], null, 20_000)
+  assert.notEqual(noCreate.code, 0)
+  assert.match(noCreate.stderr, /UNKNOWN_GROUP|FORBIDDEN_GROUP/)
+  const groups = (await (await fetch(`${root.httpUrl}/api/groups`, { headers: { authorization: `Bearer ${mintToken(S, { monitor: true })}` } })).json()) as { items?: { name: string }[] }
+  assert.ok(!JSON.stringify(groups).includes('"fresh"'), `the relay created a group for a reader: ${JSON.stringify(groups)}`)
 })
 
 test('the relay refuses bad tokens and groups a token may not see, as the root does', async () => {

@@ -1,7 +1,7 @@
 // `ordo bench`: runs the gateway benchmark (bench/gateway-bench.ts): a server
 // process and a load-generator process, four figures, progress on stderr.
 
-import { parse, type Command } from './common.js'
+import { CommandError, parse, type Command } from './common.js'
 
 const help = `Usage: ordo bench [--json] [--runs N] [--seconds S] [--only fsync,fanout,latency,idle]
 
@@ -11,7 +11,8 @@ its own process, data in a temporary directory), with 100-byte payloads:
   fanout   1 publisher -> 100 subscribers of one group: messages/s delivered in total
   latency  publish -> deliver latency at 50 000 msg/s, async durability (p50/p99/p99.9)
   idle     10 000 idle connections: server memory per connection
-Takes about a minute and a half; progress goes to stderr.
+Takes about a minute and a half; progress goes to stderr. Runs from a source
+checkout (the npm package does not ship the benchmarks).
 
 Options:
   --json        end with one JSON line: ws_fsync_msgs_per_s, fanout100_msgs_per_s,
@@ -22,7 +23,7 @@ Options:
 
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'run the WebSocket load generator against a gateway it starts (figures in bench/RESULTS.md)',
+  summary: 'run the WebSocket load generator against a gateway it starts (source checkout only; figures in bench/RESULTS.md)',
   help,
   async run(argv) {
     const { values } = parse('bench', argv, { json: { type: 'boolean' }, runs: { type: 'string' }, seconds: { type: 'string' }, only: { type: 'string' } }, false)
@@ -30,7 +31,14 @@ export const benchCommand: Command = {
       process.stdout.write(help + '\n')
       return 0
     }
-    const { main } = (await import('../../bench/gateway-bench.js')) as { main(argv: string[]): Promise<number> }
-    return main(argv)
+    let bench: { main(argv: string[]): Promise<number> }
+    try {
+      bench = (await import('../../bench/gateway-bench.js')) as typeof bench
+    } catch (err) {
+      // The npm package ships the library and the CLI, not the benchmarks and their clients.
+      if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err
+      throw new CommandError('BENCH_NOT_INSTALLED', 'the benchmarks are not part of the installed package: run them from a source checkout (npm ci, then npm run bench:gateway)')
+    }
+    return bench.main(argv)
   },
 }

@@ -2,23 +2,21 @@
 // durations, and the command interface the dispatcher (tools/cli.ts) calls.
 
 import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { OrdoBaseError } from '../../codec/ordo-error.js'
 
 /** A mistake of the user (bad option, missing argument): printed without a stack, exit code 2. */
-export class UsageError extends Error {
-  readonly code = 'USAGE'
+export class UsageError extends OrdoBaseError {
   constructor(message: string) {
-    super(message)
+    super('USAGE', message)
     this.name = 'UsageError'
   }
 }
 
 /** A failure while running a command (cannot connect, server refused...): printed without a stack, exit code 1. */
-export class CommandError extends Error {
-  readonly code: string
-  constructor(code: string, message: string) {
-    super(message)
+export class CommandError extends OrdoBaseError {
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, options)
     this.name = 'CommandError'
-    this.code = code
   }
 }
 
@@ -92,6 +90,37 @@ export function defaultUrl(): string {
   return process.env.ORDO_URL ?? 'ws://127.0.0.1:7070/'
 }
 
+/**
+ * The URLs of `--url a,b,c` (or ORDO_URL): the nodes of a cluster or standby servers. The client keeps one
+ * connection, tries them in turn and moves to the leader when it publishes.
+ */
+export function splitUrls(option: string, list: string): string[] {
+  const urls = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+  if (urls.length === 0) throw new UsageError(`no URL in ${option}=${JSON.stringify(list)} (e.g. ws://127.0.0.1:7070/ or ws://a:7070/,ws://b:7070/)`)
+  for (const u of urls) {
+    if (!URL.canParse(u) || !/^(wss?|https?):$/.test(new URL(u).protocol)) throw new UsageError(`not a WebSocket URL in ${option}: ${JSON.stringify(u)} (ws://host:port/ or wss://...)`)
+  }
+  return urls
+}
+
 export function stderr(line: string): void {
   process.stderr.write(line + '\n')
+}
+
+const BYTE_UNITS: Record<string, number> = {
+  '': 1, b: 1, k: 1e3, kb: 1e3, m: 1e6, mb: 1e6, g: 1e9, gb: 1e9, t: 1e12, tb: 1e12,
+  kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4,
+}
+
+/** Parses `1048576`, `512MiB`, `10GB`, `1.5GiB` into bytes. */
+export function parseBytes(option: string, text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]*)$/.exec(text.trim())
+  const unit = m === null ? undefined : BYTE_UNITS[m[2]!.toLowerCase()]
+  if (m === null || unit === undefined) throw new UsageError(`bad size: ${option}=${JSON.stringify(text)} (examples: 1048576, 512MiB, 10GiB, 2GB)`)
+  const n = Math.round(Number(m[1]) * unit)
+  if (n < 1) throw new UsageError(`bad size: ${option}=${JSON.stringify(text)} (at least 1 byte)`)
+  return n
 }

@@ -1,37 +1,67 @@
 // `ordo start`: opens the engine on a data directory and serves the gateway on
 // one port, in the foreground, until SIGTERM or SIGINT (graceful: in-flight
-// publishes answered, journal synced, clients told GOING_AWAY).
+// publishes answered, journal synced, clients told GOING_AWAY). Logs go to
+// stdout: JSON lines when it is not a terminal, readable lines when it is.
 
 import { resolve } from 'node:path'
 import { Engine } from '../../engine/engine.js'
 import type { Durability, EngineOptions } from '../../engine/types.js'
+import { ORDO_VERSION } from '../../engine/version.js'
 import { GatewayServer } from '../../gateway/server.js'
-import { CommandError, parse, parseDuration, parseInteger, UsageError, type Command } from './common.js'
+import { parseTransportChoice, TransportError, type TransportChoice } from '../../gateway/transport/select-transport.js'
+import { createLogger, isLogFormat, isLogLevel, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../../gateway/log/create-logger.js'
+import { CommandError, parse, parseBytes, parseDuration, parseInteger, UsageError, type Command } from './common.js'
+import { flagHelp, withEnvironment, type FlagSpec } from './env-options.js'
+
+const FLAGS = {
+  port: { type: 'string', arg: 'PORT', help: 'port (default 7070; 0 picks a free one)' },
+  host: { type: 'string', arg: 'HOST', help: 'interface (default 127.0.0.1; 0.0.0.0 for all)' },
+  data: { type: 'string', arg: 'DIR', help: 'data directory (default ./data)' },
+  durability: {
+    type: 'string',
+    arg: 'MODE',
+    help: 'fsync (default: ack after fsync, group commit),\nasync (ack after write, fsync every few ms),\nmemory (no journal; tests and benchmarks only)',
+  },
+  secret: {
+    type: 'string',
+    arg: 'SECRET',
+    help: 'token secret; prefer the variable (a flag shows in ps). Without one\nthe server runs open: every client may do everything',
+  },
+  'max-payload': { type: 'string', arg: 'BYTES', help: 'largest message payload (default 1048576)' },
+  'max-connections': { type: 'string', arg: 'N', help: 'most WebSocket connections (default 100000)' },
+  'send-buffer-high': { type: 'string', arg: 'BYTES', help: "slow consumer: a connection's subscriptions pause above this\nmuch unsent data (default 1048576) and catch up later" },
+  'slow-consumer-timeout': { type: 'string', arg: 'DUR', help: 'slow consumer: a connection paused this long is closed with\nSLOW_CONSUMER naming the gsn to resume from (default 30s)' },
+  'retention-max-bytes': { type: 'string', arg: 'SIZE', help: 'retention: delete the oldest whole segments while the journal\nis larger than this (e.g. 10GiB; default: keep everything)' },
+  'retention-max-age': { type: 'string', arg: 'DUR', help: 'retention: delete whole segments last written longer ago than\nthis (e.g. 7d; default: keep everything)' },
+  'segment-bytes': { type: 'string', arg: 'SIZE', help: 'journal segment size, the unit retention deletes (default 256MiB)' },
+  transport: {
+    type: 'string',
+    arg: 'T',
+    help: 'auto (default): uWebSockets.js when a build works on this Node and\nlibc, else the ws package with a notice; uws: uWebSockets.js or fail;\nws: the ws package on node:http (slower)',
+  },
+  'cors-origin': { type: 'string', arg: 'LIST', help: "origins allowed to call the HTTP API from a browser page on another\norigin: '*' or a comma list like https://ops.example.com (default: none)" },
+  'no-ui': { type: 'boolean', help: 'do not serve the dashboard at /ui' },
+  'log-level': { type: 'string', arg: 'LEVEL', help: `${LOG_LEVELS.join(', ')} (default info; debug adds\nconnection accepts and slow-consumer pauses)` },
+  'log-format': { type: 'string', arg: 'FORMAT', help: `${LOG_FORMATS.join(', ')} (default auto: readable lines on a terminal,\nJSON lines otherwise)` },
+  quiet: { type: 'boolean', help: 'log errors only (same as --log-level error)' },
+} as const satisfies Record<string, FlagSpec>
 
 const help = `Usage: ordo start [options]
 
 Starts the engine and the gateway in the foreground: WebSocket at ws://HOST:PORT/,
-and GET /health, GET /metrics, POST /publish on the same port. Prints where it
-listens and its data directory; /health answers 200 once ready. SIGTERM or
-SIGINT stop it gracefully; after kill -9 it restarts on the same directory and
-port, and every acknowledged message is still there.
+and on the same port GET|HEAD /health, GET /metrics, POST /publish, the admin API
+(GET /api/stats, /api/groups, /api/subscribers, /api/connections) and the live
+dashboard at /ui. /health answers 200 once ready. SIGTERM or SIGINT stop it
+gracefully; after kill -9 it restarts on the same directory and port, and every
+acknowledged message is still there.
 
-Options:
-  --port PORT            port (default 7070; 0 picks a free one)
-  --host HOST            interface (default 127.0.0.1; 0.0.0.0 for all)
-  --data DIR             data directory (default ./data)
-  --durability MODE      fsync (default: ack after fsync, group commit),
-                         async (ack after write, fsync every few ms),
-                         memory (no journal; tests and benchmarks only)
-  --secret SECRET        token secret (default: env ORDO_SECRET); without one the
-                         server runs open: every client may publish and subscribe to all groups
-  --max-payload BYTES    largest message payload (default 1048576)
-  --max-connections N    most WebSocket connections (default 100000)
-  --send-buffer-high BYTES      slow consumer: a connection's subscriptions pause above
-                                this much unsent data (default 1048576) and catch up later
-  --slow-consumer-timeout DUR   slow consumer: a connection paused this long is closed with
-                                SLOW_CONSUMER naming the gsn to resume from (default 30s)
-  --quiet                no log lines except errors`
+Every option can also be set in the environment (the command line wins):
+
+${flagHelp(FLAGS)}
+
+Logs: one line per event on stdout (start-up, connections with the token's
+subject, auth failures, slow consumers, retention, journal failures, shutdown
+steps); never a token or the secret.`
 
 /** Opens the engine (engine/engine.ts) with the CLI's options. */
 export function openEngine(options: EngineOptions): Promise<Engine> {
@@ -45,79 +75,96 @@ export const startCommand: Command = {
   summary: 'start the engine and the gateway (WebSocket + HTTP on one port, default 7070, data in ./data)',
   help,
   async run(argv) {
-    const { values } = parse(
-      'start',
-      argv,
-      {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        data: { type: 'string' },
-        durability: { type: 'string' },
-        secret: { type: 'string' },
-        'max-payload': { type: 'string' },
-        'max-connections': { type: 'string' },
-        'send-buffer-high': { type: 'string' },
-        'slow-consumer-timeout': { type: 'string' },
-        quiet: { type: 'boolean' },
-      },
-      false,
-    )
-    if (values.help) {
+    const parsed = parse('start', argv, FLAGS, false)
+    if (parsed.values.help) {
       process.stdout.write(help + '\n')
       return 0
     }
-    const port = parseInteger('--port', values.port, 7070, 0, 65535)
-    const host = values.host ?? '127.0.0.1'
-    const dataDir = resolve(values.data ?? './data')
-    const durability = values.durability ?? 'fsync'
+    const values = withEnvironment(FLAGS, parsed.values as Record<string, string | boolean | undefined>)
+    const str = (k: keyof typeof FLAGS): string | undefined => values[k] as string | undefined
+    const port = parseInteger('--port', str('port'), 7070, 0, 65535)
+    const host = str('host') ?? '127.0.0.1'
+    const dataDir = resolve(str('data') ?? './data')
+    const durability = str('durability') ?? 'fsync'
     if (!DURABILITIES.includes(durability)) throw new UsageError(`ordo start: bad --durability ${JSON.stringify(durability)}: one of fsync, async, memory`)
-    const secret = values.secret ?? process.env.ORDO_SECRET
-    const maxPayload = parseInteger('--max-payload', values['max-payload'], 1024 * 1024, 0, 64 * 1024 * 1024)
-    const maxConnections = parseInteger('--max-connections', values['max-connections'], 100_000, 1)
-    const sendBufferHighBytes = parseInteger('--send-buffer-high', values['send-buffer-high'], 1024 * 1024, 1024)
-    const slowConsumerTimeoutMs = values['slow-consumer-timeout'] === undefined ? 30_000 : parseDuration('--slow-consumer-timeout', values['slow-consumer-timeout'])
-    const quiet = values.quiet === true
-    const log = (line: string) => {
-      if (!quiet) process.stdout.write(`ordo: ${line}\n`)
+    const secret = str('secret')
+    const maxPayload = parseInteger('--max-payload', str('max-payload'), 1024 * 1024, 0, 64 * 1024 * 1024)
+    const maxConnections = parseInteger('--max-connections', str('max-connections'), 100_000, 1)
+    const sendBufferHighBytes = parseInteger('--send-buffer-high', str('send-buffer-high'), 1024 * 1024, 1024)
+    const slowConsumerTimeoutMs = str('slow-consumer-timeout') === undefined ? 30_000 : parseDuration('--slow-consumer-timeout', str('slow-consumer-timeout')!)
+    const retentionMaxBytes = str('retention-max-bytes') === undefined ? undefined : parseBytes('--retention-max-bytes', str('retention-max-bytes')!)
+    const retentionMaxAgeMs = str('retention-max-age') === undefined ? undefined : parseDuration('--retention-max-age', str('retention-max-age')!)
+    const segmentBytes = str('segment-bytes') === undefined ? undefined : parseBytes('--segment-bytes', str('segment-bytes')!)
+    const corsOrigins = (str('cors-origin') ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0)
+    const level = values.quiet === true ? 'error' : (str('log-level') ?? 'info')
+    if (!isLogLevel(level)) throw new UsageError(`ordo start: bad --log-level ${JSON.stringify(level)}: one of ${LOG_LEVELS.join(', ')}`)
+    const format = str('log-format') ?? 'auto'
+    if (!isLogFormat(format)) throw new UsageError(`ordo start: bad --log-format ${JSON.stringify(format)}: one of ${LOG_FORMATS.join(', ')}`)
+    const log = createLogger({ level: level as LogLevel, format: format as LogFormat })
+    const retention = retentionMaxBytes === undefined && retentionMaxAgeMs === undefined ? undefined : { maxBytes: retentionMaxBytes, maxAgeMs: retentionMaxAgeMs }
+    let transport: TransportChoice
+    try {
+      transport = parseTransportChoice(str('transport'), (parsed.values as { transport?: string }).transport !== undefined ? '--transport' : 'ORDO_TRANSPORT')
+    } catch (err) {
+      throw new UsageError(`ordo start: ${(err as Error).message}`)
     }
 
+    log.info(
+      { event: 'start', version: ORDO_VERSION, node: process.version, transport, host, port, dataDir, durability, retention: retention ?? null, logLevel: level },
+      `ordo ${ORDO_VERSION} starting`,
+    )
     let engine: Engine
     try {
-      engine = await openEngine({ dataDir, durability: durability as Durability, maxPayload })
+      engine = await openEngine({ dataDir, durability: durability as Durability, maxPayload, retention, segmentBytes, logger: log })
     } catch (err) {
+      log.fatal({ event: 'engine_open_failed', dataDir, err: err instanceof Error ? err.message : String(err) }, 'cannot open the engine')
       if (err instanceof CommandError) throw err
       const code = (err as { code?: string }).code ?? 'ENGINE_OPEN_FAILED'
       throw new CommandError(code, `cannot open the engine on ${dataDir}: ${err instanceof Error ? err.message : String(err)}`)
     }
-    log(durability === 'memory' ? 'engine: memory mode, NOTHING is written to disk (tests and benchmarks only)' : `engine: data=${dataDir}, durability=${durability}, durable_gsn=${engine.durableGsn}`)
     let server: GatewayServer
     try {
-      server = await GatewayServer.start(engine, { host, port, secret, limits: { maxPayload, maxConnections, sendBufferHighBytes, sendBufferLowBytes: Math.floor(sendBufferHighBytes / 4), slowConsumerTimeoutMs }, log })
+      server = await GatewayServer.start(engine.port, {
+        host, port, secret, transport, logger: log, corsOrigins, ui: values['no-ui'] !== true,
+        limits: { maxPayload, maxConnections, sendBufferHighBytes, sendBufferLowBytes: Math.floor(sendBufferHighBytes / 4), slowConsumerTimeoutMs },
+        // The slower-transport notice is a warning: stderr, even with --quiet.
+        warn: (text) => process.stderr.write(text.split('\n').map((l) => `ordo: ${l}\n`).join('')),
+      })
     } catch (err) {
       await engine.close().catch(() => {})
+      if (err instanceof TransportError) {
+        log.fatal({ event: 'transport_failed', code: err.code, err: err.message }, 'no transport')
+        throw new CommandError(err.code, err.message)
+      }
+      log.fatal({ event: 'listen_failed', host, port, err: err instanceof Error ? err.message : String(err) }, 'cannot listen')
       throw new CommandError('LISTEN_FAILED', err instanceof Error ? err.message : String(err))
     }
-    log(`listening on ${server.url} (HTTP: /health /metrics /publish on the same port)`)
-    log(server.authOpen ? 'auth: OPEN MODE (no secret): every client may publish and subscribe to every group; set --secret or ORDO_SECRET to require tokens' : 'auth: tokens required (HMAC-SHA256; mint them with ordo token)')
-    log('ready')
+    log.info(
+      { event: 'listening', url: server.url, port: server.port, host, transport: server.transportName, implementation: server.transportImplementation },
+      `listening on ${server.url}`,
+    )
+    log.info({ event: 'http', endpoints: ['/health', '/metrics', '/publish', '/api/stats', '/api/groups', '/api/subscribers', '/api/connections', ...(values['no-ui'] === true ? [] : ['/ui'])], cors: corsOrigins }, `HTTP on the same port: dashboard at http://${host}:${server.port}/ui`)
+    if (server.authOpen) log.warn({ event: 'auth', mode: 'open' }, 'auth: OPEN MODE (no secret): every client may publish and subscribe to every group; set ORDO_SECRET to require tokens')
+    else log.info({ event: 'auth', mode: 'token' }, 'auth: tokens required (HMAC-SHA256; mint them with ordo token)')
+    log.info({}, 'ready')
 
     await new Promise<void>((done) => {
       let stopping = false
       const stop = (signal: string) => {
         if (stopping) {
-          process.stderr.write(`ordo: ${signal} again: exiting without a clean shutdown\n`)
+          log.warn({ event: 'shutdown', signal }, `${signal} again: exiting without a clean shutdown`)
           process.exit(130)
         }
         stopping = true
-        log(`${signal}: shutting down (answering in-flight publishes, syncing the journal)`)
+        log.info({ event: 'shutdown', signal }, `${signal}: shutting down (answering in-flight publishes, syncing the journal)`)
         server
           .close({ closeEngine: () => engine.close() })
           .then(() => {
-            log(`stopped; durable_gsn=${engine.durableGsn}`)
+            log.info({ event: 'stopped', durableGsn: engine.port.durableGsn }, `stopped; durable_gsn=${engine.port.durableGsn}`)
             done()
           })
           .catch((err: unknown) => {
-            process.stderr.write(`ordo: shutdown failed: ${err instanceof Error ? err.message : String(err)}\n`)
+            log.error({ event: 'shutdown_failed', err: err instanceof Error ? err.message : String(err) }, 'shutdown failed')
             process.exitCode = 1
             done()
           })

@@ -1,28 +1,39 @@
 // `ordo tail`: subscribes and prints every message: gsn, groups with their
-// gseqs, and the payload (UTF-8 text, or base64 when it is not text).
+// gseqs, and the payload (UTF-8 text, or base64 when it is not text). Reads
+// only: groups that do not exist are an error, never created. Groups of a
+// message that the reader did not subscribe to are named through the admin
+// API's group lookup (tools/cli/group-names-http.ts).
 
 import type { DeliverBatch } from '../../gateway/client/index.js'
 import { OrdoError } from '../../gateway/client/index.js'
 import { open } from './publish.js'
-import { CommandError, defaultUrl, parse, parseInteger, splitGroups, UsageError, type Command } from './common.js'
+import { CommandError, defaultUrl, parse, parseInteger, splitGroups, splitUrls, stderr, UsageError, type Command } from './common.js'
+import { GroupNameLookup, httpBaseOf } from './group-names-http.js'
 
 const help = `Usage: ordo tail <group[,group...]> [options]
 
 Subscribes to the groups and prints each message as it arrives, in gsn order:
   gsn=<gsn> groups=<name>:<gseq>[,...] <payload>
+Every group of a message your token may subscribe to is named, also those you
+did not subscribe to; groups your token may not see are left out (the server
+never sends them). Groups are never created: an unknown name is an error.
 Reconnects and resumes by itself. Stops on Ctrl-C (or after --count messages).
 
 Options:
-  --from N         start at gsn N (replay from the journal, then live); default: from now
-  --count N        exit after N messages
-  --json           one JSON object per line: {"gsn","groups","gseqs","publisher","pseq","payload"}
-  --url URL[,URL]  gateway WebSocket URL(s), tried in turn on connect and reconnect
-                   (default: env ORDO_URL or ws://127.0.0.1:7070/)
-  --token TOKEN    access token (default: env ORDO_TOKEN)
+  --from N           start at gsn N (replay from the journal, then live); default: from now
+  --from-beginning   start at the oldest message the journal still holds
+  --count N          exit after N messages
+  --json             one JSON object per line, for jq:
+                     {"gsn","groups","gseqs","publisher","pseq","time","payload"}
+                     (payloadBase64 instead of payload when it is not text)
+  --url URL[,URL]    gateway WebSocket URL (default: env ORDO_URL or ws://127.0.0.1:7070/);
+                     several (the nodes of a cluster): tried in turn, resuming where it stopped
+  --token TOKEN      access token (default: env ORDO_TOKEN)
 
 Examples:
   ordo tail orders
-  ordo tail orders,audit --from 1`
+  ordo tail orders,audit --from-beginning
+  ordo tail orders --json | jq -r .payload`
 
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
@@ -37,6 +48,17 @@ function text(bytes: Uint8Array): { text: string; binary: boolean } {
   return { text: Buffer.from(bytes).toString('base64'), binary: true }
 }
 
+/** One delivered message, copied out of the batch (printed once its group names are known). */
+interface Record {
+  gsn: number
+  groups: number[]
+  gseqs: number[]
+  publisher: number
+  pseq: number
+  time: number
+  payload: Uint8Array
+}
+
 export const tailCommand: Command = {
   name: 'tail',
   summary: 'subscribe to groups and print gsn, groups and payload of each message',
@@ -44,6 +66,7 @@ export const tailCommand: Command = {
   async run(argv) {
     const { values, positionals } = parse('tail', argv, {
       from: { type: 'string' },
+      'from-beginning': { type: 'boolean' },
       count: { type: 'string' },
       json: { type: 'boolean' },
       url: { type: 'string' },
@@ -54,44 +77,94 @@ export const tailCommand: Command = {
       return 0
     }
     if (positionals.length !== 1) throw new UsageError('ordo tail: name the groups, e.g. ordo tail orders or ordo tail orders,audit')
+    if (values.from !== undefined && values['from-beginning'] === true) throw new UsageError('ordo tail: --from and --from-beginning exclude each other')
     const groups = splitGroups(positionals[0]!)
-    const from = parseInteger('--from', values.from, 0, 0)
+    let from = values['from-beginning'] === true ? 1 : parseInteger('--from', values.from, 0, 0)
     const count = parseInteger('--count', values.count, 0, 0)
     const json = values.json === true
-    const url = values.url ?? defaultUrl()
-    const client = await open(url, values.token ?? process.env.ORDO_TOKEN)
+    const urls = splitUrls(values.url !== undefined ? '--url' : 'ORDO_URL', values.url ?? defaultUrl())
+    const token = values.token ?? process.env.ORDO_TOKEN
+    const names = new GroupNameLookup(httpBaseOf(urls[0]!), token)
+    const client = await open(urls, token)
     let seen = 0
     let finish: (() => void) | null = null
+    let failure: Error | null = null
     const done = new Promise<void>((resolve) => {
       finish = resolve
     })
-    const out: string[] = []
+
+    // Printing is a queue: a message naming an unknown group waits for the lookup, and
+    // the ones after it wait behind it, so the output stays in gsn order.
+    const queue: Record[] = []
+    let printing = false
+    const nameOf = (id: number): string => client.groupName(id) ?? names.known(id) ?? `#${id}`
+    const format = (r: Record): string => {
+      const gnames = r.groups.map(nameOf)
+      const p = text(r.payload)
+      if (json) {
+        return JSON.stringify({ gsn: r.gsn, groups: gnames, gseqs: r.gseqs, publisher: r.publisher, pseq: r.pseq, time: r.time, [p.binary ? 'payloadBase64' : 'payload']: p.text })
+      }
+      return `gsn=${r.gsn} groups=${gnames.map((n, i) => `${n}:${r.gseqs[i]}`).join(',')} ${p.binary ? 'base64:' : ''}${p.text}`
+    }
+    const drain = async (): Promise<void> => {
+      if (printing) return
+      printing = true
+      try {
+        while (queue.length > 0) {
+          const unknown = new Set<number>()
+          for (const r of queue) for (const g of r.groups) if (client.groupName(g) === undefined && names.worthAsking(g)) unknown.add(g)
+          if (unknown.size > 0) await names.lookup([...unknown])
+          const out: string[] = []
+          while (queue.length > 0) {
+            if (count > 0 && seen >= count) {
+              queue.length = 0
+              break
+            }
+            out.push(format(queue.shift()!))
+            seen++
+          }
+          if (out.length > 0) process.stdout.write(out.join('\n') + '\n')
+          if (count > 0 && seen >= count) finish?.()
+        }
+      } finally {
+        printing = false
+      }
+    }
     const handler = (b: DeliverBatch): void => {
       while (b.next()) {
-        const names: string[] = []
-        // JSON numbers: gsns and gseqs stay below 2^53, so Number() is exact.
-        const gseqs: number[] = []
+        const gs: number[] = []
+        const qs: number[] = []
         for (let i = 0; i < b.groupCount; i++) {
-          names.push(client.groupName(b.group(i)) ?? `#${b.group(i)}`)
-          gseqs.push(Number(b.gseq(i)))
+          gs.push(b.group(i))
+          qs.push(b.gseqNumber(i))
         }
-        const p = text(b.payload())
-        if (json) {
-          out.push(JSON.stringify({ gsn: Number(b.gsn), groups: names, gseqs, publisher: Number(b.publisher), pseq: Number(b.pseq), time: b.time, [p.binary ? 'payloadBase64' : 'payload']: p.text }))
-        } else {
-          out.push(`gsn=${b.gsn} groups=${names.map((n, i) => `${n}:${gseqs[i]}`).join(',')} ${p.binary ? 'base64:' : ''}${p.text}`)
-        }
-        seen++
-        if (count > 0 && seen >= count) {
-          finish?.()
-          break
-        }
+        queue.push({ gsn: b.gsnNumber, groups: gs, gseqs: qs, publisher: b.publisherNumber, pseq: b.pseqNumber, time: b.time, payload: b.payload().slice() })
       }
-      process.stdout.write(out.join('\n') + '\n')
-      out.length = 0
+      void drain()
+    }
+
+    const subscribe = async (): Promise<void> => {
+      await client.subscribe(groups, {
+        fromGsn: BigInt(from),
+        create: false,
+        onError: (err) => {
+          // --from-beginning: retention removed the start meanwhile; go on from the oldest kept.
+          if (err.codeName === 'RETAINED_AWAY' && values['from-beginning'] === true && err.ref > 0n) {
+            stderr(`ordo tail: gsn ${from} was removed by retention; starting at the oldest kept, gsn ${err.ref}`)
+            from = Number(err.ref)
+            subscribe().catch((e: unknown) => {
+              failure = e as Error
+              finish?.()
+            })
+            return
+          }
+          failure = new CommandError(err.codeName, `subscription ended: ${err.codeName}: ${err.message}`)
+          finish?.()
+        },
+      }, handler)
     }
     try {
-      await client.subscribe(groups, { fromGsn: BigInt(from) }, handler)
+      await subscribe()
     } catch (err) {
       await client.close()
       if (err instanceof OrdoError) throw new CommandError(err.codeName, `subscribe refused: ${err.codeName}: ${err.message}`)
@@ -104,6 +177,7 @@ export const tailCommand: Command = {
     process.off('SIGINT', stop)
     process.off('SIGTERM', stop)
     await client.close()
+    if (failure !== null) throw failure
     return 0
   },
 }

@@ -34,6 +34,8 @@ export interface OrdoClientPubArgs {
   /** latency: msg/s of this publisher and run length (warm-up included). */
   rate: number
   seconds: number
+  /** ConnectOptions.maskFrames (omitted: the client's default, random keys). */
+  maskFrames?: boolean
 }
 
 export interface OrdoClientPubResult {
@@ -49,7 +51,7 @@ export interface OrdoClientPubResult {
 const a = JSON.parse(process.argv[2]!) as OrdoClientPubArgs
 const nowMs = sharedClockMs
 const errors: string[] = []
-const client = await connect(a.url, { onError: (e) => errors.length < 10 && errors.push(`${e.codeName}: ${e.message}`) })
+const client = await connect(a.url, { ...(a.maskFrames === undefined ? {} : { maskFrames: a.maskFrames }), onError: (e) => errors.length < 10 && errors.push(`${e.codeName}: ${e.message}`) })
 await client.resolveGroups(a.groups)
 
 const payload = payloadTemplate(a.payloadBytes)

@@ -80,10 +80,10 @@ function onDeliver(batch: DeliverBatch): void {
   const now = h === null ? 0 : nowMs()
   while (batch.next()) {
     delivered++
-    const g = batch.gsn
+    const g = batch.gsnNumber
     if (lastGsn !== 0 && g !== lastGsn + 1) problem(`gsn ${g} after ${lastGsn}`)
     lastGsn = g
-    const pub = batch.publisher
+    const pub = batch.publisherNumber
     let k = 0
     while (k < pubCount && pubIds[k] !== pub) k++
     if (k === pubCount) {
@@ -92,11 +92,11 @@ function onDeliver(batch: DeliverBatch): void {
         continue
       }
       pubIds[k] = pub
-      nextPseq[k] = batch.pseq
+      nextPseq[k] = batch.pseqNumber
       pubCount++
     }
-    if (batch.pseq !== nextPseq[k]) problem(`publisher ${pub}: pseq ${batch.pseq}, expected ${nextPseq[k]} (gsn ${g})`)
-    nextPseq[k] = batch.pseq + 1
+    if (batch.pseqNumber !== nextPseq[k]) problem(`publisher ${pub}: pseq ${batch.pseqNumber}, expected ${nextPseq[k]} (gsn ${g})`)
+    nextPseq[k] = batch.pseqNumber + 1
     if (batch.payloadLength !== a.payloadBytes) problem(`gsn ${g}: payload length ${batch.payloadLength}`)
     if (h !== null) {
       const f = batch.frame

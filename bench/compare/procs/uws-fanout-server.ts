@@ -6,8 +6,18 @@
 //   node uws-fanout-server.js '{"perFrame":100,"messageBytes":192}'   prints {"ready":{"port":N}}
 //   stdin: "go" starts sending to every connected client, "stop" stops; closing stdin exits.
 
-import uWS from '@trufflesuite/uws-js-unofficial'
+import type * as uWS from '../../../gateway/transport/uws-api.js'
+import { loadUwsBuild, UWS_BUILDS } from '../../../gateway/transport/uws-builds.js'
 import { emit, onCommand } from './child.js'
+
+// The first uWS build that loads here, as the gateway would pick it (without its start-up probe).
+const attempts = UWS_BUILDS.map(loadUwsBuild)
+const loaded = attempts.find((r) => r.ok)
+if (loaded === undefined || !loaded.ok) {
+  emit({ error: `uWS fan-out server: no uWebSockets.js build loads here: ${attempts.map((r) => (r.ok ? '' : r.problem)).join('; ')}` })
+  process.exit(1)
+}
+const uws = loaded.module
 
 interface Args {
   perFrame: number
@@ -45,8 +55,8 @@ function loop(): void {
   else setTimeout(loop, 1)
 }
 
-const app = uWS.App().ws('/*', {
-  compression: uWS.DISABLED,
+const app = uws.App().ws<unknown>('/*', {
+  compression: uws.DISABLED,
   maxPayloadLength: 1 << 20,
   maxBackpressure: 64 << 20,
   idleTimeout: 0,
@@ -60,14 +70,12 @@ const app = uWS.App().ws('/*', {
     pump(ws)
   },
 })
-// uWS.js 20.30 takes (host, port, cb) as gateway/server.ts notes; the typings list (port, cb) only.
-const listen = app.listen.bind(app) as unknown as (host: string, port: number, cb: (s: uWS.us_listen_socket | false) => void) => void
-listen('127.0.0.1', 0, (s) => {
+app.listen('127.0.0.1', 0, 0, (s) => {
   if (s === false) {
     emit({ error: 'uWS fan-out server: cannot listen on 127.0.0.1' })
     return
   }
-  emit({ ready: { port: uWS.us_socket_local_port(s as unknown as uWS.us_socket) } })
+  emit({ ready: { port: uws.us_socket_local_port(s) } })
 })
 onCommand((line) => {
   if (line === 'go') {

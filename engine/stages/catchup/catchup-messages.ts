@@ -24,3 +24,14 @@ export interface CatchupResult {
   /** Set when fromGsn was removed by retention. */
   retainedAway?: { oldestGsn: number; message: string }
 }
+
+/** The gseqs of the message at one gsn (gseq-lookup-task.ts): a resend's original answer. */
+export interface GseqLookupRequest {
+  dir: string
+  gsn: number
+}
+
+export interface GseqLookupResult {
+  /** One per group of the message, in its order; null when the journal no longer holds the gsn. */
+  gseqs: number[] | null
+}

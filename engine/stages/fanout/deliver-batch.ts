@@ -7,7 +7,7 @@ import type { DeliverBatch } from '../../../codec/deliver-batch.js'
 export class CursorDeliverBatch implements DeliverBatch {
   subscription = 0
   count = 0
-  durableGsn = 0
+  durableGsnNumber = 0
   frame: Uint8Array = new Uint8Array(0)
   frameOffset = 0
   frameLength = 0
@@ -19,19 +19,34 @@ export class CursorDeliverBatch implements DeliverBatch {
     this.frameLength = length
     this.count = this.c.reset(frame, offset, length)
     this.subscription = this.c.subscription
-    this.durableGsn = this.c.durableGsn
+    this.durableGsnNumber = this.c.durableGsn
   }
   next(): boolean {
     return this.c.next()
   }
-  get gsn(): number {
+  get durableGsn(): bigint {
+    return BigInt(this.durableGsnNumber)
+  }
+  get gsn(): bigint {
+    return BigInt(this.c.gsn)
+  }
+  get publisher(): bigint {
+    return BigInt(this.c.publisher)
+  }
+  get pseq(): bigint {
+    return BigInt(this.c.pseq)
+  }
+  get gsnNumber(): number {
     return this.c.gsn
   }
-  get publisher(): number {
+  get publisherNumber(): number {
     return this.c.publisher
   }
-  get pseq(): number {
+  get pseqNumber(): number {
     return this.c.pseq
+  }
+  gseqNumber(i: number): number {
+    return this.c.gseq(i)
   }
   get time(): number {
     return this.c.time
@@ -42,8 +57,8 @@ export class CursorDeliverBatch implements DeliverBatch {
   group(i: number): number {
     return this.c.group(i)
   }
-  gseq(i: number): number {
-    return this.c.gseq(i)
+  gseq(i: number): bigint {
+    return BigInt(this.c.gseq(i))
   }
   payload(): Uint8Array {
     return this.c.payload()

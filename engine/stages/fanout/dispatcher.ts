@@ -17,6 +17,8 @@
 // before it became durable, and its gsn then reused. A tentative subscription that
 // starts behind catches up durable-only and turns tentative once nothing is pending
 // between the two cursors.
+// While the journal cannot write (enterFault) it answers the publishers of what waits
+// beyond its durable cursor at once (fault-answers.ts) and keeps delivering what is durable.
 // It runs a pass per event-loop turn while there is work (setImmediate, so sockets
 // are served between passes) and sleeps on the dispatch doorbell (Atomics.waitAsync)
 // when there is none; whoever moves the durable watermark (the journal-sync stage in fsync mode,
@@ -24,16 +26,19 @@
 
 import type { RingConsumer } from '../../ring/ring-consumer.js'
 import type { Doorbell } from '../../ring/doorbell.js'
-import type { AckListener, FrameSink } from '../../engine-port.js'
+import type { AckListener, FrameSink, GroupFilter } from '../../engine-port.js'
 import {
-  NoticeKind, RecordType, batchBlobsAt, batchCount, batchFirstGsn, noticeCode, noticeCount, noticeEntryAt, noticeKind,
-  noticePseq, noticePublisher, noticeValue,
+  NoticeKind, RecordType, batchBlobsAt, batchCount, batchFirstGsn, noticeCode, noticeCount, noticeEntryAt,
+  noticeKind, noticePseq, noticePublisher, noticeValue,
 } from '../../descriptors/sequenced-record-descriptor.js'
 import { SLOT_DURABLE, SLOT_SEQUENCED, readU64, slotIndex } from '../../descriptors/watermark-descriptor.js'
 import { blobGroup, blobGroupCount, blobPseq, canonicalBlobLength } from '../../../codec/blob.js'
 import { PUBLISHER_POS } from '../../../codec/message-layout.js'
 import { Interest } from './interest.js'
+import { FrameTrimmer } from './frame-trimmer.js'
+import { FaultAnswers, type AnswerTarget } from './fault-answers.js'
 import { Sub, type SubOwner } from './sub.js'
+import { GroupStats } from './group-stats.js'
 import { patchDeliverSubscription } from '../../../codec/frame-writer.js'
 import { ErrorCode } from '../../../codec/error-codes.js'
 import type { CatchupRequest, CatchupResult } from '../catchup/catchup-messages.js'
@@ -50,6 +55,8 @@ export interface DispatcherOptions {
   consumer: RingConsumer
   /** A second consumer object on the same consumer index (look-ahead for tentative delivery). */
   lookahead: RingConsumer
+  /** A new consumer object on the same index, at its released position (answers ahead while the journal is faulted). */
+  answerCursor: () => RingConsumer
   wm: Int32Array
   bell: Doorbell
   /** Read a range from the journal off the main thread; null in memory mode. */
@@ -58,9 +65,11 @@ export interface DispatcherOptions {
   nextGsn: number
 }
 
-export class Dispatcher implements SubOwner {
+export class Dispatcher implements SubOwner, AnswerTarget {
   nextGsn = 0 // a number from the start: a field first set to undefined stays tagged and boxes every store past 2^31
   messages = 0
+  /** Messages and latest gseq per group (admin API). */
+  readonly groupStats = new GroupStats()
   stopped = false
   private readonly consumer: RingConsumer
   private readonly bytes: Uint8Array
@@ -89,7 +98,10 @@ export class Dispatcher implements SubOwner {
   private readonly subs = new Set<Sub>()
   private scheduled = false
   private waiting = false
+  private readonly trimmer = new FrameTrimmer()
   private idleResolvers: (() => void)[] = []
+  /** Answers publishers while the journal cannot write (fault-answers.ts). */
+  private readonly faults: FaultAnswers
 
   constructor(private readonly o: DispatcherOptions) {
     this.consumer = o.consumer
@@ -99,6 +111,7 @@ export class Dispatcher implements SubOwner {
     this.nextGsn = o.nextGsn
     this.look = o.lookahead
     this.lookNextGsn = o.nextGsn
+    this.faults = new FaultAnswers(o.answerCursor, o.wm)
   }
 
   // ---- publishers -------------------------------------------------------------------
@@ -115,13 +128,14 @@ export class Dispatcher implements SubOwner {
 
   // ---- subscriptions ----------------------------------------------------------------
 
-  subscribe(groupIds: readonly number[], id: number, fromGsn: number, sink: FrameSink, tentative = false): Sub {
+  /** visible: which groups of a message the subscriber may see (null: all); see engine-port GroupFilter. */
+  subscribe(groupIds: readonly number[], id: number, fromGsn: number, sink: FrameSink, tentative = false, visible: GroupFilter | null = null): Sub {
     const groups = [...new Set(groupIds)].sort((a, b) => a - b)
     const fromNow = fromGsn <= 0
     const start = fromNow ? (tentative ? this.lookNextGsn : this.nextGsn) : fromGsn
     // From now, tentative: straight onto the look-ahead stream; else durable first.
-    const interest = this.interestFor(groups, tentative && start >= this.lookNextGsn)
-    const s = new Sub(id, groups, interest, sink, this, start, tentative)
+    const interest = this.interestFor(groups, tentative && start >= this.lookNextGsn, visible)
+    const s = new Sub(id, groups, interest, sink, this, start, tentative, visible)
     interest.subs.push(s)
     this.subs.add(s)
     // Defer: the caller gets its handle before the first delivery or error.
@@ -129,11 +143,12 @@ export class Dispatcher implements SubOwner {
     return s
   }
 
-  private interestFor(groups: number[], tentative: boolean): Interest {
-    const key = (tentative ? 't:' : '') + groups.join(',')
+  private interestFor(groups: number[], tentative: boolean, filter: GroupFilter | null): Interest {
+    // Subscriptions share an interest (and its frames) only when they may see the same groups.
+    const key = (tentative ? 't:' : '') + groups.join(',') + (filter === null ? '' : `|${filter.key}`)
     let interest = this.interests.get(key)
     if (interest === undefined) {
-      interest = new Interest(key, groups)
+      interest = new Interest(key, groups, filter)
       this.interests.set(key, interest)
       const index = tentative ? this.byGroupT : this.byGroup
       if (tentative) this.tentativeInterests++
@@ -176,7 +191,7 @@ export class Dispatcher implements SubOwner {
       if (s.closed || !s.live || s.nextGsn !== this.nextGsn) continue
       this.promote.delete(s)
       this.leaveInterest(s)
-      s.interest = this.interestFor(s.groups as number[], true)
+      s.interest = this.interestFor(s.groups as number[], true, s.filter)
       s.interest.subs.push(s)
     }
   }
@@ -223,8 +238,20 @@ export class Dispatcher implements SubOwner {
         const buf = new Uint8Array(r.buffer)
         for (let k = 0; k < r.offsets.length; k++) {
           if (r.lastGsns[k]! < s.nextGsn) continue
-          patchDeliverSubscription(buf, r.offsets[k]!, s.id)
-          if (!s.deliverFrame(buf, r.offsets[k]!, r.lengths[k]!, r.lastGsns[k]!)) return // paused: resume() goes on
+          let frame = buf
+          let at = r.offsets[k]!
+          let length = r.lengths[k]!
+          if (s.filter !== null) {
+            // The journal holds every group of a message: trim what this subscriber may not see.
+            const trimmed = this.trimmer.trim(buf, at, length, s.filter)
+            if (trimmed >= 0) {
+              frame = this.trimmer.bytes
+              at = 0
+              length = trimmed
+            }
+          }
+          patchDeliverSubscription(frame, at, s.id)
+          if (!s.deliverFrame(frame, at, length, r.lastGsns[k]!)) return // paused: resume() goes on
         }
         if (r.scannedTo + 1 > s.nextGsn) s.nextGsn = r.scannedTo + 1
         this.startCatchup(s)
@@ -236,6 +263,47 @@ export class Dispatcher implements SubOwner {
         s.sink.onError(ErrorCode.INTERNAL, `catch-up read failed: ${err.message}`, s.nextGsn)
       },
     )
+  }
+
+  // ---- journal faults (fault-answers.ts) ----------------------------------------------
+
+  /**
+   * The journal cannot write (`code`: DISK_FULL or JOURNAL_IO); nothing above
+   * `sequencedGsn` was sequenced before. Answers the publishers of everything beyond the
+   * durable cursor from the next pass on, and keeps doing so until leaveFault().
+   */
+  enterFault(code: number, sequencedGsn: number): void {
+    this.faults.enter(code, sequencedGsn)
+    this.schedule()
+  }
+
+  /** The journal writes again: what is left becomes durable and is dispatched as usual. */
+  leaveFault(): void {
+    this.faults.leave()
+    this.schedule()
+  }
+
+  get inFault(): boolean {
+    return this.faults.active
+  }
+
+  // AnswerTarget: what FaultAnswers needs of the dispatcher.
+  listenerOf(publisher: number): AckListener | undefined {
+    return this.listeners.get(publisher)
+  }
+
+  answerNotices(at: number, durable: number): void {
+    this.notices(at, durable)
+  }
+
+  flushTouched(): void {
+    const t = this.touched
+    for (let k = 0; k < t.length; k++) t[k]!.onAckFlush()
+    t.length = 0
+  }
+
+  requestPass(): void {
+    this.schedule()
   }
 
   // ---- the loop -------------------------------------------------------------------
@@ -339,7 +407,9 @@ export class Dispatcher implements SubOwner {
       t.length = 0
       c.releaseAll()
     }
-    return n + ahead
+    // After releaseAll: a cursor attached now starts where this one stopped.
+    const answered = this.faults.active ? this.faults.answer(this) : 0
+    return n + ahead + answered
   }
 
   /** Whether the look-ahead's next record is sequenced (its gsns published). */
@@ -410,6 +480,7 @@ export class Dispatcher implements SubOwner {
   private batch(pos: number, end: number, firstGsn: number, count: number, durable: number): void {
     const bytes = this.bytes
     const i32 = this.i32
+    const answeredThrough = this.faults.answeredThrough
     let p = pos
     for (let i = 0; i < count; i++) {
       const len = canonicalBlobLength(bytes, p, end)
@@ -425,19 +496,26 @@ export class Dispatcher implements SubOwner {
         this.lastListener = this.listeners.get((hi >>> 0) * TWO_32 + (lo >>> 0))
       }
       const l = this.lastListener
-      if (l !== undefined) {
+      // gsn <= answeredThrough: its publisher was answered while the journal was faulted.
+      if (l !== undefined && gsn > answeredThrough) {
         if ((l as BlobAckListener).onAckBlob !== undefined) (l as BlobAckListener).onAckBlob(blobPseq(bytes, p), gsn, bytes, p)
         else l.onAck(blobPseq(bytes, p), gsn)
         this.touch(l)
       }
       this.match(this.byGroup, this.active, p, len, gsn, durable)
+      this.groupStats.record(bytes, p)
       p += len
     }
     this.nextGsn = firstGsn + count
     this.messages += count
   }
 
-  private notices(at: number): void {
+  /**
+   * Answers a NOTICE record's entries. durable >= 0: answered ahead while the journal is
+   * faulted, so a duplicate whose original is not durable yet is answered with the fault's
+   * code instead of its gsn.
+   */
+  private notices(at: number, durable = -1): void {
     const i32 = this.i32
     const count = noticeCount(i32, at)
     for (let k = 0; k < count; k++) {
@@ -446,13 +524,15 @@ export class Dispatcher implements SubOwner {
       if (l === undefined) continue
       const pseq = noticePseq(i32, e)
       const value = noticeValue(i32, e)
-      if (noticeKind(i32, e) === NoticeKind.duplicate) l.onAck(pseq, value)
-      else l.onReject(pseq, noticeCode(i32, e), value)
+      if (noticeKind(i32, e) === NoticeKind.duplicate) {
+        if (durable >= 0 && value > durable) l.onReject(pseq, this.faults.code, 0)
+        else l.onAck(pseq, value)
+      } else l.onReject(pseq, noticeCode(i32, e), value)
       this.touch(l)
     }
   }
 
-  private touch(l: AckListener): void {
+  touch(l: AckListener): void {
     const t = this.touched
     if (t.length === 0 || t[t.length - 1] !== l) {
       if (t.indexOf(l) < 0) t.push(l)

@@ -4,7 +4,7 @@
 //   paused       – its sink declined a frame (slow consumer); waits for resume()
 // nextGsn only grows; everything below it was handed to the sink, exactly once.
 
-import type { FrameSink, RawSubscription } from '../../engine-port.js'
+import type { FrameSink, GroupFilter, RawSubscription } from '../../engine-port.js'
 import type { Interest } from './interest.js'
 import { FrameWriter, patchDeliverSubscription } from '../../../codec/frame-writer.js'
 import { MessageCursor } from '../../../codec/frame-reader.js'
@@ -30,6 +30,8 @@ export class Sub implements RawSubscription {
     public nextGsn: number,
     /** Asked for delivery before durable (Deliver.durable_gsn below its gsns). */
     readonly tentative = false,
+    /** Which groups of a message it may see (null: all). */
+    readonly filter: GroupFilter | null = null,
   ) {}
 
   /** Hand a frame (subscription id already patched) to the sink. false: declined, now paused. */

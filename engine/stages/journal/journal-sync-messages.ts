@@ -2,11 +2,16 @@
 // (JournalSyncWorkerData) and what the worker posts back (stage-messages.ts shapes).
 
 import type { StageMessage } from '../stage-messages.js'
+import type { FileIoModule } from '../../journal/file-io-module.js'
 
 export interface JournalSyncWorkerData {
   wm: SharedArrayBuffer
   dispatchBell: SharedArrayBuffer
   syncBell: SharedArrayBuffer
+  /** Rung when this stage's fdatasync fails: wakes the sequencer thread, which retries. */
+  ingressBell: SharedArrayBuffer
+  /** The file operations to use (fault injection); default node:fs. */
+  fileIo?: FileIoModule
   /** Journal directory (the worker opens the active segment by name). */
   dir: string
   durability: 'fsync' | 'async'

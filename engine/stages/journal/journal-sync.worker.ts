@@ -21,17 +21,25 @@
 //   fsync mode: owns DUR; syncs back to back while WRIT > synced, parks on syncBell otherwise.
 //   async mode: DUR is the appender's (written = acknowledged); syncs every
 //               asyncFsyncIntervalMs while something was written since the last sync.
+//   Both modes: SYNCED = the gsn the last successful fdatasync covered (the appender passes
+//   it to Journal.confirmSynced, so that a fault re-writes only what no fsync covered).
+// A failed fdatasync (or open) moves the journal to `faulted` and wakes the sequencer
+// thread, which owns the Journal and retries (journal-appender.ts). While faulted this
+// thread neither syncs nor moves DUR: after a failed fsync Linux may have dropped the dirty
+// pages, so a later fsync that "succeeds" proves nothing about them; the owner's retry
+// re-writes them first. Once the journal is running again this thread goes on.
 // The loop is runUntilFinished (idle/stage.ts) with a spin-then-park BackoffIdleStrategy.
 
-import { openSync, closeSync, fdatasyncSync } from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
 import { Doorbell } from '../../ring/doorbell.js'
 import { segmentPath } from '../../journal/segment-directory.js'
 import {
   FSYNC_BUCKETS_US, JS_BUCKETS, JS_FSYNCS, JS_FSYNC_US_SUM, SLOT_ACTIVE_SEGMENT, SLOT_DURABLE, SLOT_JOURNAL_STATS,
-  SLOT_STATE, SLOT_WRITTEN, STATE_ERROR_CODE, STATE_JOURNAL, STATE_SEQUENCER,
-  StageState, addU64, readU64, slotIndex, storeU64, SLOT_HEAP, HEAP_JOURNAL,
+  SLOT_STATE, SLOT_SYNCED, SLOT_WRITTEN, STATE_ERROR_CODE, STATE_FAULT_ERRNO, STATE_JOURNAL, STATE_SEQUENCER,
+  StageState, addU64, faultErrnoIndex, readU64, slotIndex, storeU64, SLOT_HEAP, HEAP_JOURNAL,
 } from '../../descriptors/watermark-descriptor.js'
+import { loadFileIo } from '../../journal/file-io-module.js'
+import { errnoOf } from '../../journal/errors.js'
 import { ErrorCode } from '../../../codec/error-codes.js'
 import { HeapProbe } from '../heap-probe.js'
 import type { JournalSyncMessage, JournalSyncWorkerData } from './journal-sync-messages.js'
@@ -45,11 +53,14 @@ const post = (m: JournalSyncMessage): void => parentPort!.postMessage(m)
 const wm = new Int32Array(d.wm)
 const dispatchBell = Doorbell.attach(d.dispatchBell)
 const syncBell = Doorbell.attach(d.syncBell)
+const ingressBell = Doorbell.attach(d.ingressBell)
+const io = await loadFileIo(d.fileIo)
 const STATE = slotIndex(SLOT_STATE)
 const STATS = slotIndex(SLOT_JOURNAL_STATS)
 const DUR = slotIndex(SLOT_DURABLE)
 const WRIT = slotIndex(SLOT_WRITTEN)
 const SEG = slotIndex(SLOT_ACTIVE_SEGMENT)
+const SYNCED = slotIndex(SLOT_SYNCED)
 const fsyncMode = d.durability === 'fsync'
 
 let fd = -1
@@ -82,24 +93,58 @@ function recordFsync(us: number): void {
   Atomics.add(wm, STATS + JS_BUCKETS + b, 1)
 }
 
-/** fdatasync of the segment holding `upTo` (read from WRIT before this call). */
-function syncUpTo(upTo: number): void {
+function journalRunning(): boolean {
+  return Atomics.load(wm, STATE + STATE_JOURNAL) === StageState.running
+}
+
+function closeFd(): void {
+  if (fd >= 0) {
+    try {
+      io.closeSync(fd)
+    } catch {
+      // nothing to keep from a descriptor that is going away
+    }
+  }
+  fd = -1
+  fdSegment = 0
+}
+
+/** The fdatasync failed: the journal is faulted until the sequencer thread's retry succeeds. */
+function fault(err: unknown): void {
+  closeFd()
+  Atomics.store(wm, STATE + STATE_FAULT_ERRNO, faultErrnoIndex(errnoOf(err)))
+  // running -> faulted only: a journal that stopped or failed meanwhile stays so.
+  Atomics.compareExchange(wm, STATE + STATE_JOURNAL, StageState.running, StageState.faulted)
+  ingressBell.forceRing() // the sequencer thread may be parked: it owns the retry
+}
+
+/**
+ * fdatasync of the segment holding `upTo` (read from WRIT before this call). Returns false
+ * (and faults the journal) when it failed.
+ */
+function syncUpTo(upTo: number): boolean {
   const seg = readU64(wm, SEG)
   // SEGMENT 0: nothing appended since the journal opened; what WRIT holds is what recovery
   // found, in segments that were synced when they rolled or closed.
   if (seg !== 0) {
-    if (seg !== fdSegment) {
-      if (fd >= 0) closeSync(fd)
-      fd = -1
-      // Read-only is enough for fdatasync on Linux; the sequencer keeps its own descriptor.
-      fd = openSync(segmentPath(d.dir, seg), 'r')
-      fdSegment = seg
+    try {
+      if (seg !== fdSegment) {
+        closeFd()
+        // Read-only is enough for fdatasync on Linux; the sequencer keeps its own descriptor.
+        fd = io.openSync(segmentPath(d.dir, seg), 'r')
+        fdSegment = seg
+      }
+      const t0 = performance.now()
+      io.fdatasyncSync(fd)
+      recordFsync((performance.now() - t0) * 1000)
+    } catch (err) {
+      fault(err)
+      return false
     }
-    const t0 = performance.now()
-    fdatasyncSync(fd)
-    recordFsync((performance.now() - t0) * 1000)
   }
   synced = upTo
+  storeU64(wm, SYNCED, upTo)
+  return true
 }
 
 function sequencerDone(): boolean {
@@ -117,10 +162,14 @@ class JournalSyncStage implements DrainingStage {
 
   doWork(): number {
     if ((++this.passes & 63) === 0) this.probe.sample(performance.now())
+    // Faulted: the owner retries; nothing is synced or published until it succeeded.
+    if (!journalRunning()) return 0
     const written = readU64(wm, WRIT)
     if (written <= synced) return 0
     if (fsyncMode) {
-      syncUpTo(written)
+      if (!syncUpTo(written)) return 0
+      // The journal may have faulted while we synced (a write error after `written`):
+      // what we synced up to `written` is durable all the same.
       storeU64(wm, DUR, written)
       dispatchBell.ring()
       return 1
@@ -144,7 +193,7 @@ function syncLoop(): void {
   const syncParker: Parker = {
     park(timeoutMs: number): boolean {
       const s = syncBell.prepare()
-      if (fsyncMode && readU64(wm, WRIT) > synced) {
+      if (fsyncMode && journalRunning() && readU64(wm, WRIT) > synced) {
         syncBell.cancel()
         return true
       }
@@ -154,8 +203,9 @@ function syncLoop(): void {
   }
   const parkMs = fsyncMode ? 50 : Math.max(1, d.asyncFsyncIntervalMs)
   runUntilFinished(stage, new BackoffIdleStrategy({ maxSpins: 200, maxYields: 0, minParkMs: parkMs, maxParkMs: parkMs, parker: syncParker }))
+  // The Journal synced on close; this only confirms it (not when it closed faulted).
   const last = readU64(wm, WRIT)
-  if (last > synced) syncUpTo(last) // the Journal synced on close; this only confirms it
+  if (last > synced && Atomics.load(wm, STATE + STATE_JOURNAL) === StageState.stopped) syncUpTo(last)
 }
 
 let failed = false
@@ -169,9 +219,9 @@ try {
   dispatchBell.forceRing()
   post({ type: 'failed', code: e.code ?? 'JOURNAL_FSYNC_FAILED', message: `fdatasync of the journal failed: ${e.message}` })
 }
-if (fd >= 0) closeSync(fd)
+closeFd()
 if (!failed) {
-  if (fsyncMode) storeU64(wm, DUR, synced)
+  if (fsyncMode && Atomics.load(wm, STATE + STATE_JOURNAL) === StageState.stopped) storeU64(wm, DUR, synced)
   dispatchBell.forceRing()
   post({ type: 'stopped', syncedGsn: synced })
 }

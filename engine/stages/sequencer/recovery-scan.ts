@@ -14,7 +14,7 @@ import {
   blobGroup, blobGroupCount, blobGseq, blobPseq, blobPublisher, canonicalBlobLength,
 } from '../../../codec/blob.js'
 import type { Dedupe } from './dedupe.js'
-import { readSnapshot } from './state-snapshot.js'
+import { dropSnapshotsAbove, readSnapshot } from './state-snapshot.js'
 import type { GseqTable } from './gseq-table.js'
 
 export interface ScanReport {
@@ -27,6 +27,7 @@ export interface ScanReport {
 
 export function recoverState(journalDir: string, stateDir: string, firstGsn: number, lastGsn: number, gseqs: GseqTable, dedupe: Dedupe): ScanReport {
   const t0 = performance.now()
+  dropSnapshotsAbove(stateDir, lastGsn)
   const snap = firstGsn > 0 ? readSnapshot(stateDir, lastGsn) : null
   let from = firstGsn
   if (snap !== null) {

@@ -3,9 +3,10 @@
 
 import type { ArenaLayout } from '../../descriptors/arena-descriptor.js'
 import type { RecoveryReport } from '../../journal/recovery.js'
-import type { RetentionPolicy } from '../../journal/retention.js'
+import type { RetentionPolicy, RetentionReport } from '../../journal/retention.js'
 import type { StageMessage } from '../stage-messages.js'
 import type { ScanReport } from './recovery-scan.js'
+import type { FileIoModule } from '../../journal/file-io-module.js'
 
 export interface SequencerWorkerData {
   arena: SharedArrayBuffer
@@ -31,6 +32,8 @@ export interface SequencerWorkerData {
   dedupeWindow: number
   /** Empty passes before parking (EngineOptions.idleSpins). */
   idleSpins: number
+  /** The journal's file operations (fault injection); default node:fs. */
+  fileIo?: FileIoModule
 }
 
 /** The journal is open and recovered, the state rebuilt: the sequencer takes traffic. */
@@ -54,4 +57,51 @@ export interface SequencerStopped {
   malformed: number
 }
 
-export type SequencerMessage = StageMessage<SequencerReady, SequencerStopped>
+/**
+ * The journal cannot write (a full disk, an I/O error): appends stopped, every message
+ * from now on is refused with `code`; gsns up to `sequencedGsn` were given before.
+ */
+export interface JournalFault {
+  type: 'journal-fault'
+  /** Wire code: DISK_FULL or JOURNAL_IO. */
+  code: number
+  errno: string
+  /** What failed: write, fsync, create-segment... */
+  op: string
+  message: string
+  /** The last gsn sequenced before appends stopped: nothing above it was given out. */
+  sequencedGsn: number
+  writtenGsn: number
+}
+
+/** A retry of the faulted journal failed; the next comes after nextInMs. */
+export interface JournalRetryFailed {
+  type: 'journal-retry-failed'
+  attempt: number
+  errno: string
+  message: string
+  nextInMs: number
+}
+
+/** A retry succeeded: the journal writes again and messages are sequenced again. */
+export interface JournalResumed {
+  type: 'journal-resumed'
+  /** Retries that failed before this one. */
+  retries: number
+  /** How long the journal was faulted. */
+  faultMs: number
+  writtenGsn: number
+}
+
+export type JournalEvent = JournalFault | JournalRetryFailed | JournalResumed
+
+/** Retention deleted segments (posted only when it did): the main thread counts and logs them. */
+export interface SequencerRetention {
+  type: 'retention'
+  report: RetentionReport
+}
+
+/** What the sequencer reports besides ready/stopped/failed/warning. */
+export type SequencerReport = JournalEvent | SequencerRetention
+
+export type SequencerMessage = StageMessage<SequencerReady, SequencerStopped, SequencerReport>

@@ -12,6 +12,11 @@
 // room is checked once per record and a record is either taken whole or left in its
 // ring when the sequenced ring is full.
 //
+// While the journal cannot write (refuseAll(code), journal-appender.ts), nothing is
+// sequenced: every message taken from the ingress rings is refused with that code (a
+// NOTICE, value = the pseq the publisher must resend from), so every publisher in flight
+// gets an answer and no gsn is given to what cannot be stored.
+//
 // Duplicates and refusals are answered through NOTICE records written right after
 // the batch that was open when they happened. So a duplicate's notice always follows
 // the batch holding its original (its gsn is already durable when a consumer reaches
@@ -96,6 +101,8 @@ export class Sequencer {
   rejects = 0
   /** Records refused as malformed (a producer bug, never a client's: the gateway verifies). */
   malformed = 0
+  /** Wire code every message is refused with while the journal cannot write; 0: sequencing. */
+  refuseCode = 0
 
   private readonly bytes: Uint8Array
   private readonly i32: Int32Array
@@ -181,8 +188,18 @@ export class Sequencer {
     this.committedBatches = 0
   }
 
+  /**
+   * From now on refuse every message with `code` (the journal cannot write), or, with 0,
+   * sequence again. Commits the open batch first: what was sequenced stays sequenced.
+   */
+  refuseAll(code: number): void {
+    this.flush()
+    this.refuseCode = code
+  }
+
   /** Sequence one ingress record. false: no room in the sequenced ring (nothing consumed). */
   private take(pos: number, length: number): boolean {
+    if (this.refuseCode !== 0) return this.refuseRecord(pos, length)
     const bytes = this.bytes
     const end = pos + length
     const count = ingressCount(this.i32, pos)
@@ -258,6 +275,31 @@ export class Sequencer {
     this.dedupe.recordLast(s)
     this.writePos = w + len
     this.batchCount++
+  }
+
+  /** refuseAll mode: one notice per message of the record, nothing sequenced (cold path). */
+  private refuseRecord(pos: number, length: number): boolean {
+    const bytes = this.bytes
+    const i32 = this.i32
+    const end = pos + length
+    const count = ingressCount(i32, pos)
+    let p = ingressBlobsAt(pos)
+    for (let i = 0; i < count; i++) {
+      const len = canonicalBlobLength(bytes, p, end)
+      if (len < 0) {
+        this.malformed++
+        break
+      }
+      const pw = p >> 2
+      const publisher = (i32[pw + PUBLISHER_HI]! >>> 0) * TWO_32 + (i32[pw + PUBLISHER_LO]! >>> 0)
+      const pseq = (i32[pw + PSEQ_HI]! >>> 0) * TWO_32 + (i32[pw + PSEQ_LO]! >>> 0)
+      const s = this.dedupe.state(publisher)
+      this.rejects++
+      // value: where the publisher goes on (0 when the sequencer has no pseq of it yet).
+      this.notice(NoticeKind.reject, this.refuseCode, publisher, pseq, s.lastPseq === 0 ? 0 : s.lastPseq + 1)
+      p += len
+    }
+    return true
   }
 
   /** A message that is not the publisher's next: a duplicate, a gap, or older than the window (rare). */

@@ -4,6 +4,9 @@
 // then appends what it committed to the journal and writes it to the OS
 // (stages/journal/journal-appender.ts; the fsync runs on the journal-sync stage). Between
 // passes with nothing to do it spins briefly, then parks on the shared ingress doorbell.
+// When the journal cannot write, the appender says so (events below): the sequencer then
+// refuses what comes in, the main thread is told ('journal-fault'), and the appender
+// retries on this loop's passes until the disk takes writes again ('journal-resumed').
 
 import { parentPort, workerData } from 'node:worker_threads'
 import { SpmcRing } from '../../ring/spmc-ring.js'
@@ -21,6 +24,9 @@ import { runUntilFinished, type DrainingStage } from '../../idle/stage.js'
 import { writeSnapshot } from './state-snapshot.js'
 import { JournalAppender } from '../journal/journal-appender.js'
 import { Journal } from '../../journal/journal-writer.js'
+import type { RetentionReport } from '../../journal/retention.js'
+import { JournalError } from '../../journal/errors.js'
+import { loadFileIo } from '../../journal/file-io-module.js'
 import { ErrorCode } from '../../../codec/error-codes.js'
 import {
   SLOT_DURABLE, SLOT_MAX_GROUP, SLOT_SEQUENCED, SLOT_SEQ_STATS, SLOT_STATE, SS_BATCHES, SS_DUPLICATES,
@@ -32,6 +38,14 @@ import type { SequencerMessage, SequencerWorkerData } from './sequencer-messages
 
 
 const d = workerData as SequencerWorkerData
+
+/** An error's details as plain values a message can carry. */
+function stringDetails(details: Record<string, unknown> | undefined): Record<string, string | number | boolean> | undefined {
+  if (details === undefined) return undefined
+  const out: Record<string, string | number | boolean> = {}
+  for (const [k, v] of Object.entries(details)) out[k] = typeof v === 'number' || typeof v === 'boolean' ? v : String(v)
+  return out
+}
 const post = (m: SequencerMessage): void => parentPort!.postMessage(m)
 const wm = new Int32Array(d.wm)
 const bytes = new Uint8Array(d.arena)
@@ -52,11 +66,12 @@ let firstGsn = 0 // oldest gsn in the journal (0: empty)
 let nextGsn = 1
 if (!d.memoryMode) {
   try {
-    journal = Journal.open({ dir: d.dataDir, segmentBytes: d.segmentBytes, retention: d.retention })
+    const io = await loadFileIo(d.fileIo)
+    journal = Journal.open({ dir: d.dataDir, segmentBytes: d.segmentBytes, retention: d.retention, io })
   } catch (err) {
     Atomics.store(wm, slotIndex(SLOT_STATE) + STATE_JOURNAL, StageState.failed)
-    const e = err as { code?: string; message: string }
-    post({ type: 'failed', code: e.code ?? 'JOURNAL_OPEN', message: e.message })
+    const e = err as { code?: string; message: string; details?: Record<string, string | number | boolean> }
+    post({ type: 'failed', code: e.code ?? 'JOURNAL_OPEN', message: e.message, details: stringDetails(e.details) })
     process.exit(1)
   }
   nextGsn = journal.nextGsn
@@ -138,15 +153,33 @@ const appender = journal === null ? null : new JournalAppender({
   syncBell: Doorbell.attach(d.syncBell),
   dispatchBell,
   retention: d.retention !== undefined,
+  events: {
+    onFault(code, errno, op, message) {
+      seq.refuseAll(code) // commits what was sequenced; from now on nothing gets a gsn
+      post({ type: 'journal-fault', code, errno, op, message, sequencedGsn: seq.nextGsn - 1, writtenGsn: journal!.writtenGsn })
+    },
+    onRetryFailed(attempt, errno, message, nextInMs) {
+      post({ type: 'journal-retry-failed', attempt, errno, message, nextInMs })
+    },
+    onResume(retries, faultMs) {
+      seq.refuseAll(0)
+      post({ type: 'journal-resumed', retries, faultMs, writtenGsn: journal!.writtenGsn })
+    },
+  },
 })
 Atomics.store(wm, STATE + STATE_SEQUENCER, StageState.running)
 if (journal !== null) Atomics.store(wm, STATE + STATE_JOURNAL, StageState.running)
 post({ type: 'ready', scan, firstGsn, nextGsn, recovery: journal?.recovery ?? null })
 
-/** A journal that failed (disk full, I/O error) stops the pipeline: nothing may be acknowledged past it. */
+/**
+ * An error the appender cannot retry (records the device lost, a bug) stops the pipeline:
+ * nothing may be acknowledged past it. (A full disk or an I/O error is a fault the appender
+ * retries, not this.) The files are left as they are: the next open's recovery keeps every
+ * intact record.
+ */
 function journalFailed(err: unknown): never {
   const e = err as { code?: string; message: string }
-  Atomics.store(wm, STATE + STATE_ERROR_CODE, ErrorCode.INTERNAL)
+  Atomics.store(wm, STATE + STATE_ERROR_CODE, err instanceof JournalError ? ErrorCode.JOURNAL_IO : ErrorCode.INTERNAL)
   Atomics.store(wm, STATE + STATE_JOURNAL, StageState.failed)
   Atomics.store(wm, STATE + STATE_SEQUENCER, StageState.failed)
   dispatchBell.forceRing()
@@ -157,6 +190,11 @@ function journalFailed(err: unknown): never {
     // already failed: the next open recovers from what reached the disk
   }
   process.exit(1)
+}
+
+/** Segments deleted by retention: the main thread counts them (metrics) and logs them. */
+function reportRetention(r: RetentionReport | null): void {
+  if (r !== null) post({ type: 'retention', report: r })
 }
 
 function anyInput(): boolean {
@@ -176,7 +214,7 @@ class SequencerStage implements DrainingStage {
     if (appender !== null) {
       try {
         n += appender.pump()
-        if ((this.passes & 255) === 0) appender.maybeRetain(Date.now())
+        if ((this.passes & 255) === 0) reportRetention(appender.maybeRetain(Date.now()))
       } catch (err) {
         journalFailed(err)
       }
@@ -208,7 +246,7 @@ const ingressParker: Parker = {
     probe.sample(performance.now())
     if (appender !== null) {
       try {
-        appender.maybeRetain(Date.now())
+        reportRetention(appender.maybeRetain(Date.now()))
       } catch (err) {
         ingressBell.cancel()
         journalFailed(err)
@@ -231,9 +269,10 @@ if (appender !== null) {
   } catch (err) {
     journalFailed(err)
   }
-  Atomics.store(wm, STATE + STATE_JOURNAL, StageState.stopped)
 }
-snapshot(seq.nextGsn - 1)
+// Only a state the journal holds is worth a snapshot (a journal that closed faulted lacks
+// the last sequenced messages).
+if (journal === null || journal.writtenGsn === seq.nextGsn - 1) snapshot(seq.nextGsn - 1)
 Atomics.store(wm, STATE + STATE_SEQUENCER, StageState.stopped)
 dispatchBell.forceRing()
 post({ type: 'stopped', nextGsn: seq.nextGsn, malformed: seq.malformed })

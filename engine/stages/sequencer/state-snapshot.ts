@@ -79,6 +79,26 @@ function list(dir: string): string[] {
   return names.filter((n) => /^seq-\d{20}\.snap$/.test(n)).sort()
 }
 
+/**
+ * Deletes snapshots taken at a gsn the journal does not hold (it ends at lastGsn): they
+ * describe messages that were sequenced but never written (a crash, or a disk that filled),
+ * and those gsns will be given to other messages now. Kept, such a snapshot would be read
+ * once the journal grows past its gsn again, with gseqs and pseqs of the lost messages.
+ */
+export function dropSnapshotsAbove(dir: string, lastGsn: number): number {
+  let dropped = 0
+  for (const f of list(dir)) {
+    if (Number(f.slice(4, 24)) <= lastGsn) continue
+    try {
+      unlinkSync(join(dir, f))
+      dropped++
+    } catch {
+      // gone already
+    }
+  }
+  return dropped
+}
+
 /** The newest valid snapshot with gsn <= maxGsn, or null. */
 export function readSnapshot(dir: string, maxGsn: number): Snapshot | null {
   const all = list(dir).reverse()

@@ -1,7 +1,7 @@
 // A really full disk: a 256 KiB tmpfs (we run as root in CI; if mounting is refused, a
 // FileIo that enforces the same 256 KiB quota stands in, and the test says so). Appending
 // until the device is full must end in JOURNAL_IO/ENOSPC with syncedGsn unchanged, and the
-// journal must reopen on the still-full device serving exactly the synced records.
+// journal must reopen on the still-full device serving every synced record.
 
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
@@ -93,12 +93,13 @@ test('a full device: ENOSPC, nothing more durable, reopen on the full device', (
     assert.equal(j.syncedGsn, syncedBefore)
     assert.ok(syncedBefore > 100, `only ${syncedBefore} gsns synced before the device filled; ${where}`)
     j.close()
-    // Reopen on the same, still nearly full device.
+    // Reopen on the same, still nearly full device: every synced record is there, and
+    // what reads back is a prefix of what was appended (nothing is cut on a fault).
     const j2 = openJournal(dir, opts)
-    assert.equal(j2.nextGsn, syncedBefore + 1, `${JSON.stringify(j2.recovery)}; ${where}`)
+    assert.ok(j2.nextGsn >= syncedBefore + 1, `${JSON.stringify(j2.recovery)}; ${where}`)
     j2.close()
-    const synced = batches.filter((b) => b.firstGsn + b.count - 1 <= syncedBefore)
-    assert.equal(firstDifference(synced, readAll(dir)), -1, where)
+    const back = readAll(dir)
+    assert.equal(firstDifference(batches.slice(0, back.length), back), -1, where)
   } finally {
     if (mounted) spawnSync('umount', [base])
     cleanup(base)

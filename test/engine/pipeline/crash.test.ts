@@ -86,7 +86,7 @@ test('acknowledged publishes survive SIGKILL at random moments', { timeout: 90_0
 
     const engine = await Engine.open({ dataDir: dir, durability: 'fsync' })
     try {
-      const last = engine.durableGsn
+      const last = Number(engine.durableGsn)
       // A loop, not Math.max(...keys): a quiet machine acknowledges more messages than a spread fits on the stack.
       let maxAcked = 0
       for (const g of acked.keys()) if (g > maxAcked) maxAcked = g

@@ -48,9 +48,9 @@ export function collect(into: Seen[]): (b: DeliverBatch) => void {
       const gseqs: number[] = []
       for (let i = 0; i < b.groupCount; i++) {
         groups.push(b.group(i))
-        gseqs.push(b.gseq(i))
+        gseqs.push(b.gseqNumber(i))
       }
-      into.push({ gsn: b.gsn, publisher: b.publisher, pseq: b.pseq, groups, gseqs, payload: Buffer.from(b.payload()) })
+      into.push({ gsn: b.gsnNumber, publisher: b.publisherNumber, pseq: b.pseqNumber, groups, gseqs, payload: Buffer.from(b.payload()) })
     }
   }
 }

@@ -78,7 +78,7 @@ test('order: dense gsns and gseqs, same content everywhere, exact group filterin
       await Promise.all(batch)
       if (late === null && base >= MAIN / 2) {
         const seen: Seen[] = []
-        lateStartedAt = e.durableGsn
+        lateStartedAt = Number(e.durableGsn)
         lateLive = e.subscribe(['a', 'c'], { fromGsn: 1n }, collect(seen)).live
         late = { groups: ['a', 'c'], ids: e.resolveGroupIds(['a', 'c'], false), seen }
       }

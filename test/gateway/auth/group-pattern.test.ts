@@ -37,7 +37,7 @@ function reference(pattern: string, name: string): boolean {
   const p = pattern.split('.')
   const n = name.split('.')
   for (let i = 0; i < p.length; i++) {
-    if (p[i] === '>') return n.length > i
+    if (p[i] === '>') return n.length > i && n.slice(i).every((x) => x !== '')
     if (i >= n.length) return false
     if (p[i] !== '*' && p[i] !== n[i]) return false
     if (n[i] === '') return false

@@ -1,6 +1,7 @@
 // Tokens minted with a secret verify with it and grant exactly their patterns;
 // tampered, foreign, malformed and expired tokens are refused with a named code.
 import assert from 'node:assert/strict'
+import { createHmac } from 'node:crypto'
 import { test } from 'node:test'
 import { AuthError } from '../../../gateway/auth/auth-errors.js'
 import { Authenticator, mintToken, verifyToken } from '../../../gateway/auth/token.js'
@@ -79,4 +80,21 @@ test('an Authenticator without a secret is open and grants everything', () => {
   const closed = new Authenticator(SECRET)
   assert.equal(closed.open, false)
   assert.equal(refusal(() => closed.authenticate('')), 'BAD_TOKEN')
+})
+
+test('the monitor claim: granted only when true, the identity is still the subject, any other value is refused', () => {
+  const ops = verifyToken(SECRET, mintToken(SECRET, { sub: 'ops', monitor: true, now: NOW }), NOW)
+  const plain = verifyToken(SECRET, mintToken(SECRET, { sub: 'ops', subscribe: ['>'], now: NOW }), NOW)
+  assert.equal(ops.monitor, true)
+  assert.equal(plain.monitor, false)
+  assert.equal(ops.identity, plain.identity, 'one subject, one identity, whatever the rights')
+  assert.equal(ops.canSubscribe('orders'), false, 'monitor grants no subscribing')
+  assert.equal(ops.canResolve('orders'), false, 'nor resolving')
+  // A claim that is not a boolean, correctly signed, is refused.
+  const header = mintToken(SECRET, { sub: 'x', now: NOW }).split('.')[0]!
+  const claims = Buffer.from(JSON.stringify({ sub: 'x', publish: [], subscribe: [], monitor: 1, iat: NOW / 1000 })).toString('base64url')
+  const token = `${header}.${claims}.${createHmac('sha256', SECRET).update(`${header}.${claims}`).digest('base64url')}`
+  assert.equal(refusal(() => verifyToken(SECRET, token, NOW)), 'BAD_CLAIMS')
+  // Strict base64url holds for monitor tokens too: a padded signature is refused.
+  assert.equal(refusal(() => verifyToken(SECRET, `${mintToken(SECRET, { sub: 'ops', monitor: true, now: NOW })}=`, NOW)), 'BAD_TOKEN')
 })

@@ -75,7 +75,7 @@ test('a refused subscription throws from the loop with code and subscription id;
     (async () => {
       for await (const _ of refused) assert.fail('no message expected')
     })(),
-    (e: unknown) => e instanceof OrdoError && e.code === ErrorCode.FORBIDDEN_GROUP && e.subscription > 0,
+    (e: unknown) => e instanceof OrdoError && e.wireCode === ErrorCode.FORBIDDEN_GROUP && e.subscription > 0,
   )
   const open = c.subscribe(['ok.x'])
   await open.subscribed

@@ -24,7 +24,7 @@ after(() => server.closeNow())
 function collect(into: { gsn: number; text: string }[]) {
   const dec = new TextDecoder()
   return (b: DeliverBatch) => {
-    while (b.next()) into.push({ gsn: Number(b.gsn), text: dec.decode(b.payload()) })
+    while (b.next()) into.push({ gsn: b.gsnNumber, text: dec.decode(b.payload()) })
   }
 }
 
@@ -82,7 +82,11 @@ test('a message to a forbidden group fails alone; the messages after it are renu
   const sub = await connect(url, { token })
   const got: { gsn: number; text: string }[] = []
   await sub.subscribe(['ok.a'], { fromGsn: 0n }, collect(got))
-  // 'no' may be resolved (subscribe grant) but not published to.
+  // 'no' exists (made by a token that may publish to it); this token may resolve
+  // it (subscribe grant) but not publish to it, nor would it be allowed to create it.
+  const admin = await connect(url, { token: mintToken(SECRET, { publish: ['no'] }) })
+  await admin.resolveGroups(['no'])
+  await admin.close()
   await pub.resolveGroups(['no'])
   const ps = [pub.publish(['ok.a'], 'before'), pub.publish(['no'], 'forbidden'), pub.publish(['ok.a'], 'after1'), pub.publish(['ok.a'], 'after2')]
   const settled = await Promise.allSettled(ps)
@@ -90,7 +94,8 @@ test('a message to a forbidden group fails alone; the messages after it are renu
   assert.equal(settled[1]!.status, 'rejected')
   const err = (settled[1] as PromiseRejectedResult).reason
   assert.ok(err instanceof OrdoError)
-  assert.equal(err.code, ErrorCode.FORBIDDEN_GROUP)
+  assert.equal(err.wireCode, ErrorCode.FORBIDDEN_GROUP)
+  assert.equal(err.code, 'FORBIDDEN_GROUP')
   assert.equal(err.codeName, 'FORBIDDEN_GROUP')
   assert.equal(settled[2]!.status, 'fulfilled')
   assert.equal(settled[3]!.status, 'fulfilled')
@@ -104,12 +109,12 @@ test('a message to a forbidden group fails alone; the messages after it are renu
 })
 
 test('a bad token fails connect with BAD_TOKEN; local checks refuse bad payloads and names', async () => {
-  await assert.rejects(connect(url, { token: 'nope' }), (e: unknown) => e instanceof OrdoError && e.code === ErrorCode.BAD_TOKEN)
+  await assert.rejects(connect(url, { token: 'nope' }), (e: unknown) => e instanceof OrdoError && e.wireCode === ErrorCode.BAD_TOKEN && e.code === 'BAD_TOKEN')
   const c = await connect(url, { token: mintToken(SECRET, { publish: ['>'] }) })
-  await assert.rejects(c.publish(['bad name'], 'x'), (e: unknown) => e instanceof OrdoError && e.code === ErrorCode.BAD_GROUP_NAME)
-  await assert.rejects(c.publish([], 'x'), (e: unknown) => e instanceof OrdoError && e.code === ErrorCode.EMPTY_GROUPS)
-  await assert.rejects(c.publish(['a'], new Uint8Array(c.maxPayload + 1)), (e: unknown) => e instanceof OrdoError && e.code === ErrorCode.PAYLOAD_TOO_LARGE)
-  await assert.rejects(c.subscribe(['a'], {}, () => {}), (e: unknown) => e instanceof OrdoError && e.code === ErrorCode.FORBIDDEN_GROUP)
+  await assert.rejects(c.publish(['bad name'], 'x'), (e: unknown) => e instanceof OrdoError && e.wireCode === ErrorCode.BAD_GROUP_NAME && e.code === 'BAD_GROUP_NAME')
+  await assert.rejects(c.publish([], 'x'), (e: unknown) => e instanceof OrdoError && e.wireCode === ErrorCode.EMPTY_GROUPS && e.code === 'EMPTY_GROUPS')
+  await assert.rejects(c.publish(['a'], new Uint8Array(c.maxPayload + 1)), (e: unknown) => e instanceof OrdoError && e.wireCode === ErrorCode.PAYLOAD_TOO_LARGE && e.code === 'PAYLOAD_TOO_LARGE')
+  await assert.rejects(c.subscribe(['a'], {}, () => {}), (e: unknown) => e instanceof OrdoError && e.wireCode === ErrorCode.FORBIDDEN_GROUP && e.code === 'FORBIDDEN_GROUP')
   await c.close()
   await assert.rejects(c.publish(['a'], 'x'), (e: unknown) => e instanceof OrdoError && e.codeName === 'CLOSED')
 })

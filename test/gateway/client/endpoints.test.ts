@@ -5,6 +5,7 @@
 // client-url-list.test.ts; the cluster's own tests cover them with real nodes.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { OrdoBaseError } from '../../../codec/ordo-error.js'
 import { Endpoints } from '../../../gateway/client/endpoints.js'
 
 const A = 'ws://127.0.0.1:7001/'
@@ -26,8 +27,8 @@ test('failed attempts rotate through the URLs in order and wrap around', () => {
 
 test('one URL or none: a string is a list of one; an empty list is refused', () => {
   assert.equal(new Endpoints(A).next(), A)
-  assert.throws(() => new Endpoints([]), RangeError)
-  assert.throws(() => new Endpoints(['']), RangeError)
+  assert.throws(() => new Endpoints([]), (e: unknown) => e instanceof OrdoBaseError && e.code === 'BAD_ARGUMENT')
+  assert.throws(() => new Endpoints(['']), (e: unknown) => e instanceof OrdoBaseError && e.code === 'BAD_ARGUMENT')
 })
 
 test('a follower sends a publishing client to its leader, not a client that only subscribes', () => {

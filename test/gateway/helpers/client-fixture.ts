@@ -11,9 +11,9 @@ export async function memoryServer(): Promise<GatewayServer> {
   return GatewayServer.start(new MemoryEngine(), { port: 0, secret: SECRET })
 }
 
-/** A token for everything (or the given grants), optionally expiring. */
-export function token(o: { publish?: string[]; subscribe?: string[]; ttlMs?: number } = {}): string {
-  return mintToken(SECRET, { publish: o.publish ?? ['>'], subscribe: o.subscribe ?? ['>'], ttlMs: o.ttlMs })
+/** A token for everything (or the given grants), optionally expiring, optionally for a subject (`sub`). */
+export function token(o: { publish?: string[]; subscribe?: string[]; ttlMs?: number; sub?: string } = {}): string {
+  return mintToken(SECRET, { publish: o.publish ?? ['>'], subscribe: o.subscribe ?? ['>'], ttlMs: o.ttlMs, sub: o.sub })
 }
 
 export interface Got {

@@ -15,15 +15,19 @@ import {
   blobGroupCount,
   blobGroup,
 } from '../../../codec/index.js'
-import { BACK_PRESSURED } from '../../../codec/results.js'
+import { BACK_PRESSURED, UNAVAILABLE } from '../../../codec/results.js'
 import {
   type AckListener,
   type EngineMetrics,
   type EnginePort,
   type FrameSink,
+  type GroupFilter,
   type RawSubscription,
+  type SubscribeFramesOptions,
 } from '../../../engine/engine-port.js'
+import { visibleMask } from '../../../engine/stages/fanout/interest.js'
 import { ErrorCode } from '../../../codec/error-codes.js'
+import { EngineStateMachine, type EngineListener, type EngineStatus } from '../../../engine/engine-state.js'
 
 interface Pub {
   last: number
@@ -52,6 +56,7 @@ class MemorySubscription implements RawSubscription {
     groups: readonly number[],
     fromGsn: number,
     readonly sink: FrameSink,
+    readonly visible: GroupFilter | null = null,
   ) {
     this.groups = new Set(groups)
     this.nextGsn = fromGsn === 0 ? engine.sequencedGsn + 1 : fromGsn
@@ -90,19 +95,37 @@ export class MemoryEngine implements EnginePort {
   private readonly notices: { publisher: number; pseq: number; gsn: number; code: number; expected: number }[] = []
   readonly maxPayload: number
   readonly maxGroups: number
+  readonly dataDir = null
+  readonly dedupeWindow = 100_000
+  readonly maxOfferBytes = 8 * 1024 * 1024
   private readonly capacity: number
   private readonly batch: number
   metrics = { duplicates: 0, rejects: 0 }
+  /** Always running (the fake has no journal to fail). */
+  private readonly state = new EngineStateMachine('(memory)')
 
   constructor(o: MemoryEngineOptions = {}) {
     this.maxPayload = o.maxPayload ?? 1024 * 1024
     this.maxGroups = o.maxGroups ?? 16
     this.capacity = o.ingressCapacity ?? Infinity
     this.batch = o.deliverBatch ?? 256
+    this.state.started()
   }
 
   get sequencedGsn(): number {
     return this.log.length
+  }
+
+  get status(): EngineStatus {
+    return this.state.status
+  }
+
+  get accepting(): boolean {
+    return this.state.accepting
+  }
+
+  onStatusChange(listener: EngineListener): () => void {
+    return this.state.onChange(listener)
   }
 
   get durableGsn(): number {
@@ -121,7 +144,17 @@ export class MemoryEngine implements EnginePort {
     this.listeners.delete(publisher)
   }
 
+  /** Acts as if the journal could not write (ENOSPC) until journalWorks(). */
+  journalFails(): void {
+    this.state.journalFailed(ErrorCode.DISK_FULL, 'ENOSPC', 'write', 'injected: no space left', { durable: this.durableGsn, sequenced: this.sequencedGsn }, 100)
+  }
+
+  journalWorks(): void {
+    this.state.journalResumed(0, 0, this.durableGsn)
+  }
+
   offerPublishFrame(bytes: Uint8Array, offset: number, length: number, publisher: number): number {
+    if (!this.state.accepting) return UNAVAILABLE
     if (this.queued >= this.capacity) return BACK_PRESSURED
     const c = this.cursor
     const n = c.reset(bytes, offset, length)
@@ -182,8 +215,8 @@ export class MemoryEngine implements EnginePort {
     return id > 0 && id < this.ids.length ? this.ids[id] : undefined
   }
 
-  subscribeFrames(groupIds: readonly number[], opts: { id: number; fromGsn: number; tentative: boolean }, sink: FrameSink): RawSubscription {
-    const s = new MemorySubscription(this, opts.id, groupIds, opts.fromGsn, sink)
+  subscribeFrames(groupIds: readonly number[], opts: SubscribeFramesOptions, sink: FrameSink): RawSubscription {
+    const s = new MemorySubscription(this, opts.id, groupIds, opts.fromGsn, sink, opts.visible ?? null)
     this.subs.add(s)
     this.schedule()
     return s
@@ -191,6 +224,9 @@ export class MemoryEngine implements EnginePort {
 
   metricsSnapshot(): EngineMetrics {
     return {
+      state: this.state.state,
+      journalFaults: 0,
+      journalRetryFailures: 0,
       sequencedGsn: this.sequencedGsn,
       durableGsn: this.durableGsn,
       messagesSequenced: this.log.length,
@@ -248,7 +284,9 @@ export class MemoryEngine implements EnginePort {
         for (let i = 0; i < blobGroupCount(blob, 0); i++) if (s.groups.has(blobGroup(blob, 0, i))) match = true
         if (!match) continue
         if (w.position + blob.length > buf.length) break
-        w.addBlob(blob, 0, blob.length)
+        const keep = s.visible === null ? -1 : visibleMask(s.visible, blob, 0)
+        if (keep === -1) w.addBlob(blob, 0, blob.length)
+        else w.addBlobSubset(blob, 0, keep)
         last = gsn
       }
       const len = w.finish()

@@ -70,7 +70,15 @@ export class Proc {
     return JSON.parse(line) as T
   }
 
+  /** Sends a signal to the process (SIGSTOP / SIGCONT to freeze it whole). */
+  signal(sig: NodeJS.Signals): void {
+    if (this.exitCode === null) this.proc.kill(sig)
+  }
+
   kill(): void {
-    if (this.exitCode === null) this.proc.kill('SIGKILL')
+    if (this.exitCode === null) {
+      this.proc.kill('SIGCONT') // a stopped process still dies of SIGKILL; this keeps its pipes flowing
+      this.proc.kill('SIGKILL')
+    }
   }
 }

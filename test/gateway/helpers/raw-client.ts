@@ -78,6 +78,25 @@ export class RawClient {
     }
   }
 
+  /** Waits for (and removes) the first queued frame whose type is one of `types`. */
+  async nextOf<T extends WireFrame['type']>(types: readonly T[], timeoutMs = 5000): Promise<Extract<WireFrame, { type: T }>> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const i = this.frames.findIndex((f) => (types as readonly string[]).includes(f.type))
+      if (i >= 0) return this.frames.splice(i, 1)[0] as Extract<WireFrame, { type: T }>
+      if (this.closed !== null) throw new Error(`closed (${this.closed.code} ${this.closed.reason}) while waiting for ${types.join('|')}`)
+      const left = deadline - Date.now()
+      if (left <= 0) throw new Error(`timeout waiting for ${types.join('|')}; queued: ${this.frames.map((f) => f.type).join(',')}`)
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left)
+        this.waiters.push(() => {
+          clearTimeout(t)
+          resolve()
+        })
+      })
+    }
+  }
+
   async waitClosed(timeoutMs = 5000): Promise<Closed> {
     const deadline = Date.now() + timeoutMs
     while (this.closed === null) {

@@ -11,6 +11,12 @@ import { fileURLToPath } from 'node:url'
 const cli = fileURLToPath(new URL('../../../tools/cli.js', import.meta.url))
 const fakeServer = fileURLToPath(new URL('../procs/memory-server.js', import.meta.url))
 
+/** The Node binary servers run under: ORDO_TEST_SERVER_NODE, else this process's. */
+export function serverNode(): string {
+  const n = process.env.ORDO_TEST_SERVER_NODE
+  return n !== undefined && n !== '' ? n : process.execPath
+}
+
 export interface ServerProcessOptions {
   dataDir?: string
   /** 0: a free port chosen by the server (kept on restart). */
@@ -70,7 +76,8 @@ export class ServerProcess {
       ? [fakeServer, String(this.port), o.secret ?? '', JSON.stringify(limits)]
       : [cli, 'start', '--port', String(this.port), '--data', this.dataDir, '--durability', o.durability ?? 'fsync', ...flags, ...(o.extraArgs ?? [])]
     const env = { ...process.env, ORDO_SECRET: this.o.secret ?? '' }
-    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env })
+    // ORDO_TEST_SERVER_NODE: run the server under another Node binary (tools/node-runtimes.sh).
+    const proc = spawn(serverNode(), args, { stdio: ['ignore', 'pipe', 'pipe'], env })
     this.proc = proc
     this.exited = false
     proc.on('exit', (code, signal) => {
@@ -91,7 +98,8 @@ export class ServerProcess {
           this.output.push(line)
           const m = /listening on ws:\/\/[^:]+:(\d+)\//.exec(line)
           if (m !== null) this.port = Number(m[1])
-          if (/ready$/.test(line)) resolve()
+          // JSON log lines (stdout is a pipe) or readable ones (the in-memory fake).
+          if (/"msg":"ready"|ready$/.test(line)) resolve()
         }
       }
       proc.stdout!.on('data', onData)

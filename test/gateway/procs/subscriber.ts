@@ -60,7 +60,7 @@ await client.subscribe(groups, { fromGsn: 1n }, (b) => {
   while (b.next()) {
     const gs: string[] = []
     for (let i = 0; i < b.groupCount; i++) gs.push(`${client.groupName(b.group(i)) ?? b.group(i)}:${b.gseq(i)}`)
-    records.push([Number(b.gsn), Number(b.publisher), Number(b.pseq), gs.join(','), decoder.decode(b.payload())])
+    records.push([b.gsnNumber, b.publisherNumber, b.pseqNumber, gs.join(','), decoder.decode(b.payload())])
   }
   finishIfDone()
 })

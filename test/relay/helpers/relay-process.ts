@@ -37,7 +37,7 @@ export class RelayProcess {
   }
 
   async start(): Promise<void> {
-    const args = [cli, 'relay', '--upstream', this.o.upstream.join(','), '--port', String(this.port), ...(this.o.token !== undefined ? ['--token', this.o.token] : []), ...(this.o.extraArgs ?? [])]
+    const args = [cli, 'relay', '--upstream', this.o.upstream.join(','), '--port', String(this.port), ...(this.o.token !== undefined ? ['--upstream-token', this.o.token] : []), ...(this.o.extraArgs ?? [])]
     const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ORDO_SECRET: this.o.secret ?? '' } })
     this.proc = proc
     this.running = true
@@ -56,7 +56,7 @@ export class RelayProcess {
           buf = buf.slice(nl + 1)
           this.output.push(line)
           if (this.output.length > 500) this.output.splice(0, 100)
-          if (/ready$/.test(line)) {
+          if (/"msg":"ready"|ready$/.test(line)) {
             clearTimeout(timer)
             resolve()
           }

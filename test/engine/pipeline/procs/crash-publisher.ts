@@ -17,7 +17,7 @@ function next(): number {
 const SETS = [['a'], ['b'], ['a', 'b']]
 
 const engine = await Engine.open({ dataDir: dir, durability: 'fsync' })
-process.stdout.write(`ready ${engine.durableGsn + 1}\n`)
+process.stdout.write(`ready ${engine.durableGsn + 1n}\n`)
 let inFlight = 0
 let out = ''
 let pseq = 0

@@ -15,7 +15,7 @@ function collector(): { gsns: number[]; early: number; handler: (b: DeliverBatch
     early: 0,
     handler: (b: DeliverBatch) => {
       while (b.next()) {
-        c.gsns.push(b.gsn)
+        c.gsns.push(b.gsnNumber)
         if (b.durableGsn < b.gsn) c.early++
       }
     },

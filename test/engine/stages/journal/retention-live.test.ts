@@ -39,7 +39,7 @@ test('size retention removes old segments while the engine runs', async () => {
     let first = 0
     const sub = e.subscribe(['r'], { fromGsn: oldest }, (b) => {
       while (b.next()) {
-        if (first === 0) first = b.gsn
+        if (first === 0) first = b.gsnNumber
         count++
       }
     })

@@ -21,7 +21,7 @@ for (const idleSpins of [0, 100_000]) {
     try {
       const seen: number[] = []
       const sub = engine.subscribe(['s'], {}, (b) => {
-        while (b.next()) seen.push(b.gsn)
+        while (b.next()) seen.push(b.gsnNumber)
       })
       await sub.live
       for (let i = 0; i < 50; i++) {

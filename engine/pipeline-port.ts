@@ -1,0 +1,150 @@
+// The gateway's port into a running engine (EnginePort, engine-port.ts): the raw paths
+// that move FlatBuffers bytes and numeric gsns without decoding them into objects. The
+// embedding API (Engine, engine.ts) is the bigint-typed face of the same pipeline; this
+// is the number-typed one, for in-process front ends on the hot path.
+
+import { SpmcRing } from './ring/spmc-ring.js'
+import { SLOT_DURABLE, SLOT_MAX_GROUP, SLOT_SEQUENCED, readU64, slotIndex } from './descriptors/watermark-descriptor.js'
+import { readEngineMetrics, readGroupList, readJournalFigures } from './engine-metrics.js'
+import type { Pipeline } from './pipeline.js'
+import type { IngressQueue } from './ingress-queue.js'
+import type { EngineStateMachine, EngineListener, EngineStatus } from './engine-state.js'
+import type { AckListener, EngineMetrics, EnginePort, FrameSink, GroupInfo, RawSubscription, SubscribeFramesOptions } from './engine-port.js'
+import type { ResolvedOptions } from './options.js'
+import { BACK_PRESSURED, BAD_PUBLISHER, CLOSED, NOT_MESSAGE_FRAME, UNAVAILABLE } from '../codec/results.js'
+import { MessageCursor } from '../codec/frame-reader.js'
+import { blobLength } from '../codec/message-layout.js'
+import type { Verdict } from '../codec/verdict.js'
+import { randomBytes } from 'node:crypto'
+import { EngineState } from './engine-state.js'
+import { EngineClosedError } from './errors.js'
+
+const MAX_U48 = 2 ** 48
+
+export class PipelinePort implements EnginePort {
+  private readonly cursor = new MessageCursor()
+  /** Producer-side handle used only to read occupancy for metrics (opened on first scrape). */
+  private sequencedRing: SpmcRing | null = null
+
+  constructor(
+    private readonly pipeline: Pipeline,
+    private readonly queue: IngressQueue,
+    private readonly state: EngineStateMachine,
+    private readonly options: ResolvedOptions,
+  ) {}
+
+  get maxPayload(): number {
+    return this.options.maxPayload
+  }
+
+  get maxGroups(): number {
+    return this.options.maxGroups
+  }
+
+  get dataDir(): string | null {
+    return this.options.durability === 'memory' ? null : this.options.dataDir
+  }
+
+  get dedupeWindow(): number {
+    return this.options.dedupeWindow
+  }
+
+  get maxOfferBytes(): number {
+    return this.pipeline.ingress.maxMessageBytes
+  }
+
+  get durableGsn(): number {
+    return readU64(this.pipeline.wm, slotIndex(SLOT_DURABLE))
+  }
+
+  get sequencedGsn(): number {
+    return readU64(this.pipeline.wm, slotIndex(SLOT_SEQUENCED))
+  }
+
+  get status(): EngineStatus {
+    return this.state.status
+  }
+
+  get accepting(): boolean {
+    return this.state.accepting
+  }
+
+  onStatusChange(listener: EngineListener): () => void {
+    return this.state.onChange(listener)
+  }
+
+  newPublisherId(): number {
+    const b = randomBytes(6)
+    const id = b.readUIntLE(0, 6)
+    return id === 0 || id >= MAX_U48 ? 1 : id
+  }
+
+  registerPublisher(publisher: number, listener: AckListener): void {
+    this.pipeline.dispatcher.registerPublisher(publisher, listener)
+  }
+
+  unregisterPublisher(publisher: number): void {
+    this.pipeline.dispatcher.unregisterPublisher(publisher)
+  }
+
+  offerPublishFrame(bytes: Uint8Array, offset: number, length: number, publisher: number, verdict?: Verdict): number {
+    const s = this.state.state
+    if (s !== EngineState.running) return s === EngineState.journalFailed ? UNAVAILABLE : CLOSED
+    const q = this.queue
+    if (q.backedUp) {
+      q.waitForSpace()
+      return BACK_PRESSURED
+    }
+    const c = this.cursor
+    const count = c.reset(bytes, offset, length, verdict)
+    if (count < 0) return NOT_MESSAGE_FRAME // the only refusal of MessageCursor.reset
+    let total = 0
+    while (c.next()) {
+      if (c.publisher !== publisher) return BAD_PUBLISHER
+      total += c.isCanonical ? c.blobLength : blobLength(c.groupCount, c.payloadLength)
+    }
+    const rc = q.writer.offerFrame(bytes, offset, length, c, total, verdict)
+    if (rc === BACK_PRESSURED) {
+      q.waitForSpace()
+      return BACK_PRESSURED
+    }
+    q.queueFlush()
+    return rc
+  }
+
+  onIngressDrain(cb: () => void): void {
+    this.queue.onDrain(cb)
+  }
+
+  resolveGroupIds(names: readonly string[], create: boolean): number[] {
+    const registry = this.pipeline.registry
+    const ids = registry.resolve(names, create)
+    Atomics.store(this.pipeline.wm, slotIndex(SLOT_MAX_GROUP), registry.size)
+    return ids
+  }
+
+  groupName(id: number): string | undefined {
+    return this.pipeline.registry.nameOf(id)
+  }
+
+  /** Every group with its figures since open, by id (admin API). */
+  groupList(): GroupInfo[] {
+    return readGroupList(this.pipeline.registry.list(), this.pipeline.dispatcher.groupStats)
+  }
+
+  subscribeFrames(groupIds: readonly number[], opts: SubscribeFramesOptions, sink: FrameSink): RawSubscription {
+    const s = this.state.state
+    if (s === EngineState.closing || s === EngineState.closed) throw new EngineClosedError('subscribe')
+    return this.pipeline.dispatcher.subscribe(groupIds, opts.id, opts.fromGsn, sink, opts.tentative, opts.visible ?? null)
+  }
+
+  metricsSnapshot(): EngineMetrics {
+    const p = this.pipeline
+    const seq = this.sequencedRing ??= SpmcRing.attachIn(p.arena, p.layout.sequencedOffset)
+    const m = readEngineMetrics(p.wm, p.layout, seq, p.ingress.producer, this.state.state)
+    m.durability = this.options.durability
+    m.groups = p.registry.size
+    if (p.journalUsage !== null) m.journal = readJournalFigures(p.wm, p.journalUsage, p.reports.retentionRemoved)
+    return m
+  }
+}

@@ -1,0 +1,50 @@
+// Every `ordo start` flag can also come from the environment, as ORDO_ plus the
+// flag's name in upper case with '-' as '_' (--max-payload: ORDO_MAX_PAYLOAD), the
+// way containers and systemd units configure services. A flag on the command line
+// wins over the variable. Boolean flags take 1/true/yes or 0/false/no.
+
+import { UsageError } from './common.js'
+
+export interface FlagSpec {
+  type: 'string' | 'boolean'
+  /** One line of --help. */
+  help: string
+  /** Shown as the value placeholder in --help. */
+  arg?: string
+}
+
+export function envName(flag: string): string {
+  return `ORDO_${flag.toUpperCase().replace(/-/g, '_')}`
+}
+
+/** Fills values missing from the command line with their environment variables. */
+export function withEnvironment(
+  specs: Readonly<Record<string, FlagSpec>>,
+  values: Record<string, string | boolean | undefined>,
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, string | boolean | undefined> {
+  const out: Record<string, string | boolean | undefined> = { ...values }
+  for (const [flag, spec] of Object.entries(specs)) {
+    if (out[flag] !== undefined) continue
+    const v = env[envName(flag)]
+    if (v === undefined || v === '') continue
+    if (spec.type === 'string') out[flag] = v
+    else if (/^(1|true|yes|on)$/i.test(v)) out[flag] = true
+    else if (/^(0|false|no|off)$/i.test(v)) out[flag] = false
+    else throw new UsageError(`bad value in the environment: ${envName(flag)}=${JSON.stringify(v)} (1/true/yes or 0/false/no)`)
+  }
+  return out
+}
+
+/** The options part of --help: flag, environment variable, description. */
+export function flagHelp(specs: Readonly<Record<string, FlagSpec>>): string {
+  const rows = Object.entries(specs).map(([flag, s]) => [`--${flag}${s.arg !== undefined ? ' ' + s.arg : ''}`, envName(flag), s.help] as const)
+  const w1 = Math.max(...rows.map((r) => r[0].length))
+  const w2 = Math.max(...rows.map((r) => r[1].length))
+  return rows
+    .map(([f, e, h]) => {
+      const [first, ...rest] = h.split('\n')
+      return [`  ${f.padEnd(w1)}  ${e.padEnd(w2)}  ${first}`, ...rest.map((l) => `  ${''.padEnd(w1)}  ${''.padEnd(w2)}  ${l}`)].join('\n')
+    })
+    .join('\n')
+}
