@@ -55,6 +55,8 @@ export interface SubscribeFramesOptions {
 
 export interface RawSubscription {
   readonly id: number
+  /** Fed by the live stream now (false while catching up from the journal or paused). */
+  readonly live?: boolean
   /** Next gsn to deliver (everything below it was handed to the sink). */
   readonly nextGsn: number
   /** Stop live delivery (slow consumer); nextGsn is kept. */
@@ -128,6 +130,16 @@ export interface EnginePort {
    */
   lookupGroups?(names: readonly string[], ids: readonly number[], create: boolean): Promise<void> | null
   subscribeFrames(groupIds: readonly number[], opts: SubscribeFramesOptions, sink: FrameSink): RawSubscription
+  /**
+   * Attach to the durable subscription (identity, name), creating it when new; a refusal
+   * (DURABLE_BUSY, DURABLE_MISMATCH, TOO_MANY_SUBSCRIPTIONS) comes back as a value.
+   * Optional for other implementations (then the front end refuses durable subscriptions).
+   */
+  subscribeDurable?(groupIds: readonly number[], opts: SubscribeDurableOptions, sink: FrameSink): DurableAttach
+  /** The durable subscriptions (admin API, CLI): absent where subscribeDurable is. */
+  readonly durables?: DurableAdmin
+  /** Stability watermark: every durable subscription acknowledged up to it. */
+  readonly stableGsn?: number
   /** Counters and watermarks for /metrics (read without locks). */
   metricsSnapshot(): EngineMetrics
   /** Every group with its figures, by id (admin API). Optional for other implementations. */
@@ -188,6 +200,10 @@ export interface EngineMetrics {
   journalRetryFailures: number
   sequencedGsn: number
   durableGsn: number
+  /** Stability watermark: every durable subscription acknowledged up to it. */
+  stableGsn?: number
+  /** Durable subscriptions held (absent where the engine keeps none). */
+  durableSubscriptions?: number
   messagesSequenced: number
   batchesSequenced: number
   duplicates: number
@@ -205,3 +221,32 @@ export interface EngineMetrics {
   /** Absent in memory mode (no journal). */
   journal?: JournalFigures
 }
+
+export interface SubscribeDurableOptions extends SubscribeFramesOptions {
+  /** Who owns the name (a token's subject): names are per identity. */
+  identity: string
+  name: string
+  /** AckPolicy (codec/ack-policy.ts): 1 explicit, 2 on delivery. */
+  ackPolicy: number
+  /** Redelivery timeout of explicit acks, ms (0: the default). */
+  ackWaitMs: number
+}
+
+/** The consumer attached to a durable subscription, as its front end holds it. */
+export interface DurableHandle extends RawSubscription {
+  /** Cumulative ack of what was delivered up to gsn; returns the acknowledged gsn. */
+  ack(gsn: number): number
+}
+
+export type DurableAttach =
+  | { ok: true; handle: DurableHandle; ackedGsn: number; created: boolean }
+  | { ok: false; code: number; message: string }
+
+export interface DurableAdmin {
+  list(identity?: string): DurableInfo[]
+  inspect(identity: string, name: string): DurableInfo | null
+  delete(identity: string, name: string): boolean
+}
+
+export type { DurableInfo } from './durable/durable-record.js'
+import type { DurableInfo } from './durable/durable-record.js'

@@ -15,7 +15,9 @@ export interface ResolvedOptions {
   maxGroups: number
   dedupeWindow: number
   segmentBytes: number
-  retention: { maxBytes?: number; maxAgeMs?: number } | undefined
+  retention: { maxBytes?: number; maxAgeMs?: number; capBytes?: number; capAgeMs?: number } | undefined
+  durableIdleExpiryMs: number
+  maxDurablesPerIdentity: number
   batchMaxMessages: number
   batchMaxBytes: number
   lingerUs: number
@@ -47,6 +49,8 @@ export const DEFAULTS = {
   sequencedRingBytes: 64 * 1024 * 1024,
   ingressSlots: 8,
   snapshotEveryMessages: 1_000_000,
+  durableIdleExpiryMs: 7 * 24 * 3600_000,
+  maxDurablesPerIdentity: 1000,
 }
 
 function int(name: string, v: unknown, min: number, max: number): number {
@@ -79,6 +83,8 @@ export function normalizeOptions(o: EngineOptions & { ingressSlots?: number }): 
   if (retention !== undefined) {
     if (retention.maxBytes !== undefined) int('retention.maxBytes', retention.maxBytes, 1, Number.MAX_SAFE_INTEGER)
     if (retention.maxAgeMs !== undefined) int('retention.maxAgeMs', retention.maxAgeMs, 1, Number.MAX_SAFE_INTEGER)
+    if (retention.capBytes !== undefined) int('retention.capBytes', retention.capBytes, 1, Number.MAX_SAFE_INTEGER)
+    if (retention.capAgeMs !== undefined) int('retention.capAgeMs', retention.capAgeMs, 1, Number.MAX_SAFE_INTEGER)
   }
   return {
     dataDir: resolve(o.dataDir ?? DEFAULTS.dataDir),
@@ -89,6 +95,8 @@ export function normalizeOptions(o: EngineOptions & { ingressSlots?: number }): 
     dedupeWindow: int('dedupeWindow', o.dedupeWindow ?? DEFAULTS.dedupeWindow, 1, 100_000_000),
     segmentBytes: int('segmentBytes', o.segmentBytes ?? DEFAULTS.segmentBytes, 64 * 1024, 2 ** 40),
     retention,
+    durableIdleExpiryMs: int('durableIdleExpiryMs', o.durableIdleExpiryMs ?? DEFAULTS.durableIdleExpiryMs, 100, Number.MAX_SAFE_INTEGER),
+    maxDurablesPerIdentity: int('maxDurablesPerIdentity', o.maxDurablesPerIdentity ?? DEFAULTS.maxDurablesPerIdentity, 1, 1_000_000),
     batchMaxMessages: int('batchMaxMessages', o.batchMaxMessages ?? DEFAULTS.batchMaxMessages, 1, 1_000_000),
     batchMaxBytes: int('batchMaxBytes', o.batchMaxBytes ?? DEFAULTS.batchMaxBytes, 4096, sequencedRingBytes / 2 - 64),
     lingerUs: int('lingerUs', o.lingerUs ?? DEFAULTS.lingerUs, 0, 1_000_000),

@@ -85,7 +85,10 @@ export class Pipeline {
    * it resumed (the sequencer's events, in the order it posted them); log: the operator's
    * log (engine-reports.ts).
    */
-  static async start(o: ResolvedOptions, onFailure: (err: StageFailedError) => void, onJournal: (e: JournalEvent) => void, log: Logger): Promise<Pipeline> {
+  static async start(
+    o: ResolvedOptions, onFailure: (err: StageFailedError) => void, onJournal: (e: JournalEvent) => void, log: Logger,
+    durableFloor: () => number = () => Number.POSITIVE_INFINITY,
+  ): Promise<Pipeline> {
     const memory = o.durability === 'memory'
     const reports = new EngineReports(log)
     const warning = (message: string): void => reports.warning(message)
@@ -163,6 +166,7 @@ export class Pipeline {
         wm, registry, arena, layout, ingressBell, new IngressWriter(ring0.producer), dispatcher, stages,
         ready.recovery, memory ? null : ready.scan, reports, memory ? null : new JournalUsageReader(journalDir), memory ? null : journalDir,
       )
+      pipeline.durableFloor = durableFloor
       if (o.retention !== undefined) pipeline.publishRetentionFloor()
       reports.opened(o, readU64(wm, slotIndex(SLOT_DURABLE)), pipeline.recovery, pipeline.recoveryScan)
       dispatcher.start()
@@ -176,9 +180,15 @@ export class Pipeline {
     }
   }
 
-  /** The journal never deletes a segment a subscriber still needs: the floor is republished every 500 ms. */
+  /** The lowest gsn durable subscriptions still need (Infinity: none), from the engine. */
+  private durableFloor: () => number = () => Number.POSITIVE_INFINITY
+
+  /**
+   * The journal never deletes a segment a subscriber or a durable subscription still needs
+   * (unless a retention cap forces it): the floor is republished every 500 ms.
+   */
   private publishRetentionFloor(): void {
-    const publish = (): void => storeU64(this.wm, slotIndex(SLOT_RETENTION_FLOOR), this.dispatcher.retentionFloor())
+    const publish = (): void => storeU64(this.wm, slotIndex(SLOT_RETENTION_FLOOR), Math.min(this.dispatcher.retentionFloor(), this.durableFloor()))
     publish()
     this.floorTimer = setInterval(publish, RETENTION_FLOOR_EVERY_MS)
     this.floorTimer.unref()

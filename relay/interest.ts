@@ -23,6 +23,8 @@ export class Interest {
   readonly subs = new Set<RelaySubscription>()
   /** When the last client left (0 while some are subscribed). */
   idleSince = 0
+  /** The upstream subscription is a durable one (the relay acknowledges its durables' minimum on it). */
+  durable = false
 
   constructor(
     readonly key: string,

@@ -16,14 +16,17 @@
 // a relay's clients see an ordinary gateway. The port gained one optional
 // method, lookupGroups, for a group table that lives upstream.
 
-import { BodyType, decodeFrame, encodeSubscribe, encodeUnsubscribe, MessageCursor, type Verdict } from '../codec/index.js'
+import { BodyType, decodeFrame, encodeAck, encodeSubscribe, encodeUnsubscribe, MessageCursor, type Verdict } from '../codec/index.js'
+import { AckPolicy } from '../codec/ack-policy.js'
 import { ErrorCode } from '../codec/error-codes.js'
-import type { AckListener, EngineMetrics, EnginePort, FrameSink, GroupInfo, RawSubscription, SubscribeFramesOptions } from '../engine/engine-port.js'
+import type { AckListener, DurableAdmin, DurableAttach, EngineMetrics, EnginePort, FrameSink, GroupInfo, RawSubscription, SubscribeDurableOptions, SubscribeFramesOptions } from '../engine/engine-port.js'
 import { storeDeliver, sliceDeliver, type StoredFrame } from './deliver-frames.js'
 import { GroupTable } from './group-table.js'
 import { Interest } from './interest.js'
 import { RelayPublishers } from './relay-publishers.js'
 import { NameHold } from './name-hold.js'
+import { RelayDurables, UPSTREAM_ACK_WAIT_MS } from './relay-durables.js'
+import { upstreamDurableName } from './relay-options.js'
 import { RelaySubscription, SubState, type SubscriptionHost } from './relay-subscription.js'
 import { UpstreamLink } from './upstream-link.js'
 import { RelayError, type RelayOptions } from './relay-options.js'
@@ -38,6 +41,7 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
   private readonly byUpstreamId = new Map<number, Interest | RelaySubscription>()
   private readonly publishers: RelayPublishers
   private readonly names: NameHold
+  private readonly durableSubs: RelayDurables
   private readonly cursor = new MessageCursor()
   private nextUpstreamId = 1
   private cacheBytes = 0
@@ -58,6 +62,16 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
     this.groups = new GroupTable((f) => this.control.send(f))
     this.publishers = new RelayPublishers(o)
     this.names = new NameHold(this.groups, (t, b, v) => this.onUpstreamFrame(t, b, v))
+    this.durableSubs = new RelayDurables(
+      { dataDir: o.dataDir, idleExpiryMs: o.durableIdleExpiryMs, maxPerIdentity: o.maxDurablesPerIdentity },
+      {
+        logger: o.logger,
+        highestGsn: () => this.sequencedGsn,
+        durableGsn: () => this.durable,
+        open: (groups, id, fromGsn, sink, opts) => this.subscribeFrames(groups, { id, fromGsn, tentative: false, visible: opts.visible }, sink),
+        ackUpstream: (key, gsn) => this.ackUpstream(key, gsn),
+      },
+    )
   }
 
   /** Connects upstream; resolves once the upstream welcomed the relay (its limits and durable gsn are known then). */
@@ -65,7 +79,7 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
     const r = new RelayEngine(o)
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        r.close()
+        void r.close()
         reject(new RelayError('UPSTREAM_UNREACHABLE', `no Welcome from upstream within ${o.connectTimeoutMs} ms: urls=${o.upstream.join(',')}; is the upstream running, and does it accept the relay's token?`))
       }, o.connectTimeoutMs)
       r.readyWaiter = () => {
@@ -202,11 +216,35 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
       this.subscribeUpstream(interest)
     }
     interest.idleSince = 0
+    if (!interest.durable && !interest.tentative) this.makeDurable(interest)
     const s = new RelaySubscription(opts.id, interest, sink, start, this, opts.visible ?? null)
     interest.subs.add(s)
     // The caller gets its handle (and sends Subscribed) before the first frame.
     queueMicrotask(() => this.catchUp(s))
     return s
+  }
+
+  // ---- durable subscriptions: relay/relay-durables.ts ------------------------------
+
+  subscribeDurable(groupIds: readonly number[], opts: SubscribeDurableOptions, sink: FrameSink): DurableAttach {
+    if (this.closed) return { ok: false, code: ErrorCode.GOING_AWAY, message: 'relay closing: reconnect and resume' }
+    return this.durableSubs.attach(groupIds, opts, sink)
+  }
+
+  get durables(): DurableAdmin {
+    return this.durableSubs.admin
+  }
+
+  /** The relay's own stability watermark: every durable subscription it holds acknowledged up to it. */
+  get stableGsn(): number {
+    return this.durableSubs.registry.stableGsn
+  }
+
+  /** Acks `gsn` on the durable upstream subscription of an interest; false when there is none yet. */
+  private ackUpstream(key: string, gsn: number): boolean {
+    const it = this.interests.get(key)
+    if (it === undefined || !it.durable || it.upstreamId === 0 || !this.control.ready) return false
+    return this.control.send(encodeAck({ subscription: it.upstreamId, gsn: BigInt(gsn) }))
   }
 
   catchUp(s: RelaySubscription): void {
@@ -248,7 +286,30 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
     const id = this.nextUpstreamId++
     it.upstreamId = id
     this.byUpstreamId.set(id, it)
-    this.control.send(encodeSubscribe({ id, groups: [...it.groups], fromGsn: BigInt(it.nextGsn), tentative: it.tentative }))
+    const min = it.tentative ? Number.POSITIVE_INFINITY : this.durableSubs.minAcked(it.key)
+    it.durable = min !== Number.POSITIVE_INFINITY
+    if (!it.durable) {
+      this.control.send(encodeSubscribe({ id, groups: [...it.groups], fromGsn: BigInt(it.nextGsn), tentative: it.tentative }))
+      return
+    }
+    // One durable subscription upstream for this interest, from the lowest gsn any of its
+    // durables still needs: the upstream's record of it never runs ahead of a leaf.
+    this.durableSubs.forget(it.key)
+    const from = Math.max(1, Math.min(it.nextGsn, min + 1))
+    this.control.send(
+      encodeSubscribe({ id, groups: [...it.groups], fromGsn: BigInt(from), tentative: false, name: upstreamDurableName(this.o.name, it.groups), ackPolicy: AckPolicy.explicit, ackWaitMs: UPSTREAM_ACK_WAIT_MS }),
+    )
+  }
+
+  /** A durable subscription now covers this interest: its upstream subscription becomes durable. */
+  private makeDurable(it: Interest): void {
+    if (it.durable || it.tentative || !this.durableSubs.has(it.key)) return
+    if (it.upstreamId !== 0) {
+      this.byUpstreamId.delete(it.upstreamId)
+      this.control.send(encodeUnsubscribe({ id: it.upstreamId }))
+      it.upstreamId = 0
+    }
+    this.subscribeUpstream(it)
   }
 
   // ---- upstream --------------------------------------------------------------------
@@ -350,6 +411,15 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
       if (target === undefined) return
       this.byUpstreamId.delete(sub)
       const text = `upstream: ${f.message}`
+      if (target instanceof Interest && f.code === ErrorCode.DURABLE_BUSY) {
+        // The upstream still holds this relay's previous connection to its durable
+        // subscription (it has not seen that connection close yet): try again shortly.
+        target.upstreamId = 0
+        setTimeout(() => {
+          if (!this.closed && this.interests.get(target.key) === target && target.upstreamId === 0) this.subscribeUpstream(target)
+        }, 500).unref()
+        return
+      }
       if (target instanceof Interest) {
         this.interests.delete(target.key)
         this.cacheBytes -= target.bytes
@@ -412,13 +482,17 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
       fsyncLatencyBuckets: [],
       fsyncLatencySumSeconds: 0,
       ringOccupancy: [{ name: 'relay_cache', usedBytes: this.cacheBytes, capacityBytes: this.o.cacheBytes }],
+      stableGsn: this.stableGsn,
+      durableSubscriptions: this.durableSubs.count,
       meanBatchMessages: 0,
     }
   }
 
-  close(): void {
+  /** Closes the upstream connections; the durable subscriptions' last acknowledgements reach the disk. */
+  async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
+    await this.durableSubs.close()
     if (this.sweeper !== null) clearInterval(this.sweeper)
     this.control.close()
     this.groups.failAll('relay closing')

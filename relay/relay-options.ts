@@ -1,6 +1,7 @@
 // Options of a relay (relay/relay-engine.ts), each with its default, and the
 // relay's named error.
 
+import { createHash } from 'node:crypto'
 import { SILENT_LOGGER, type Logger } from '../engine/logger.js'
 
 export interface RelayOptions {
@@ -20,6 +21,10 @@ export interface RelayOptions {
   dataDir: string | null
   /** The relay's name upstream (its durable subscriptions there are relay.<name>.<groups>). Default 'relay'. */
   name: string
+  /** A client's durable subscription with no consumer for this long is deleted. Default 7 days. */
+  durableIdleExpiryMs: number
+  /** Most durable subscriptions one identity may hold at the relay. Default 1000. */
+  maxDurablesPerIdentity: number
   logger: Logger
 }
 
@@ -31,6 +36,8 @@ export const DEFAULT_RELAY_OPTIONS = {
   connectTimeoutMs: 10_000,
   dataDir: null,
   name: 'relay',
+  durableIdleExpiryMs: 7 * 24 * 3600_000,
+  maxDurablesPerIdentity: 1000,
   logger: SILENT_LOGGER as Logger,
 } as const
 
@@ -40,6 +47,16 @@ export function relayOptions(o: Partial<RelayOptions> & { upstream: readonly str
     if (!/^wss?:\/\/[^/]+/.test(u)) throw new RelayError('BAD_UPSTREAM', `upstream URL must be ws://HOST:PORT/ or wss://…: url=${u}`)
   }
   return { ...DEFAULT_RELAY_OPTIONS, ...o }
+}
+
+/**
+ * Name of a relay's durable subscription upstream for an interest: relay.<relay>.<group ids>
+ * (a digest of the ids when they would not fit the 255 bytes a name may have).
+ */
+export function upstreamDurableName(relay: string, groups: readonly number[]): string {
+  const plain = `relay.${relay}.${groups.join('-')}`
+  if (plain.length <= 255) return plain
+  return `relay.${relay}.h${createHash('sha256').update(groups.join(',')).digest('hex').slice(0, 32)}`
 }
 
 export type RelayErrorCode = 'NO_UPSTREAM' | 'BAD_UPSTREAM' | 'UPSTREAM_UNREACHABLE' | 'GROUP_NOT_CREATED'

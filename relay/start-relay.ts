@@ -24,12 +24,12 @@ export async function startRelay(o: StartRelayOptions): Promise<RelayServer> {
   try {
     gateway = await GatewayServer.start(engine, { ...o.gateway, extraMetrics: () => relayMetricFamilies(engine) })
   } catch (err) {
-    engine.close()
+    await engine.close()
     throw err
   }
   return {
     engine,
     gateway,
-    close: () => gateway.close({ closeEngine: async () => engine.close() }),
+    close: () => gateway.close({ closeEngine: () => engine.close() }),
   }
 }

@@ -23,6 +23,7 @@ const FLAGS = {
   'upstream-token': { type: 'string', arg: 'TOKEN', help: "the relay's own token for its upstream connection; it must allow\nsubscribing to every group the relay's clients may subscribe to" },
   data: { type: 'string', arg: 'DIR', help: "where the relay keeps its clients' durable subscriptions (default: none,\nkept in memory only)" },
   name: { type: 'string', arg: 'NAME', help: "the relay's name upstream: its durable subscriptions there are named\nrelay.NAME.<groups> (default: relay-PORT)" },
+  'durable-idle-expiry': { type: 'string', arg: 'DUR', help: "a client's durable subscription with no consumer this long is deleted\n(default 7d)" },
   'cache-bytes': { type: 'string', arg: 'SIZE', help: 'Deliver frames kept for resumes (default 64MiB); older gsns are\nfetched upstream' },
   linger: { type: 'string', arg: 'DUR', help: 'keep an interest without clients this long (default 30s)' },
   'max-connections': { type: 'string', arg: 'N', help: 'most WebSocket connections (default 100000)' },
@@ -70,6 +71,7 @@ export const relayCommand: Command = {
     const name = str('name')
     if (name !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(name)) throw new UsageError(`ordo relay: bad --name ${JSON.stringify(name)}: 1-64 of [A-Za-z0-9_-]`)
     const cacheBytes = str('cache-bytes') === undefined ? 64 * 1024 * 1024 : parseBytes('--cache-bytes', str('cache-bytes')!)
+    const durableIdleExpiryMs = str('durable-idle-expiry') === undefined ? 7 * 24 * 3600_000 : parseDuration('--durable-idle-expiry', str('durable-idle-expiry')!)
     const lingerMs = str('linger') === undefined ? 30_000 : parseDuration('--linger', str('linger')!)
     const maxConnections = parseInteger('--max-connections', str('max-connections'), 100_000, 1)
     const sendBufferHighBytes = parseInteger('--send-buffer-high', str('send-buffer-high'), 1024 * 1024, 1024)
@@ -95,6 +97,7 @@ export const relayCommand: Command = {
         cacheBytes,
         lingerMs,
         dataDir,
+        durableIdleExpiryMs,
         name: name ?? `relay-${port}`,
         logger: log,
         gateway: {
