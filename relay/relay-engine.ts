@@ -16,8 +16,7 @@
 // a relay's clients see an ordinary gateway. The port gained one optional
 // method, lookupGroups, for a group table that lives upstream.
 
-import { BodyType, decodeFrame, encodeAck, encodeSubscribe, encodeUnsubscribe, MessageCursor, type Verdict } from '../codec/index.js'
-import { AckPolicy } from '../codec/ack-policy.js'
+import { BodyType, decodeFrame, MessageCursor, type Verdict } from '../codec/index.js'
 import { ErrorCode } from '../codec/error-codes.js'
 import type { AckListener, DurableAdmin, DurableAttach, EngineMetrics, EnginePort, FrameSink, GroupInfo, RawSubscription, SubscribeDurableOptions, SubscribeFramesOptions } from '../engine/engine-port.js'
 import { storeDeliver, sliceDeliver, type StoredFrame } from './deliver-frames.js'
@@ -25,12 +24,13 @@ import { GroupTable } from './group-table.js'
 import { Interest } from './interest.js'
 import { RelayPublishers } from './relay-publishers.js'
 import { NameHold } from './name-hold.js'
-import { RelayDurables, UPSTREAM_ACK_WAIT_MS } from './relay-durables.js'
-import { upstreamDurableName } from './relay-options.js'
+import { RelayDurables } from './relay-durables.js'
+import { UpstreamSubscriptions } from './upstream-subscriptions.js'
 import { RelaySubscription, SubState, type SubscriptionHost } from './relay-subscription.js'
 import { UpstreamLink } from './upstream-link.js'
 import { RelayError, type RelayOptions } from './relay-options.js'
-import { EngineState, type EngineListener, type EngineStatus } from '../engine/engine-state.js'
+import type { EngineListener, EngineStatus } from '../engine/engine-state.js'
+import { evictToBudget, relayEngineMetrics, relayStatus } from './relay-figures.js'
 
 
 export class RelayEngine implements EnginePort, SubscriptionHost {
@@ -38,12 +38,11 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
   readonly groups: GroupTable
   private readonly interests = new Map<string, Interest>()
   /** Upstream subscription id -> what it feeds. */
-  private readonly byUpstreamId = new Map<number, Interest | RelaySubscription>()
   private readonly publishers: RelayPublishers
   private readonly names: NameHold
   private readonly durableSubs: RelayDurables
+  readonly upstream: UpstreamSubscriptions
   private readonly cursor = new MessageCursor()
-  private nextUpstreamId = 1
   private cacheBytes = 0
   private durable = 0
   private highest = 0
@@ -52,7 +51,7 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
   private sweeper: ReturnType<typeof setInterval> | null = null
   private closed = false
   /** Counters for /metrics and the benchmark. */
-  readonly stats = { framesIn: 0, messagesIn: 0, fetches: 0, evictedFrames: 0 }
+  readonly stats = { framesIn: 0, messagesIn: 0, evictedFrames: 0 }
 
   private constructor(readonly o: RelayOptions) {
     this.control = new UpstreamLink(
@@ -72,6 +71,7 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
         ackUpstream: (key, gsn) => this.ackUpstream(key, gsn),
       },
     )
+    this.upstream = new UpstreamSubscriptions(this.control, this.durableSubs, o.name)
   }
 
   /** Connects upstream; resolves once the upstream welcomed the relay (its limits and durable gsn are known then). */
@@ -119,7 +119,7 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
 
   /** A relay takes publishes while it is open (they wait in their queues while the upstream is away). */
   get status(): EngineStatus {
-    return { state: this.closed ? EngineState.closed : EngineState.running, accepting: !this.closed, fault: null, journalFaults: 0, journalRetryFailures: 0 }
+    return relayStatus(this.closed)
   }
 
   get accepting(): boolean {
@@ -213,10 +213,10 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
     if (interest === undefined) {
       interest = new Interest(key, groups, opts.tentative, start)
       this.interests.set(key, interest)
-      this.subscribeUpstream(interest)
+      this.upstream.subscribe(interest)
     }
     interest.idleSince = 0
-    if (!interest.durable && !interest.tentative) this.makeDurable(interest)
+    if (!interest.durable && !interest.tentative) this.upstream.makeDurable(interest)
     const s = new RelaySubscription(opts.id, interest, sink, start, this, opts.visible ?? null)
     interest.subs.add(s)
     // The caller gets its handle (and sends Subscribed) before the first frame.
@@ -240,18 +240,15 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
     return this.durableSubs.registry.stableGsn
   }
 
-  /** Acks `gsn` on the durable upstream subscription of an interest; false when there is none yet. */
   private ackUpstream(key: string, gsn: number): boolean {
-    const it = this.interests.get(key)
-    if (it === undefined || !it.durable || it.upstreamId === 0 || !this.control.ready) return false
-    return this.control.send(encodeAck({ subscription: it.upstreamId, gsn: BigInt(gsn) }))
+    return this.upstream.ack(this.interests.get(key), gsn)
   }
 
   catchUp(s: RelaySubscription): void {
     if (s.state === SubState.CLOSED || s.state === SubState.FETCHING) return
     const it = s.interest
     if (s.nextGsn < it.cacheStart) {
-      this.startFetch(s)
+      this.upstream.startFetch(s)
       return
     }
     s.state = SubState.LIVE
@@ -259,57 +256,13 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
   }
 
   stopFetch(s: RelaySubscription): void {
-    if (s.fetchId === 0) return
-    this.byUpstreamId.delete(s.fetchId)
-    this.control.send(encodeUnsubscribe({ id: s.fetchId }))
-    s.fetchId = 0
+    this.upstream.stopFetch(s)
   }
 
   remove(s: RelaySubscription): void {
     const it = s.interest
     it.subs.delete(s)
     if (it.subs.size === 0) it.idleSince = Date.now()
-  }
-
-  private startFetch(s: RelaySubscription): void {
-    s.state = SubState.FETCHING
-    if (!this.control.ready) return // sent when the link is up again
-    const id = this.nextUpstreamId++
-    s.fetchId = id
-    this.byUpstreamId.set(id, s)
-    this.stats.fetches++
-    this.control.send(encodeSubscribe({ id, groups: [...s.interest.groups], fromGsn: BigInt(s.nextGsn), tentative: s.interest.tentative }))
-  }
-
-  private subscribeUpstream(it: Interest): void {
-    if (!this.control.ready) return
-    const id = this.nextUpstreamId++
-    it.upstreamId = id
-    this.byUpstreamId.set(id, it)
-    const min = it.tentative ? Number.POSITIVE_INFINITY : this.durableSubs.minAcked(it.key)
-    it.durable = min !== Number.POSITIVE_INFINITY
-    if (!it.durable) {
-      this.control.send(encodeSubscribe({ id, groups: [...it.groups], fromGsn: BigInt(it.nextGsn), tentative: it.tentative }))
-      return
-    }
-    // One durable subscription upstream for this interest, from the lowest gsn any of its
-    // durables still needs: the upstream's record of it never runs ahead of a leaf.
-    this.durableSubs.forget(it.key)
-    const from = Math.max(1, Math.min(it.nextGsn, min + 1))
-    this.control.send(
-      encodeSubscribe({ id, groups: [...it.groups], fromGsn: BigInt(from), tentative: false, name: upstreamDurableName(this.o.name, it.groups), ackPolicy: AckPolicy.explicit, ackWaitMs: UPSTREAM_ACK_WAIT_MS }),
-    )
-  }
-
-  /** A durable subscription now covers this interest: its upstream subscription becomes durable. */
-  private makeDurable(it: Interest): void {
-    if (it.durable || it.tentative || !this.durableSubs.has(it.key)) return
-    if (it.upstreamId !== 0) {
-      this.byUpstreamId.delete(it.upstreamId)
-      this.control.send(encodeUnsubscribe({ id: it.upstreamId }))
-      it.upstreamId = 0
-    }
-    this.subscribeUpstream(it)
   }
 
   // ---- upstream --------------------------------------------------------------------
@@ -325,9 +278,9 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
     this.maxPayloadValue = w.maxPayload
     this.maxGroupsValue = w.maxGroups
     this.noteDurable(Number(w.durableGsn))
-    this.byUpstreamId.clear()
+    this.upstream.clear()
     this.groups.resend()
-    for (const it of this.interests.values()) this.subscribeUpstream(it)
+    for (const it of this.interests.values()) this.upstream.subscribe(it)
     for (const it of this.interests.values()) {
       for (const s of it.subs) {
         if (s.state !== SubState.FETCHING) continue
@@ -367,7 +320,7 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
   private onDeliver(bytes: Uint8Array, verdict: Verdict | undefined): void {
     const c = this.cursor
     if (c.reset(bytes, 0, bytes.length, verdict) <= 0) return
-    const target = this.byUpstreamId.get(c.subscription)
+    const target = this.upstream.target(c.subscription)
     this.noteDurable(c.durableGsn)
     if (target === undefined) return // an old subscription's frame still on the way
     const frame = storeDeliver(bytes, verdict)
@@ -407,16 +360,16 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
     if (f.type !== 'Error') return
     const sub = f.subscription ?? 0
     if (sub !== 0) {
-      const target = this.byUpstreamId.get(sub)
+      const target = this.upstream.target(sub)
       if (target === undefined) return
-      this.byUpstreamId.delete(sub)
+      this.upstream.forgetId(sub)
       const text = `upstream: ${f.message}`
       if (target instanceof Interest && f.code === ErrorCode.DURABLE_BUSY) {
         // The upstream still holds this relay's previous connection to its durable
         // subscription (it has not seen that connection close yet): try again shortly.
         target.upstreamId = 0
         setTimeout(() => {
-          if (!this.closed && this.interests.get(target.key) === target && target.upstreamId === 0) this.subscribeUpstream(target)
+          if (!this.closed && this.interests.get(target.key) === target && target.upstreamId === 0) this.upstream.subscribe(target)
         }, 500).unref()
         return
       }
@@ -441,15 +394,9 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
 
   /** Drops the oldest cached frames while the cache is over its budget. */
   private evict(): void {
-    while (this.cacheBytes > this.o.cacheBytes) {
-      let oldest: Interest | null = null
-      for (const it of this.interests.values()) {
-        if (it.frameCount > 0 && (oldest === null || it.oldestGsn < oldest.oldestGsn)) oldest = it
-      }
-      if (oldest === null) return
-      this.cacheBytes -= oldest.evictOldest()
-      this.stats.evictedFrames++
-    }
+    const r = evictToBudget(this.interests.values(), this.cacheBytes, this.o.cacheBytes)
+    this.cacheBytes -= r.freedBytes
+    this.stats.evictedFrames += r.frames
   }
 
   /** Interests without clients for lingerMs are unsubscribed upstream and their cache dropped. */
@@ -458,34 +405,22 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
     for (const it of [...this.interests.values()]) {
       if (it.subs.size > 0 || it.idleSince === 0 || now - it.idleSince < this.o.lingerMs) continue
       this.interests.delete(it.key)
-      if (it.upstreamId !== 0) {
-        this.byUpstreamId.delete(it.upstreamId)
-        this.control.send(encodeUnsubscribe({ id: it.upstreamId }))
-      }
+      this.upstream.unsubscribe(it)
       this.cacheBytes -= it.bytes
       it.clear()
     }
   }
 
   metricsSnapshot(): EngineMetrics {
-    return {
-      state: this.closed ? EngineState.closed : EngineState.running,
-      journalFaults: 0,
-      journalRetryFailures: 0,
-      sequencedGsn: this.sequencedGsn,
-      durableGsn: this.durable,
-      messagesSequenced: 0,
-      batchesSequenced: 0,
-      duplicates: 0,
-      rejects: 0,
-      fsyncs: 0,
-      fsyncLatencyBuckets: [],
-      fsyncLatencySumSeconds: 0,
-      ringOccupancy: [{ name: 'relay_cache', usedBytes: this.cacheBytes, capacityBytes: this.o.cacheBytes }],
-      stableGsn: this.stableGsn,
-      durableSubscriptions: this.durableSubs.count,
-      meanBatchMessages: 0,
-    }
+    return relayEngineMetrics(this)
+  }
+
+  get durableCount(): number {
+    return this.durableSubs.count
+  }
+
+  get isClosed(): boolean {
+    return this.closed
   }
 
   /** Closes the upstream connections; the durable subscriptions' last acknowledgements reach the disk. */

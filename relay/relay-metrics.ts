@@ -13,7 +13,7 @@ export function relayMetricFamilies(r: RelayEngine): MetricFamily[] {
     gauge('ordo_relay_cache_limit_bytes', 'The cache budget (--cache-bytes).', r.o.cacheBytes),
     counter('ordo_relay_frames_in_total', 'Deliver frames received from the upstream.', r.stats.framesIn),
     counter('ordo_relay_messages_in_total', 'Messages received from the upstream.', r.stats.messagesIn),
-    counter('ordo_relay_upstream_fetches_total', 'Resumes from before the cache, served by a fetch from the upstream.', r.stats.fetches),
+    counter('ordo_relay_upstream_fetches_total', 'Resumes from before the cache, served by a fetch from the upstream.', r.upstream.fetches),
     counter('ordo_relay_evicted_frames_total', 'Frames dropped from the cache to stay within its budget.', r.stats.evictedFrames),
     gauge('ordo_relay_publisher_links', 'Upstream connections of clients that publish through the relay.', r.publisherLinkCount),
   ]
