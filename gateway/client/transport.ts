@@ -50,9 +50,9 @@ export interface Transport {
 
 /** The `ws` package's socket, the parts beyond the WHATWG surface that the client uses. */
 interface NodeWs extends Omit<WebSocketLike, 'send'> {
-  on(event: 'message', cb: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void): void
+  on(event: 'message', cb: (data: Uint8Array | ArrayBuffer | Uint8Array[], isBinary: boolean) => void): void
   on(event: 'open', cb: () => void): void
-  on(event: 'close', cb: (code: number, reason: Buffer) => void): void
+  on(event: 'close', cb: (code: number, reason: Uint8Array) => void): void
   on(event: 'error', cb: (err: Error) => void): void
   send(data: Uint8Array, options: { binary: boolean }, cb: (err?: Error) => void): void
 }
