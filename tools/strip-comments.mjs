@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs before `npm pack` / `npm publish` (package.json "prepack"): rewrites the compiled
-// JavaScript that the package ships (dist/engine, dist/codec, dist/gateway, dist/tools)
+// JavaScript that the package ships (dist/engine, dist/codec, dist/gateway, dist/relay, dist/tools)
 // without comments. The sources keep every comment and the .d.ts files keep their doc
 // comments; what users install is the code alone, which keeps the package under 1 MB.
 // The dashboard's browser scripts (dist/gateway/ui/browser, served at /ui/*.js and read
@@ -34,7 +34,7 @@ function walk(dir) {
     }
   }
 }
-for (const top of ['engine', 'codec', 'gateway', 'tools']) {
+for (const top of ['engine', 'codec', 'gateway', 'relay', 'tools']) {
   try {
     walk(join(root, 'dist', top))
   } catch (err) {
