@@ -133,7 +133,7 @@ export const tailCommand: Command = {
             // Durable: acknowledged once stdout took the lines, so a restart resumes after them.
             const printedThrough = lastPrinted
             process.stdout.write(out.join('\n') + '\n', () => {
-              if (sub !== null && printedThrough > 0) sub.ack(BigInt(printedThrough))
+              if (durable && sub !== null && printedThrough > 0) sub.ack(BigInt(printedThrough))
             })
           }
           if (count > 0 && seen >= count) finish?.()
@@ -144,6 +144,7 @@ export const tailCommand: Command = {
     }
     let sub: ClientSubscription | null = null
     let lastPrinted = 0
+    const durable = values.durable !== undefined
     const handler = (b: DeliverBatch): void => {
       while (b.next()) {
         const gs: number[] = []
