@@ -11,6 +11,8 @@ import { ACK_PSEQS_LENGTH_POS } from '../codec/publish-ack-layout.js'
 export class RawConn {
   /** Called with every Deliver frame (the Buffer is the frame) and its message count. */
   onDeliver: ((frame: Buffer, count: number) => void) | null = null
+  /** Called with a frame that does not decode (when null, decoding throws). */
+  onBadFrame: ((frame: Buffer) => void) | null = null
   /** Called with the number of pairs in each PublishAck. */
   onAck: ((count: number) => void) | null = null
   private readonly control: WireFrame[] = []
@@ -48,7 +50,14 @@ export class RawConn {
         return
       }
     }
-    this.control.push(decodeFrame(new Uint8Array(data.buffer, data.byteOffset, data.length)))
+    try {
+      this.control.push(decodeFrame(new Uint8Array(data.buffer, data.byteOffset, data.length)))
+    } catch (err) {
+      // A frame that arrived other than it was sent (seen with the uWS build: a WebSocket header
+      // inside the payload) is reported to onBadFrame when set, so a load generator can count it.
+      if (this.onBadFrame === null) throw err
+      this.onBadFrame(data)
+    }
     this.wake()
   }
 

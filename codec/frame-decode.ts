@@ -91,7 +91,9 @@ export function decodeFrame(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS, 
     }
     case Body.ResolveGroups: {
       const r: ResolveGroups = frame.body(new ResolveGroups())
-      return { type: 'ResolveGroups', names: strings(r.namesLength(), (i) => r.names(i)), create: r.create() }
+      const names = strings(r.namesLength(), (i) => r.names(i))
+      // ids only when present: a frame that asks by name alone decodes as it always did.
+      return r.idsLength() > 0 ? { type: 'ResolveGroups', names, create: r.create(), ids: numbers(r.idsLength(), (i) => r.ids(i)) } : { type: 'ResolveGroups', names, create: r.create() }
     }
     case Body.Groups: {
       const g: Groups = frame.body(new Groups())

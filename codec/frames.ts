@@ -98,8 +98,16 @@ function buildBody(b: flatbuffers.Builder, f: WireFrame): number {
       if (f.epoch !== undefined) Welcome.addEpoch(b, u64('epoch', f.epoch))
       return Welcome.endWelcome(b)
     }
-    case 'ResolveGroups':
-      return ResolveGroups.createResolveGroups(b, buildNames(b, f.names), f.create)
+    case 'ResolveGroups': {
+      // ids only when given: a frame that asks by name alone stays as it was.
+      const names = buildNames(b, f.names)
+      const ids = f.ids === undefined || f.ids.length === 0 ? 0 : ResolveGroups.createIdsVector(b, u32s('ids', f.ids))
+      ResolveGroups.startResolveGroups(b)
+      ResolveGroups.addNames(b, names)
+      ResolveGroups.addCreate(b, f.create)
+      if (ids !== 0) ResolveGroups.addIds(b, ids)
+      return ResolveGroups.endResolveGroups(b)
+    }
     case 'Groups': {
       const names = buildNames(b, f.names)
       const ids = Groups.createIdsVector(b, u32s('ids', f.ids))

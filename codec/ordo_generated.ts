@@ -569,8 +569,23 @@ mutate_create(value:boolean):boolean {
   return true;
 }
 
+ids(index: number):number|null {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.readUint32(this.bb!.__vector(this.bb_pos + offset) + index * 4) : 0;
+}
+
+idsLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+idsArray():Uint32Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? new Uint32Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
+}
+
 static startResolveGroups(builder:flatbuffers.Builder) {
-  builder.startObject(2);
+  builder.startObject(3);
 }
 
 static addNames(builder:flatbuffers.Builder, namesOffset:flatbuffers.Offset) {
@@ -593,15 +608,37 @@ static addCreate(builder:flatbuffers.Builder, create:boolean) {
   builder.addFieldInt8(1, +create, +false);
 }
 
+static addIds(builder:flatbuffers.Builder, idsOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(2, idsOffset, 0);
+}
+
+static createIdsVector(builder:flatbuffers.Builder, data:number[]|Uint32Array):flatbuffers.Offset;
+/**
+ * @deprecated This Uint8Array overload will be removed in the future.
+ */
+static createIdsVector(builder:flatbuffers.Builder, data:number[]|Uint8Array):flatbuffers.Offset;
+static createIdsVector(builder:flatbuffers.Builder, data:number[]|Uint32Array|Uint8Array):flatbuffers.Offset {
+  builder.startVector(4, data.length, 4);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addInt32(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startIdsVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(4, numElems, 4);
+}
+
 static endResolveGroups(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createResolveGroups(builder:flatbuffers.Builder, namesOffset:flatbuffers.Offset, create:boolean):flatbuffers.Offset {
+static createResolveGroups(builder:flatbuffers.Builder, namesOffset:flatbuffers.Offset, create:boolean, idsOffset:flatbuffers.Offset):flatbuffers.Offset {
   ResolveGroups.startResolveGroups(builder);
   ResolveGroups.addNames(builder, namesOffset);
   ResolveGroups.addCreate(builder, create);
+  ResolveGroups.addIds(builder, idsOffset);
   return ResolveGroups.endResolveGroups(builder);
 }
 }

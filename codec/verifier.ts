@@ -48,7 +48,7 @@ const BODY_FIELDS: readonly (readonly FieldSpec[])[] = [
   [], // NONE
   [f(STRING, 'token'), f(U64, 'publisher')], // Hello
   [f(U64, 'publisher'), f(U32, 'max_payload'), f(U32, 'max_groups'), f(U64, 'durable_gsn'), f(STRING, 'node'), f(STRING, 'role'), f(STRING, 'leader_url'), f(U64, 'epoch')], // Welcome
-  [f(NAMES, 'names'), f(BOOL, 'create')], // ResolveGroups
+  [f(NAMES, 'names'), f(BOOL, 'create'), f(IDS, 'ids')], // ResolveGroups
   [f(NAMES, 'names'), f(IDS, 'ids')], // Groups
   [f(MESSAGES, 'messages')], // Publish
   [f(U64S, 'pseqs'), f(U64S, 'gsns')], // PublishAck

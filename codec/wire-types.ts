@@ -36,6 +36,8 @@ export interface ResolveGroupsFrame {
   type: 'ResolveGroups'
   names: string[]
   create: boolean
+  /** Group ids whose names are asked for (appended field; decoded as [] when absent). */
+  ids?: number[]
 }
 export interface GroupsFrame {
   type: 'Groups'

@@ -87,6 +87,20 @@ export interface EnginePort {
   /** A new publisher id, unique for this data directory (random 48-bit, never 0). */
   newPublisherId(): number
   registerPublisher(publisher: number, listener: AckListener): void
+  /**
+   * Only for front ends that publish elsewhere (a relay): the token the client
+   * now publishing under `publisher` presented in Hello, called when it claims
+   * the id. The relay forwards it upstream, where the token is checked and the
+   * publisher id bound to its identity.
+   */
+  publisherToken?(publisher: number, token: string): void
+  /**
+   * True where publisher ids are bound to identities by another server (a relay:
+   * its upstream, and at the end the root, decides with the client's own token).
+   * The gateway then holds its bindings only while connections hold them and
+   * never records them, so a refusal upstream leaves nothing behind here.
+   */
+  readonly publishersBoundUpstream?: boolean
   unregisterPublisher(publisher: number): void
   /**
    * Sequence the messages of a Publish frame that verifyFrame() accepted and whose
@@ -108,6 +122,14 @@ export interface EnginePort {
   /** Group ids for names (-1 where unknown and create is false). Throws GroupNameError on a bad name. */
   resolveGroupIds(names: readonly string[], create: boolean): number[]
   groupName(id: number): string | undefined
+  /**
+   * Only for front ends whose group table lives in another server (a relay,
+   * relay/relay-engine.ts). Starts fetching the names and ids among these that
+   * are not held locally and returns a promise settled once they are (or the
+   * fetch failed); null when every one is held already. The gateway holds the
+   * connection's frames meanwhile, in order (gateway/group-lookup.ts).
+   */
+  lookupGroups?(names: readonly string[], ids: readonly number[], create: boolean): Promise<void> | null
   subscribeFrames(groupIds: readonly number[], opts: SubscribeFramesOptions, sink: FrameSink): RawSubscription
   /**
    * Attach to the durable subscription (identity, name), creating it when new; a refusal

@@ -26,6 +26,8 @@ export class Connection implements PublisherOwner, IngressWaiter {
   closed = false
   helloDone = false
   grants: Grants | null = null
+  /** The token presented in Hello (a relay forwards it upstream with this client's publishes). */
+  token = ''
   access: GroupAccessCache | null = null
   /** Publisher id of the connection (Welcome.publisher); 0 before Hello. */
   publisher = 0
@@ -44,6 +46,9 @@ export class Connection implements PublisherOwner, IngressWaiter {
    */
   lingerSince = 0
   pending: PendingPublishes | null = null
+  /** Frames held while their groups are looked up upstream (gateway/group-lookup.ts); null: none. */
+  lookupQueue: ArrayBuffer[] | null = null
+  lookupHeldBytes = 0
   private acks: PublishAckWriter | null = null
   /** When the socket opened (ms since the epoch), for the close log line and /api/connections. */
   readonly openedAt = Date.now()

@@ -10,17 +10,24 @@ import type { Connection } from './connection.js'
 import { groupNameProblemText } from '../codec/group-name.js'
 import { ErrorCode } from '../codec/error-codes.js'
 import { handlePublish } from './publish-path.js'
+import { holdForLookup, Redispatch } from './group-lookup.js'
 import { SubscriptionSink } from './subscription-sink.js'
 import { subscribeDurable } from './durable-subscribe.js'
 import { groupsFrame, heartbeatFrame, subscribedFrame, welcomeFrame } from './wire/control-frames.js'
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 
-export function handleFrame(conn: Connection, message: ArrayBuffer, isBinary: boolean): void {
+/**
+ * redispatch: 0 for a frame as it arrives; Redispatch.HELD / LOOKED_UP for a frame held while its groups
+ * were looked up (gateway/group-lookup.ts), already counted.
+ */
+export function handleFrame(conn: Connection, message: ArrayBuffer, isBinary: boolean, redispatch = 0): void {
   const ctx = conn.ctx
   const length = message.byteLength
-  ctx.counters.framesIn++
-  ctx.counters.bytesIn += length
+  if (redispatch === 0) {
+    ctx.counters.framesIn++
+    ctx.counters.bytesIn += length
+  }
   if (!isBinary) {
     conn.fail(ErrorCode.TEXT_FRAME, 'text frames are not part of the protocol: send binary FlatBuffers frames (codec/ordo.fbs)', 0)
     return
@@ -39,6 +46,10 @@ export function handleFrame(conn: Connection, message: ArrayBuffer, isBinary: bo
   const type = v.bodyType
   if (!conn.helloDone && type !== BodyType.Hello) {
     conn.fail(ErrorCode.HELLO_REQUIRED, `a connection opens with Hello: got ${bodyTypeName(type)} first`, 0)
+    return
+  }
+  // Only a front end whose group table lives elsewhere (a relay) has lookupGroups.
+  if (redispatch !== Redispatch.LOOKED_UP && (conn.lookupQueue !== null || ctx.engine.lookupGroups !== undefined) && holdForLookup(conn, type, bytes, length, message, handleFrame)) {
     return
   }
   switch (type) {
@@ -103,6 +114,7 @@ function handleHello(conn: Connection, bytes: Uint8Array): void {
   }
   try {
     conn.grants = ctx.auth.authenticate(f.token)
+    conn.token = f.token
   } catch (err) {
     const why = err instanceof AuthError ? err.message : `bad token: ${String(err)}`
     ctx.counters.authFailures++
@@ -173,7 +185,17 @@ function handleResolve(conn: Connection, bytes: Uint8Array): void {
     return
   }
   // Unknown names (create = false) answer id 0: group ids count from 1.
-  conn.send(groupsFrame(f.names, ids.map((id) => (id < 0 ? 0 : id))))
+  const names = [...f.names]
+  const out = ids.map((id) => (id < 0 ? 0 : id))
+  // Names asked for by id follow: '' and 0 for an id unknown or not visible to
+  // the token, so a client learns nothing about groups it may not see (G7).
+  for (const id of f.ids ?? []) {
+    const name = conn.ctx.engine.groupName(id)
+    const visible = name !== undefined && grants.canResolve(name)
+    names.push(visible ? name : '')
+    out.push(visible ? id : 0)
+  }
+  conn.send(groupsFrame(names, out))
 }
 
 function handleSubscribe(conn: Connection, bytes: Uint8Array): void {

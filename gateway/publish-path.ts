@@ -34,13 +34,14 @@ export function handlePublish(conn: Connection, bytes: Uint8Array, length: numbe
     // The binding of the publisher id to this identity is on disk before anything is
     // sequenced under it: the engine's dedupe state for the id outlives restarts.
     try {
-      ctx.bindings.persist(conn.publisher)
+      if (ctx.engine.publishersBoundUpstream !== true) ctx.bindings.persist(conn.publisher)
     } catch (err) {
       conn.sendError(ErrorCode.INTERNAL, `cannot record the publisher id's owner, nothing of the frame was taken: publisher=${conn.publisher}, ${err instanceof Error ? err.message : String(err)}`, 0)
       return
     }
     const claim = ctx.registry.claim(conn.publisher, conn)
     entry = claim.entry
+    ctx.engine.publisherToken?.(conn.publisher, conn.token)
     conn.entry = entry
     claim.previous?.takenOver()
     if (conn.closed) return

@@ -83,6 +83,8 @@ export interface GatewayOptions {
   corsOrigins?: readonly string[]
   /** Serve the dashboard at /ui. Default true. */
   ui?: boolean
+  /** More metric families for GET /metrics (a relay's own figures). */
+  extraMetrics?: () => MetricFamily[]
 }
 
 /** An engine as the gateway takes it: its port (EnginePort), or something that has one (Engine). */
@@ -349,7 +351,7 @@ export class GatewayServer {
   }
 
   metricsText(): string {
-    return renderMetrics(this.counters, this.gauges(), this.engineMetrics(), [...this.buildFamilies(), ...this.runtime.families()])
+    return renderMetrics(this.counters, this.gauges(), this.engineMetrics(), [...this.buildFamilies(), ...this.runtime.families(), ...(this.options.extraMetrics?.() ?? [])])
   }
 
   /** Stops accepting connections (the port is free again right after). */

@@ -14,6 +14,10 @@ const COMMANDS: Record<string, Entry> = {
     summary: 'start the engine and the gateway (WebSocket + HTTP on one port, default 7070, data in ./data)',
     load: async () => (await import('./cli/start.js')).startCommand,
   },
+  relay: {
+    summary: 'serve clients from an upstream server (fan-out tree): same protocol, one upstream connection',
+    load: async () => (await import('./cli/relay.js')).relayCommand,
+  },
   publish: {
     summary: 'publish messages to groups, from arguments or stdin lines',
     load: async () => (await import('./cli/publish.js')).publishCommand,

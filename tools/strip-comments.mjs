@@ -37,7 +37,7 @@ function walk(dir) {
     }
   }
 }
-for (const top of ['engine', 'codec', 'gateway', 'tools']) {
+for (const top of ['engine', 'codec', 'gateway', 'relay', 'tools']) {
   try {
     walk(join(root, 'dist', top))
   } catch (err) {

@@ -166,7 +166,7 @@ test('strings: NUL terminator and UTF-8', () => {
   const b = new flatbuffers.Builder(64)
   const bad = b.createString(new Uint8Array([0x6f, 0xc0, 0xaf])) // overlong '/'
   const names = g.ResolveGroups.createNamesVector(b, [bad])
-  const body = g.ResolveGroups.createResolveGroups(b, names, true)
+  const body = g.ResolveGroups.createResolveGroups(b, names, true, 0)
   g.Frame.finishFrameBuffer(b, g.Frame.createFrame(b, g.Body.ResolveGroups, body))
   expectCode(b.asUint8Array().slice(), VerifyCode.BAD_STRING, /string not valid UTF-8: field=names/)
 })

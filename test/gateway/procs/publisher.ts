@@ -4,7 +4,7 @@
 // (the client library reconnects and resends). Prints one JSON line at the
 // end: {tag, publisher, acks: [[i, gsn], ...], failed: [[i, error], ...]}.
 //
-// Usage: node publisher.js <url> <tag> <set;set;...> <count> [chaosMs] [paceEvery] [seed]
+// Usage: node publisher.js <url[,url...]> <tag> <set;set;...> <count> [chaosMs] [paceEvery] [seed]
 //   set = comma-separated group names; paceEvery: yield to the event loop every N messages
 import { connect } from '../../../gateway/client/index.js'
 
@@ -19,7 +19,7 @@ const rnd = () => {
   return seed / 2 ** 32
 }
 
-const client = await connect(url!, { connectTimeoutMs: 30_000, onError: (e) => process.stderr.write(`publisher ${tag}: ${e.codeName} ${e.message}\n`) })
+const client = await connect(url!.split(','), { connectTimeoutMs: 30_000, onError: (e) => process.stderr.write(`publisher ${tag}: ${e.codeName} ${e.message}\n`) })
 process.stdout.write(`started ${client.publisher}\n`)
 let chaos: ReturnType<typeof setTimeout> | null = null
 const scheduleChaos = () => {

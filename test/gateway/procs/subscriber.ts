@@ -6,7 +6,7 @@
 //   stall        stop reading the socket (a slow consumer); `unstall` resumes
 // Prints "subscribed" once confirmed, "count <n>" on request ("count").
 //
-// Usage: node subscriber.js <url> <groups,...> [chaosMs] [seed] [allGroups,...]
+// Usage: node subscriber.js <url[,url...]> <groups,...> [chaosMs] [seed] [allGroups,...]
 //   allGroups: names resolved up front so that records can name every group of a message
 import { createInterface } from 'node:readline'
 import WebSocket from 'ws'
@@ -36,7 +36,7 @@ const records: [number, number, number, string, string][] = []
 const decoder = new TextDecoder()
 let expected = -1
 let errors = 0
-const client = await connect(url!, {
+const client = await connect(url!.split(','), {
   connectTimeoutMs: 30_000,
   WebSocket: TrackedWebSocket as unknown as WebSocketCtor,
   onError: (e) => {
