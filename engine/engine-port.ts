@@ -124,7 +124,7 @@ export interface EnginePort {
   groupName(id: number): string | undefined
   /**
    * Only for front ends whose group table lives in another server (a relay,
-   * relay/relay-engine.ts). Starts fetching the names and ids among these that
+   * gateway/relay/relay-engine.ts). Starts fetching the names and ids among these that
    * are not held locally and returns a promise settled once they are (or the
    * fetch failed); null when every one is held already. The gateway holds the
    * connection's frames meanwhile, in order (gateway/group-lookup.ts).

@@ -288,6 +288,7 @@ export class Engine {
   /**
    * The cluster node's hold on an engine opened with durability `replicated`
    * (replication-port.ts); one per engine. Not part of the embedding API.
+   * @internal
    */
   replication(): ReplicationPort {
     if (this.options.durability !== 'replicated') throw new EngineArgumentError('replication() needs durability replicated', { durability: this.options.durability })

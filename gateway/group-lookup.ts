@@ -1,5 +1,5 @@
 // Frames held while their groups are looked up elsewhere. A front end whose
-// group table lives in another server (a relay, relay/relay-engine.ts) cannot
+// group table lives in another server (a relay, gateway/relay/relay-engine.ts) cannot
 // answer a ResolveGroups for a name it has never seen, or check a Subscribe or
 // Publish naming an id it has never seen (a client that moved here from
 // another relay keeps its cached ids), until it has asked its upstream. Such a

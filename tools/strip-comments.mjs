@@ -2,8 +2,8 @@
 // Runs before `npm pack` / `npm publish` (package.json "prepack"): rewrites the compiled
 // JavaScript that the package ships (dist/engine, dist/codec, dist/gateway, dist/tools)
 // without comments and without indentation or blank lines (esbuild's whitespace and syntax
-// minification; identifiers keep their names, so stack traces still name every function
-// and class). The sources keep every comment and the .d.ts files keep their doc comments;
+// minification), with local variables and imports renamed short (terser's mangler, told
+// to keep every function and class name: stack traces still name each frame). The sources keep every comment and the .d.ts files keep their doc comments;
 // what users install is the code alone, which keeps the package under 1 MB.
 // The dashboard's browser scripts (dist/gateway/ui/browser, served at /ui/*.js and read
 // by browsers only) are minified as well.
@@ -14,6 +14,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { transformSync } from 'esbuild'
+import { minify } from 'terser'
 
 const at = process.argv.indexOf('--root')
 const root = at > 0 && process.argv[at + 1] !== undefined ? process.argv[at + 1] : new URL('..', import.meta.url).pathname
@@ -21,15 +22,19 @@ let before = 0
 let after = 0
 let files = 0
 const browserDir = join(root, 'dist', 'gateway', 'ui', 'browser')
-function walk(dir) {
+async function walk(dir) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name)
-    if (statSync(p).isDirectory()) walk(p)
+    if (statSync(p).isDirectory()) await walk(p)
     else if (name.endsWith('.js')) {
       const code = readFileSync(p, 'utf8')
       // Browser scripts get identifiers shortened too: they are served, not debugged by users.
       const minifyIdentifiers = dir === browserDir
-      const out = transformSync(code, { loader: 'js', format: 'esm', target: 'es2022', legalComments: 'none', charset: 'utf8', minifyWhitespace: true, minifySyntax: true, minifyIdentifiers }).code
+      let out = transformSync(code, { loader: 'js', format: 'esm', target: 'es2022', legalComments: 'none', charset: 'utf8', minifyWhitespace: true, minifySyntax: true, minifyIdentifiers }).code
+      if (!minifyIdentifiers) {
+        const m = await minify(out, { module: true, ecma: 2020, compress: false, mangle: { keep_classnames: true, keep_fnames: true }, format: { comments: false } })
+        out = m.code
+      }
       before += code.length
       after += out.length
       files++
@@ -37,10 +42,11 @@ function walk(dir) {
     }
   }
 }
-for (const top of ['engine', 'codec', 'gateway', 'relay', 'tools']) {
+for (const top of ['engine', 'codec', 'gateway', 'tools']) {
   try {
-    walk(join(root, 'dist', top))
+    await walk(join(root, 'dist', top))
   } catch (err) {
+    if (err.code !== 'ENOENT') throw err
     console.error(`strip-comments: dist/${top} is missing: run "npm run build" first (${err.message})`)
     process.exit(2)
   }

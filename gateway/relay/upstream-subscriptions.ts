@@ -5,8 +5,8 @@
 // a Deliver or Error naming an id that is no longer held is ignored (a frame
 // still on the way after an Unsubscribe).
 
-import { AckPolicy } from '../codec/ack-policy.js'
-import { encodeAck, encodeSubscribe, encodeUnsubscribe } from '../codec/index.js'
+import { AckPolicy } from '../../codec/ack-policy.js'
+import { encodeAck, encodeSubscribe, encodeUnsubscribe } from '../../codec/index.js'
 import type { Interest } from './interest.js'
 import { UPSTREAM_ACK_WAIT_MS, type RelayDurables } from './relay-durables.js'
 import { upstreamDurableName } from './relay-options.js'

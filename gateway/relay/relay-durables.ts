@@ -21,11 +21,11 @@
 
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { AckPolicy } from '../codec/ack-policy.js'
-import type { DurableAdmin, DurableAttach, FrameSink, RawSubscription, SubscribeDurableOptions } from '../engine/engine-port.js'
-import { DURABLE_FILE, loadDurables } from '../engine/durable/durable-file.js'
-import { DurableRegistry } from '../engine/durable/durable-registry.js'
-import type { Logger } from '../engine/logger.js'
+import { AckPolicy } from '../../codec/ack-policy.js'
+import type { DurableAdmin, DurableAttach, FrameSink, RawSubscription, SubscribeDurableOptions } from '../../engine/engine-port.js'
+import { DURABLE_FILE, loadDurables } from '../../engine/durable/durable-file.js'
+import { DurableRegistry } from '../../engine/durable/durable-registry.js'
+import type { Logger } from '../../engine/logger.js'
 
 /** Acks are checked this often; the current minimum is sent again at least every RESEND_MS. */
 const TICK_MS = 200

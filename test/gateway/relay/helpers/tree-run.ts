@@ -2,8 +2,8 @@
 // servers of a relay tree: each subscriber and publisher names its own URL(s).
 // Returns what they recorded and the G1-G4 + completeness violations
 // (test/gateway/helpers/stream-check.ts) over all of them.
-import { Proc } from '../../gateway/helpers/proc.js'
-import { checkStreams, expectedCount, registerSets, resetSets, type PublisherResult, type SubscriberResult } from '../../gateway/helpers/stream-check.js'
+import { Proc } from '../../helpers/proc.js'
+import { checkStreams, expectedCount, registerSets, resetSets, type PublisherResult, type SubscriberResult } from '../../helpers/stream-check.js'
 
 export interface TreeSubscriber {
   urls: string[]

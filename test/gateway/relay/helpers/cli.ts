@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
-const cli = fileURLToPath(new URL('../../../tools/cli.js', import.meta.url))
+const cli = fileURLToPath(new URL('../../../../tools/cli.js', import.meta.url))
 
 export interface CliResult {
   code: number | null

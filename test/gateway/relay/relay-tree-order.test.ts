@@ -8,7 +8,7 @@
 //        ◀── A2
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { startServerProcess, type ServerProcess } from '../gateway/helpers/server-process.js'
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.js'
 import { startRelayProcess, type RelayProcess } from './helpers/relay-process.js'
 import { runTree } from './helpers/tree-run.js'
 

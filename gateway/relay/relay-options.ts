@@ -2,7 +2,7 @@
 // relay's named error.
 
 import { createHash } from 'node:crypto'
-import { SILENT_LOGGER, type Logger } from '../engine/logger.js'
+import { SILENT_LOGGER, type Logger } from '../../engine/logger.js'
 
 export interface RelayOptions {
   /** Upstream WebSocket URLs (a gateway, a cluster's nodes, or relays); tried in turn. */

@@ -6,7 +6,7 @@
 // subscription) is not held. Once per new group id: an id asked for is never
 // held for again, whatever the answer.
 
-import { BodyType, decodeFrame, MessageCursor, type Verdict } from '../codec/index.js'
+import { BodyType, decodeFrame, MessageCursor, type Verdict } from '../../codec/index.js'
 import type { GroupTable } from './group-table.js'
 
 interface Held {

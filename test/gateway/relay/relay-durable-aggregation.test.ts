@@ -11,8 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
-import { Proc } from '../gateway/helpers/proc.js'
-import { startServerProcess, type ServerProcess } from '../gateway/helpers/server-process.js'
+import { Proc } from '../helpers/proc.js'
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.js'
 import { publishLines } from './helpers/cli.js'
 import { startRelayProcess, type RelayProcess } from './helpers/relay-process.js'
 
@@ -40,7 +40,7 @@ after(async () => {
 })
 
 function leaf(url: string, name: string, limit: number): Proc {
-  const p = new Proc('../../relay/procs/durable-leaf', [url, 'st.g', name, String(limit)])
+  const p = new Proc('../relay/procs/durable-leaf', [url, 'st.g', name, String(limit)])
   leaves.push(p)
   return p
 }

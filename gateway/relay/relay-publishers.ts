@@ -4,9 +4,9 @@
 // upstream connection).
 
 import { randomInt } from 'node:crypto'
-import { MessageCursor, type Verdict } from '../codec/index.js'
-import { BAD_PUBLISHER, CLOSED, NOT_MESSAGE_FRAME } from '../codec/results.js'
-import type { AckListener } from '../engine/engine-port.js'
+import { MessageCursor, type Verdict } from '../../codec/index.js'
+import { BAD_PUBLISHER, CLOSED, NOT_MESSAGE_FRAME } from '../../codec/results.js'
+import type { AckListener } from '../../engine/engine-port.js'
 import { PublisherLink } from './publisher-link.js'
 import type { RelayOptions } from './relay-options.js'
 

@@ -16,9 +16,9 @@
 // a relay's clients see an ordinary gateway. The port gained one optional
 // method, lookupGroups, for a group table that lives upstream.
 
-import { BodyType, decodeFrame, MessageCursor, type Verdict } from '../codec/index.js'
-import { ErrorCode } from '../codec/error-codes.js'
-import type { AckListener, DurableAdmin, DurableAttach, EngineMetrics, EnginePort, FrameSink, GroupInfo, RawSubscription, SubscribeDurableOptions, SubscribeFramesOptions } from '../engine/engine-port.js'
+import { BodyType, decodeFrame, MessageCursor, type Verdict } from '../../codec/index.js'
+import { ErrorCode } from '../../codec/error-codes.js'
+import type { AckListener, DurableAdmin, DurableAttach, EngineMetrics, EnginePort, FrameSink, GroupInfo, RawSubscription, SubscribeDurableOptions, SubscribeFramesOptions } from '../../engine/engine-port.js'
 import { storeDeliver, sliceDeliver, type StoredFrame } from './deliver-frames.js'
 import { GroupTable } from './group-table.js'
 import { Interest } from './interest.js'
@@ -29,7 +29,7 @@ import { UpstreamSubscriptions } from './upstream-subscriptions.js'
 import { RelaySubscription, SubState, type SubscriptionHost } from './relay-subscription.js'
 import { UpstreamLink } from './upstream-link.js'
 import { RelayError, type RelayOptions } from './relay-options.js'
-import type { EngineListener, EngineStatus } from '../engine/engine-state.js'
+import type { EngineListener, EngineStatus } from '../../engine/engine-state.js'
 import { evictToBudget, relayEngineMetrics, relayStatus } from './relay-figures.js'
 
 

@@ -1,7 +1,7 @@
 // A relay server: a RelayEngine connected upstream and a GatewayServer in front
 // of it, on its own port, with its own token secret.
 
-import { GatewayServer, type GatewayOptions } from '../gateway/server.js'
+import { GatewayServer, type GatewayOptions } from '../server.js'
 import { RelayEngine } from './relay-engine.js'
 import { relayMetricFamilies } from './relay-metrics.js'
 import { relayOptions, type RelayOptions } from './relay-options.js'

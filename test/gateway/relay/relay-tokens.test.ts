@@ -8,8 +8,8 @@
 //                   ◀── R2 (secret T: accepts tokens the root does not)
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { mintToken } from '../../gateway/auth/token.js'
-import { startServerProcess, type ServerProcess } from '../gateway/helpers/server-process.js'
+import { mintToken } from '../../../gateway/auth/token.js'
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.js'
 import { runCli } from './helpers/cli.js'
 import { startRelayProcess, type RelayProcess } from './helpers/relay-process.js'
 

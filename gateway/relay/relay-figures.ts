@@ -2,8 +2,8 @@
 // journal: it takes publishes while open), its figures for /metrics, and the
 // cache budget's eviction (oldest frame first, over all interests).
 
-import { EngineState, type EngineStatus } from '../engine/engine-state.js'
-import type { EngineMetrics } from '../engine/engine-port.js'
+import { EngineState, type EngineStatus } from '../../engine/engine-state.js'
+import type { EngineMetrics } from '../../engine/engine-port.js'
 import type { Interest } from './interest.js'
 
 export interface RelayFigures {

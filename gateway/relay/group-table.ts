@@ -6,7 +6,7 @@
 // ref 0), so pending requests form a FIFO; after a reconnect the unanswered
 // ones are sent again.
 
-import { encodeResolveGroups } from '../codec/index.js'
+import { encodeResolveGroups } from '../../codec/index.js'
 
 interface Request {
   names: string[]

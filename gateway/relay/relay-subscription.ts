@@ -9,10 +9,10 @@
 // nextGsn is the next gsn the client needs: every message of its groups below
 // it has been handed to its sink, in order, once (G1-G3 per subscription).
 
-import type { FrameSink, GroupFilter, RawSubscription } from '../engine/engine-port.js'
+import type { FrameSink, GroupFilter, RawSubscription } from '../../engine/engine-port.js'
 import { visibleBytes, type StoredFrame } from './deliver-frames.js'
 import type { Interest } from './interest.js'
-import { patchDeliverSubscription } from '../codec/index.js'
+import { patchDeliverSubscription } from '../../codec/index.js'
 
 export const SubState = { LIVE: 0, PAUSED: 1, FETCHING: 2, CLOSED: 3 } as const
 export type SubState = (typeof SubState)[keyof typeof SubState]

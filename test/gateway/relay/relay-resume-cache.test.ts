@@ -4,7 +4,7 @@
 // runs with a cache of 16 KiB so that it has dropped most of what it relayed.
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { startServerProcess, type ServerProcess } from '../gateway/helpers/server-process.js'
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.js'
 import { publishLines, tail } from './helpers/cli.js'
 import { startRelayProcess, type RelayProcess } from './helpers/relay-process.js'
 

@@ -1,7 +1,7 @@
 // Publishes one message under a chosen publisher id and token, then prints one
 // JSON line: {"ok":true,"gsn":"…"} or {"ok":false,"code":"…","message":"…"}.
 // Usage: node publish-as.js <url[,url]> <token> <publisher> <group> <payload>
-import { connect, OrdoError } from '../../../gateway/client/index.js'
+import { connect, OrdoError } from '../../../../gateway/client/index.js'
 
 const [urls, token, publisher, group, payload] = process.argv.slice(2)
 const out = (o: object) => new Promise<void>((r) => process.stdout.write(JSON.stringify(o) + '\n', () => r()))

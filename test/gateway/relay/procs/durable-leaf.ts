@@ -5,7 +5,7 @@
 // <acked>", "error <code> <message>", and "closed".
 // Usage: node durable-leaf.js <url> <group> <name> <ack-limit> [token]
 import WebSocket from 'ws'
-import { decodeFrame, encodeFrame } from '../../../codec/index.js'
+import { decodeFrame, encodeFrame } from '../../../../codec/index.js'
 
 const [url, group, name, limitArg, token] = process.argv.slice(2)
 const limit = BigInt(limitArg!)

@@ -5,9 +5,9 @@
 // other server) is written again once, on arrival; the root's and every
 // relay's frames already have the fixed layout and are only copied.
 
-import { BodyType, copyCanonical, blobLength, FrameWriter, MessageCursor, writerFrameKind, type Verdict } from '../codec/index.js'
-import type { GroupFilter } from '../engine/engine-port.js'
-import { FrameTrimmer } from '../engine/stages/fanout/frame-trimmer.js'
+import { BodyType, copyCanonical, blobLength, FrameWriter, MessageCursor, writerFrameKind, type Verdict } from '../../codec/index.js'
+import type { GroupFilter } from '../../engine/engine-port.js'
+import { FrameTrimmer } from '../../engine/stages/fanout/frame-trimmer.js'
 
 export interface StoredFrame {
   readonly bytes: Uint8Array

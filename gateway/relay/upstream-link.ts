@@ -12,8 +12,8 @@
 // itself and hands messages to a handler one by one.
 
 import WebSocket from 'ws'
-import type { Logger } from '../engine/logger.js'
-import { BodyType, decodeFrame, encodeHeartbeat, encodeHello, makeLimits, Verdict, verifyFrame, type Limits, type WelcomeFrame } from '../codec/index.js'
+import type { Logger } from '../../engine/logger.js'
+import { BodyType, decodeFrame, encodeHeartbeat, encodeHello, makeLimits, Verdict, verifyFrame, type Limits, type WelcomeFrame } from '../../codec/index.js'
 
 export interface LinkEvents {
   /** Welcome received (after every connect). */

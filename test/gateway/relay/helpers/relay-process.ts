@@ -2,9 +2,9 @@
 // ready once it printed "ready". Stops with SIGTERM or kill -9, restarts on the same port.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { freePort } from '../../gateway/helpers/server-process.js'
+import { freePort } from '../../helpers/server-process.js'
 
-const cli = fileURLToPath(new URL('../../../tools/cli.js', import.meta.url))
+const cli = fileURLToPath(new URL('../../../../tools/cli.js', import.meta.url))
 
 export interface RelayProcessOptions {
   upstream: string[]

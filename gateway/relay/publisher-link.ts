@@ -16,13 +16,13 @@
 // ahead of its answers to the resends), so every queued message has its own
 // answered flag rather than one watermark.
 
-import { decodeFrame, type Verdict } from '../codec/index.js'
-import { ErrorCode, errorCodeInfo } from '../codec/error-codes.js'
-import { BACK_PRESSURED } from '../codec/results.js'
-import { BodyType } from '../codec/index.js'
-import type { AckListener } from '../engine/engine-port.js'
+import { decodeFrame, type Verdict } from '../../codec/index.js'
+import { ErrorCode, errorCodeInfo } from '../../codec/error-codes.js'
+import { BACK_PRESSURED } from '../../codec/results.js'
+import { BodyType } from '../../codec/index.js'
+import type { AckListener } from '../../engine/engine-port.js'
 import { UpstreamLink } from './upstream-link.js'
-import type { Logger } from '../engine/logger.js'
+import type { Logger } from '../../engine/logger.js'
 
 interface Queued {
   bytes: Uint8Array

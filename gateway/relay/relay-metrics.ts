@@ -1,7 +1,7 @@
 // The relay's own metric families for GET /metrics, after the gateway's: what it
 // holds for its clients and what it asked of its upstream.
 
-import { counter, gauge, type MetricFamily } from '../engine/metric-family.js'
+import { counter, gauge, type MetricFamily } from '../../engine/metric-family.js'
 import type { RelayEngine } from './relay-engine.js'
 
 export function relayMetricFamilies(r: RelayEngine): MetricFamily[] {
