@@ -305,7 +305,25 @@ export class ClusterNode {
     const delay = takeoverDelayMs(this.o.node, candidates, { timeoutMs: this.o.failoverTimeoutMs ?? 1000, staggerMs: this.o.staggerMs ?? 300 })
     if (this.silence.silentForMs() < delay) return
     this.busy = true
-    void this.takeOver().catch((e: unknown) => this.finish('failed', e instanceof Error ? e : new Error(String(e)))).finally(() => (this.busy = false))
+    void this.takeOver().catch((e: unknown) => this.takeOverFailed(e)).finally(() => (this.busy = false))
+  }
+
+  /**
+   * A takeover that could not finish (the log unreachable: no stream leader while nats-servers
+   * elect one, a timeout): follow on and try again after another silence. A broken log is fatal.
+   */
+  private async takeOverFailed(e: unknown): Promise<void> {
+    const err = e instanceof Error ? e : new Error(String(e))
+    if (err instanceof ClusterError && err.code === ClusterErrorCode.badEntry) {
+      this.finish('failed', err)
+      return
+    }
+    this.event('takeover_failed', { reason: err.message })
+    if (this.role !== 'leader') this.role = 'follower'
+    this.silence.heard()
+    if (this.tail === null && this.role === 'follower') {
+      await this.follow(this.interp.lastSeq + 1).catch((e2: unknown) => this.finish('failed', e2 instanceof Error ? e2 : new Error(String(e2))))
+    }
   }
 
   private async takeOver(): Promise<void> {
