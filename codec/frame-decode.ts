@@ -26,7 +26,7 @@ import {
 import { Verdict } from './verdict.js'
 import { verifyFrame } from './verifier.js'
 import { VerifyCode } from './verify-codes.js'
-import type { WireFrame, WireMessage } from './wire-types.js'
+import type { ErrorFrame, WireFrame, WireMessage } from './wire-types.js'
 
 function decodeMessage(m: Message): WireMessage {
   const groups: number[] = []
@@ -137,9 +137,12 @@ export function decodeFrame(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS, 
     case Body.Error: {
       const e: ErrorTable = frame.body(new ErrorTable())
       const leaderUrl = e.leaderUrl()
-      return leaderUrl === null
-        ? { type: 'Error', code: e.code(), message: e.message() ?? '', ref: e.ref() }
-        : { type: 'Error', code: e.code(), message: e.message() ?? '', ref: e.ref(), leaderUrl }
+      const error: ErrorFrame = { type: 'Error', code: e.code(), message: e.message() ?? '', ref: e.ref() }
+      if (leaderUrl !== null) error.leaderUrl = leaderUrl
+      // Only when sent (a FlatBuffers scalar equal to its default 0 is not stored).
+      const subscription = e.subscription()
+      if (subscription !== 0) error.subscription = subscription
+      return error
     }
     case Body.Withdrawn: {
       const w: Withdrawn = frame.body(new Withdrawn())

@@ -232,6 +232,35 @@ export class FrameWriter {
     return this.writePos - this.framePos
   }
 
+  /**
+   * finish(), then drops the slots the frame did not use: the blobs move down
+   * to just after the last used slot and every slot's relative offset shrinks
+   * by the same amount, so a frame of 3 messages begun with room for 1024
+   * does not carry 4 KiB of empty slots. Returns the (shorter) frame length or
+   * WRONG_STATE. Blob positions read before this call are stale afterwards
+   * (blobPos reads the new ones).
+   */
+  finishCompact(): number {
+    const length = this.finish()
+    if (length < 0 || this.messageCount === this.maxMessages || this.messageCount === 0) return length
+    const v = this.view
+    const countPos = this.slotsPos - this.framePos
+    // Blob areas start 8-aligned after the slots, so the shift is a multiple of 8 and keeps every blob aligned.
+    const oldBlobs = this.framePos + ((countPos + 4 * this.maxMessages + 7) & ~7)
+    const newBlobs = this.framePos + ((countPos + 4 * this.messageCount + 7) & ~7)
+    const shift = oldBlobs - newBlobs
+    this.bytes.copyWithin(newBlobs, oldBlobs, this.writePos)
+    for (let i = 0; i < this.messageCount; i++) {
+      const slot = this.slotsPos + 4 * i
+      v.setUint32(slot, v.getUint32(slot, true) - shift, true)
+    }
+    const slotsEnd = this.slotsPos + 4 * this.messageCount
+    if (slotsEnd !== newBlobs) v.setUint32(slotsEnd, 0, true)
+    this.maxMessages = this.messageCount
+    this.writePos -= shift
+    return this.writePos - this.framePos
+  }
+
   /** Drops the open frame without writing its count. */
   abort(): void {
     this.open = false

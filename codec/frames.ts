@@ -136,6 +136,7 @@ function buildBody(b: flatbuffers.Builder, f: WireFrame): number {
       ErrorTable.addMessage(b, message)
       ErrorTable.addRef(b, u64('ref', f.ref))
       if (leaderUrl !== 0) ErrorTable.addLeaderUrl(b, leaderUrl)
+      if (f.subscription !== undefined) ErrorTable.addSubscription(b, u32('subscription', f.subscription))
       return ErrorTable.endError(b)
     }
     case 'Withdrawn':

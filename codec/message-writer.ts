@@ -95,7 +95,14 @@ export function writeMessageBody(
   }
   p += 4 // groups length written by writeSkeleton
   for (let i = 0; i < n; i++, p += 4) v.setUint32(p, groups[i]!, true)
-  copyBytes(dst, v, p + 4, payload, viewOf(payload), payloadOffset, payloadLength)
+  if (payloadOffset === 0 && payloadLength === payload.length && payload.buffer !== dst.buffer) {
+    // A whole array: TypedArray.set copies it without a view (viewOf would make a DataView for every payload
+    // array it has not seen, i.e. per message when each message has its own array). Measured at 100 B on the
+    // 2-core VM: set 18 ns, DataView loop 25-30 ns with a cached view, 130 ns with a new one.
+    dst.set(payload, p + 4)
+  } else {
+    copyBytes(dst, v, p + 4, payload, viewOf(payload), payloadOffset, payloadLength)
+  }
   return length
 }
 

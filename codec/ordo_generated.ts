@@ -1409,8 +1409,24 @@ leaderUrl(optionalEncoding?:any):string|Uint8Array|null {
   return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
 }
 
+subscription():number {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+mutate_subscription(value:number):boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+
+  if (offset === 0) {
+    return false;
+  }
+
+  this.bb!.writeUint32(this.bb_pos + offset, value);
+  return true;
+}
+
 static startError(builder:flatbuffers.Builder) {
-  builder.startObject(4);
+  builder.startObject(5);
 }
 
 static addCode(builder:flatbuffers.Builder, code:number) {
@@ -1429,17 +1445,22 @@ static addLeaderUrl(builder:flatbuffers.Builder, leaderUrlOffset:flatbuffers.Off
   builder.addFieldOffset(3, leaderUrlOffset, 0);
 }
 
+static addSubscription(builder:flatbuffers.Builder, subscription:number) {
+  builder.addFieldInt32(4, subscription, 0);
+}
+
 static endError(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createError(builder:flatbuffers.Builder, code:number, messageOffset:flatbuffers.Offset, ref:bigint, leaderUrlOffset:flatbuffers.Offset):flatbuffers.Offset {
+static createError(builder:flatbuffers.Builder, code:number, messageOffset:flatbuffers.Offset, ref:bigint, leaderUrlOffset:flatbuffers.Offset, subscription:number):flatbuffers.Offset {
   Error.startError(builder);
   Error.addCode(builder, code);
   Error.addMessage(builder, messageOffset);
   Error.addRef(builder, ref);
   Error.addLeaderUrl(builder, leaderUrlOffset);
+  Error.addSubscription(builder, subscription);
   return Error.endError(builder);
 }
 }

@@ -58,7 +58,7 @@ const BODY_FIELDS: readonly (readonly FieldSpec[])[] = [
   [f(U32, 'id')], // Unsubscribe
   [f(U32, 'subscription'), f(U64, 'gsn')], // Ack
   [f(U64, 'durable_gsn')], // Heartbeat
-  [f(U32, 'code'), f(STRING, 'message'), f(U64, 'ref'), f(STRING, 'leader_url')], // Error
+  [f(U32, 'code'), f(STRING, 'message'), f(U64, 'ref'), f(STRING, 'leader_url'), f(U32, 'subscription')], // Error
   [f(U32, 'subscription'), f(U64, 'from_gsn'), f(U64, 'to_gsn')], // Withdrawn
 ]
 

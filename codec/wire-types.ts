@@ -89,6 +89,8 @@ export interface ErrorFrame {
   ref: bigint
   /** With NOT_LEADER: the leader's client URL ('' when unknown). */
   leaderUrl?: string
+  /** The subscription the error is about (present only when not 0). */
+  subscription?: number
 }
 export interface WithdrawnFrame {
   type: 'Withdrawn'

@@ -78,7 +78,7 @@ export class Pipeline {
   }
 
   /** The catch-up pool (piscina), started on first use and empty when idle. */
-  catchupPool(): Piscina {
+  private catchupPool(): Piscina {
     this.pool ??= new Piscina({ filename: CATCHUP_TASK, minThreads: 0, maxThreads: 2, idleTimeout: 5000 })
     return this.pool
   }

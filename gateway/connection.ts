@@ -85,11 +85,14 @@ export class Connection implements PublisherOwner, IngressWaiter {
     return true
   }
 
-  /** Sends an Error frame; closes the connection when the code is one that closes. */
-  sendError(code: number, message: string, ref: number): void {
+  /**
+   * Sends an Error frame; closes the connection when the code is one that closes. `subscription`: the
+   * subscription the error is about (Error.subscription), 0 for none.
+   */
+  sendError(code: number, message: string, ref: number, subscription = 0): void {
     this.ctx.counters.countError(code)
     if (this.closed) return
-    this.send(errorFrame(code, message, ref, code === ErrorCode.NOT_LEADER ? (this.ctx.engine.clusterStatus?.()?.leaderUrl ?? '') : undefined))
+    this.send(errorFrame(code, message, ref, subscription, this.leaderUrlFor(code)))
     if (errorCodeInfo(code)?.closes === true) {
       if (this.closeReason === '') this.closeReason = `${errorCodeName(code)}: ${message}`
       this.end(closeCodeFor(code), errorCodeName(code))
@@ -101,8 +104,13 @@ export class Connection implements PublisherOwner, IngressWaiter {
     this.ctx.counters.countError(code)
     if (this.closed) return
     if (this.closeReason === '') this.closeReason = `${errorCodeName(code)}: ${message}`
-    this.send(errorFrame(code, message, ref, code === ErrorCode.NOT_LEADER ? (this.ctx.engine.clusterStatus?.()?.leaderUrl ?? '') : undefined))
+    this.send(errorFrame(code, message, ref, 0, this.leaderUrlFor(code)))
     this.end(closeCodeFor(code), errorCodeName(code))
+  }
+
+  /** With NOT_LEADER: the leader's client URL for Error.leader_url ('' while unknown); otherwise none. */
+  private leaderUrlFor(code: number): string | undefined {
+    return code === ErrorCode.NOT_LEADER ? (this.ctx.engine.clusterStatus?.()?.leaderUrl ?? '') : undefined
   }
 
   end(code: number, reason: string): void {

@@ -182,26 +182,26 @@ function handleSubscribe(conn: Connection, bytes: Uint8Array): void {
   const id = f.id
   const subs = (conn.subs ??= new Map())
   if (subs.has(id)) {
-    conn.sendError(ErrorCode.DUPLICATE_SUBSCRIPTION_ID, `subscription id already in use on this connection: id=${id}`, id)
+    conn.sendError(ErrorCode.DUPLICATE_SUBSCRIPTION_ID, `subscription id already in use on this connection: id=${id}`, id, id)
     return
   }
   if (subs.size >= ctx.limits.maxSubscriptionsPerConnection) {
-    conn.sendError(ErrorCode.TOO_MANY_SUBSCRIPTIONS, `too many subscriptions: id=${id}, max=${ctx.limits.maxSubscriptionsPerConnection}`, id)
+    conn.sendError(ErrorCode.TOO_MANY_SUBSCRIPTIONS, `too many subscriptions: id=${id}, max=${ctx.limits.maxSubscriptionsPerConnection}`, id, id)
     return
   }
   if (f.groups.length === 0 || new Set(f.groups).size !== f.groups.length) {
-    conn.sendError(ErrorCode.EMPTY_GROUPS, `subscription needs distinct groups: id=${id}, groups=${f.groups.length}`, id)
+    conn.sendError(ErrorCode.EMPTY_GROUPS, `subscription needs distinct groups: id=${id}, groups=${f.groups.length}`, id, id)
     return
   }
   for (const g of f.groups) {
     const bits = conn.access!.get(g)
     // An id the token may not see is answered exactly like an id that does not exist (G7).
     if ((bits & GroupAccess.EXISTS) === 0 || (bits & GroupAccess.VISIBLE) === 0) {
-      conn.sendError(ErrorCode.UNKNOWN_GROUP, `unknown group: subscription=${id}, group_id=${g} (resolve names with ResolveGroups)`, id)
+      conn.sendError(ErrorCode.UNKNOWN_GROUP, `unknown group: subscription=${id}, group_id=${g} (resolve names with ResolveGroups)`, id, id)
       return
     }
     if ((bits & GroupAccess.SUBSCRIBE) === 0) {
-      conn.sendError(ErrorCode.FORBIDDEN_GROUP, `forbidden group: subscription=${id}, group_id=${g}, token does not allow subscribing to it`, id)
+      conn.sendError(ErrorCode.FORBIDDEN_GROUP, `forbidden group: subscription=${id}, group_id=${g}, token does not allow subscribing to it`, id, id)
       return
     }
   }
@@ -215,7 +215,7 @@ function handleSubscribe(conn: Connection, bytes: Uint8Array): void {
   } catch (err) {
     subs.delete(id)
     sink.closed = true
-    conn.sendError(ErrorCode.INTERNAL, `subscribe failed: id=${id}, ${err instanceof Error ? err.message : String(err)}`, id)
+    conn.sendError(ErrorCode.INTERNAL, `subscribe failed: id=${id}, ${err instanceof Error ? err.message : String(err)}`, id, id)
     return
   }
   if (!sink.announced && !sink.closed) {
@@ -229,7 +229,7 @@ function handleUnsubscribe(conn: Connection, bytes: Uint8Array): void {
   if (f.type !== 'Unsubscribe') return
   const sink = conn.subs?.get(f.id)
   if (sink === undefined) {
-    conn.sendError(ErrorCode.UNKNOWN_SUBSCRIPTION, `unknown subscription: id=${f.id}`, f.id)
+    conn.sendError(ErrorCode.UNKNOWN_SUBSCRIPTION, `unknown subscription: id=${f.id}`, f.id, f.id)
     return
   }
   conn.subs!.delete(f.id)
@@ -243,7 +243,7 @@ function handleAck(conn: Connection, bytes: Uint8Array): void {
   if (f.type !== 'Ack') return
   const sink = conn.subs?.get(f.subscription)
   if (sink === undefined) {
-    conn.sendError(ErrorCode.UNKNOWN_SUBSCRIPTION, `ack for an unknown subscription: id=${f.subscription}`, f.subscription)
+    conn.sendError(ErrorCode.UNKNOWN_SUBSCRIPTION, `ack for an unknown subscription: id=${f.subscription}`, f.subscription, f.subscription)
     return
   }
   const gsn = Number(f.gsn)

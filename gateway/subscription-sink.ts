@@ -85,7 +85,7 @@ export class SubscriptionSink implements FrameSink {
       conn.pausedCount--
     }
     this.close()
-    conn.sendError(code, `subscription ${this.id}: ${message}`, ref)
+    conn.sendError(code, `subscription ${this.id}: ${message}`, ref, this.id)
   }
 
   /** Resumes a paused subscription (catch-up from the journal, then live). */

@@ -28,8 +28,12 @@ export function fairnessStatement(rows: readonly SystemResult[]): string[] {
     'fairness:',
     '  - NATS JetStream (file store, fsync every 2 min by default) and Redis (appendonly, appendfsync everysec) acknowledge',
     '    before their data is on stable storage; ordo\'s `async` mode does the same (ack after write to the OS, fsync every',
-    '    20 ms), so "ordo ws async" is the row to compare them with. "ordo ws fsync" is printed beside it: every ack there',
-    '    means fsynced (group commit), a stronger guarantee than any peer row gives.',
+    '    20 ms). "ordo ws fsync" is printed beside it: every ack there means fsynced (group commit), a stronger guarantee',
+    '    than any peer row gives.',
+    '  - clients: the peers run through their own client libraries, and so do the "ordo client" rows (`ordo/client`:',
+    '    publish() per message, publishBatch, `ordo publish` from stdin); those are the rows the ratios below compare.',
+    '    The "ordo ws ... server ceiling" rows send pre-built Publish frames with their pseqs patched in place: they show',
+    '    what the server takes, not what a user of the client library gets.',
     '  - every system runs the same workload: same publishers, subscribers (separate processes), payload size and groups;',
     '    ordo rows run more messages (a rate needs a run long enough to be sustained; see "messages" per row).',
     '  - latency: every system at the same offered rate, publishers paced by intended send time (coordinated omission',
@@ -71,34 +75,71 @@ export function ratios(rows: readonly SystemResult[], limits: LimitFigures | nul
   const ws = find(rows, 'ordo-ws-async')
   const wsF = find(rows, 'ordo-ws-fsync')
   const emb = find(rows, 'ordo-embedded')
-  const vs = (peerKey: string, times: number, name: string): void => {
+  const client = find(rows, 'ordo-client-publish')
+  // ordo through its client library against each peer through its own: per-call acknowledged publish against
+  // per-call acknowledged publish, batches against the peers' batched / unacknowledged modes.
+  const vs = (ordoKey: string, peerKey: string, times: number, name: string): void => {
+    const o = find(rows, ordoKey)
     const p = find(rows, peerKey)
-    const value = ws !== undefined && p !== undefined && peerRate(p) > 0 ? ws.throughput.delivered_per_s / peerRate(p) : null
+    const value = o !== undefined && p !== undefined && peerRate(p) > 0 ? peerRate(o) / peerRate(p) : null
     out.push({
       name,
       value,
       target: `>= ${times}x`,
       met: value === null ? null : value >= times,
       detail:
-        ws === undefined || p === undefined
+        o === undefined || p === undefined
           ? 'not measured in this run'
-          : `ordo ws async ${formatCount(ws.throughput.delivered_per_s)} msg/s delivered / ${p.label} ${formatCount(peerRate(p))} msg/s = ${x(value!)}`,
+          : `${o.label} ${formatCount(peerRate(o))} msg/s acknowledged / ${p.label} ${formatCount(peerRate(p))} msg/s = ${x(value!)}`,
     })
   }
-  vs('jetstream-acked', 20, 'ordo ws async vs JetStream acknowledged publish')
-  vs('jetstream-stored', 5, 'ordo ws async vs JetStream unacknowledged store')
-  vs('redis-xadd', 10, 'ordo ws async vs Redis pipelined XADD')
+  vs('ordo-client-publish', 'jetstream-acked', 20, 'ordo client publish() vs JetStream acknowledged publish')
+  vs('ordo-client-batch', 'jetstream-stored', 5, 'ordo client publishBatch vs JetStream unacknowledged store')
+  vs('ordo-client-batch', 'redis-xadd', 10, 'ordo client publishBatch vs Redis pipelined XADD')
+  const targets: [string, number, string][] = [
+    ['ordo-client-publish', 1_000_000, 'ordo client publish() per message, acknowledged'],
+    ['ordo-client-batch', 1_500_000, 'ordo client publishBatch, acknowledged'],
+    ['ordo-cli-publish', 500_000, 'ordo publish from stdin, acknowledged'],
+  ]
+  for (const [key, target, name] of targets) {
+    const r = find(rows, key)
+    const value = r?.throughput.acked_per_s ?? null
+    out.push({
+      name,
+      value,
+      target: `>= ${formatCount(target)} msg/s`,
+      met: value === null ? null : value >= target,
+      detail: value === null ? 'not measured in this run' : `${formatCount(value)} msg/s${ws === undefined ? '' : `; the server's ceiling (template pump) ${formatCount(ws.throughput.acked_per_s ?? ws.throughput.delivered_per_s)} msg/s acknowledged`}`,
+    })
+  }
   for (const key of ['jetstream-acked', 'jetstream-stored', 'redis-xadd']) {
     const p = find(rows, key)
     if (p === undefined || p.latency === null) continue
-    const value = ws?.latency != null ? ws.latency.p99_us / p.latency.p99_us : null
+    const value = client?.latency != null ? client.latency.p99_us / p.latency.p99_us : null
     out.push({
-      name: `ordo ws async p99 vs ${p.label} p99`,
+      name: `ordo client p99 vs ${p.label} p99`,
       value,
       target: 'lower',
       met: value === null ? null : value < 1,
-      detail: value === null ? 'ordo ws async latency not measured' : `${formatMicros(ws!.latency!.p99_us)} vs ${formatMicros(p.latency.p99_us)} at ${formatCount(p.latency.offered_per_s)} msg/s offered`,
+      detail: value === null ? 'ordo client latency not measured' : `${formatMicros(client!.latency!.p99_us)} vs ${formatMicros(p.latency.p99_us)} at ${formatCount(p.latency.offered_per_s)} msg/s offered`,
     })
+  }
+  if (client?.latency != null && limits?.bare_relay_p50_us != null) {
+    const l = client.latency
+    const pairs: [string, number, number, number][] = [
+      ['p50', l.p50_us, limits.bare_relay_p50_us, 1.5],
+      ['p99', l.p99_us, limits.bare_relay_p99_us!, 1.5],
+      ['p99.9', l.p999_us, limits.bare_relay_p999_us!, 2],
+    ]
+    for (const [name, ordo, floor, times] of pairs) {
+      out.push({
+        name: `ordo client ${name} / bare uWS relay ${name}`,
+        value: ordo / floor,
+        target: `<= ${times}x`,
+        met: ordo / floor <= times,
+        detail: `${formatMicros(ordo)} / ${formatMicros(floor)} at ${formatCount(l.offered_per_s)} msg/s offered, same run`,
+      })
+    }
   }
   const ring = limits?.bare_ring_msgs_per_s ?? null
   // Two ratios: the async row (the one compared with the peers, with its journal writes) and the memory row (no
@@ -158,7 +199,21 @@ export function jsonSummary(rows: readonly SystemResult[], limits: LimitFigures 
   }
   const p99 = (key: string): number | null => find(rows, key)?.latency?.p99_us ?? null
   const delivered = (r: SystemResult): number => r.throughput.delivered_per_s
+  const acked = (r: SystemResult): number | null => r.throughput.acked_per_s
+  const lat = (key: string, pick: (l: NonNullable<SystemResult['latency']>) => number): number | null => {
+    const l = find(rows, key)?.latency
+    return l == null ? null : pick(l)
+  }
   return {
+    ordo_client_publish_msgs_per_s: rate('ordo-client-publish', acked),
+    ordo_client_batch_msgs_per_s: rate('ordo-client-batch', acked),
+    ordo_cli_publish_msgs_per_s: rate('ordo-cli-publish', acked),
+    ordo_client_p50_us: lat('ordo-client-publish', (l) => l.p50_us),
+    ordo_client_p99_us: lat('ordo-client-publish', (l) => l.p99_us),
+    ordo_client_p999_us: lat('ordo-client-publish', (l) => l.p999_us),
+    bare_relay_p50_us: limits?.bare_relay_p50_us ?? null,
+    bare_relay_p99_us: limits?.bare_relay_p99_us ?? null,
+    bare_relay_p999_us: limits?.bare_relay_p999_us ?? null,
     ordo_ws_async_msgs_per_s: rate('ordo-ws-async', delivered),
     ordo_ws_fsync_msgs_per_s: rate('ordo-ws-fsync', delivered),
     ordo_embedded_msgs_per_s: rate('ordo-embedded', delivered),

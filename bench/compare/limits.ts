@@ -5,6 +5,9 @@
 //                  ordo's canonical blob for this payload with one group: the ceiling of the embedded engine
 //   uWS fan-out    uWS.js server process, no engine, sends one pre-built frame of 100 messages (same blob size)
 //                  ─▶ S `ws` clients in another process: the ceiling of ordo's WebSocket delivery
+//   bare relay     uWS.js server process, no engine, relays each frame from one `ws` publisher to S `ws` subscribers,
+//                  paced like the client-library latency run (same rate, same due-time stamps, same clocks): the
+//                  floor of publish->deliver latency for one WebSocket hop each way
 //   disk           1 MiB sequential writes + one fsync at the end (MB/s); 4 KiB append + fsync loop (fsyncs/s),
 //                  in a temp directory under --dir: the ceilings of the journal
 //
@@ -14,9 +17,13 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import * as hdr from 'hdr-histogram-js'
 import { blobLength } from '../../codec/index.js'
 import { runBareRing } from '../bare-ring-lib.js'
 import { Child } from './procs/child.js'
+import { sharedClockMs } from './procs/ordo-payload.js'
+import type { BareRelayPubArgs } from './procs/bare-relay-pub.js'
+import type { OrdoSubResult } from './procs/ordo-sub.js'
 import type { Progress, Workload } from './workload.js'
 
 export interface LimitFigures {
@@ -28,6 +35,12 @@ export interface LimitFigures {
   uws_fanout_min_client_msgs_per_s: number | null
   uws_fanout_clients: number
   uws_fanout_messages_per_frame: number
+  /** publish->deliver through a bare uWS relay at the run's latency rate (null: not measured). */
+  bare_relay_p50_us: number | null
+  bare_relay_p99_us: number | null
+  bare_relay_p999_us: number | null
+  bare_relay_max_us: number | null
+  bare_relay_samples: number
   disk_write_mb_per_s: number | null
   disk_write_mib: number
   disk_fsyncs_per_s: number | null
@@ -61,6 +74,33 @@ async function uwsFanout(clients: number, messageBytes: number, seconds: number,
     return { perS: r.messages / r.seconds, minClientPerS: r.per_client_min / r.seconds, problem, warning }
   } finally {
     await Promise.all([server.stop(), client?.stop()])
+  }
+}
+
+/** The bare relay's latency at the run's rate: relay server, one paced publisher, S subscribers, each its own process. */
+async function bareRelay(w: Workload, warmupMs: number): Promise<{ hist: hdr.Histogram; problems: string[] }> {
+  const server = Child.start('bare relay server', './bare-relay-server.js', {})
+  const children: Child[] = [server]
+  try {
+    const port = ((await server.next('ready', 15_000)).ready as { port: number }).port
+    const subs = Array.from({ length: w.subscribers }, (_, i) => Child.start(`bare relay subscriber ${i}`, './bare-relay-sub.js', { url: `ws://127.0.0.1:${port}/sub`, warmupMs, waitMs: 10_000 }))
+    children.push(...subs)
+    await Promise.all(subs.map((s) => s.next('ready', 15_000)))
+    const args: BareRelayPubArgs = { url: `ws://127.0.0.1:${port}/pub`, payloadBytes: w.payloadBytes, rate: w.latencyRate, seconds: w.latencySeconds + warmupMs / 1000 }
+    const pub = Child.start('bare relay publisher', './bare-relay-pub.js', args)
+    children.push(pub)
+    await pub.next('ready', 15_000)
+    const tGo = sharedClockMs()
+    for (const s of subs) s.send(`go ${tGo}`)
+    pub.send('go')
+    const sent = ((await pub.next('result', (w.latencySeconds + 30) * 1000)).result as { sent: number }).sent
+    for (const s of subs) s.send(`expect ${sent}`)
+    const results = (await Promise.all(subs.map((s) => s.next('result', 20_000)))).map((m) => m.result as OrdoSubResult)
+    const hist = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 })
+    for (const r of results) if (r.hist !== null) hist.add(hdr.decodeFromCompressedBase64(r.hist))
+    return { hist, problems: results.flatMap((r) => r.problems) }
+  } finally {
+    await Promise.all(children.map((c) => c.stop()))
   }
 }
 
@@ -113,6 +153,11 @@ export async function runLimits(w: Workload, progress: Progress): Promise<LimitF
     uws_fanout_min_client_msgs_per_s: null,
     uws_fanout_clients: w.subscribers,
     uws_fanout_messages_per_frame: FANOUT_PER_FRAME,
+    bare_relay_p50_us: null,
+    bare_relay_p99_us: null,
+    bare_relay_p999_us: null,
+    bare_relay_max_us: null,
+    bare_relay_samples: 0,
     disk_write_mb_per_s: null,
     disk_write_mib: w.quick ? 256 : 1024,
     disk_fsyncs_per_s: null,
@@ -134,6 +179,23 @@ export async function runLimits(w: Workload, progress: Progress): Promise<LimitF
     if (f.warning !== null) out.warnings.push(f.warning)
   } catch (e) {
     problems.push(`uWS fan-out: ${e instanceof Error ? e.message : String(e)}`)
+  }
+
+  progress(`limits: bare uWS relay, no engine, 1 ws publisher -> ${w.subscribers} ws subscriber(s) at ${w.latencyRate} msg/s for ${w.latencySeconds} s (latency floor)`)
+  try {
+    // The same warm-up as the client-library latency run (ordo-client.ts), so both histograms cover the same span.
+    const r = await bareRelay(w, w.quick ? 500 : 1000)
+    problems.push(...r.problems)
+    if (r.hist.totalCount === 0) problems.push('bare relay: no latency samples recorded')
+    else {
+      out.bare_relay_p50_us = r.hist.getValueAtPercentile(50)
+      out.bare_relay_p99_us = r.hist.getValueAtPercentile(99)
+      out.bare_relay_p999_us = r.hist.getValueAtPercentile(99.9)
+      out.bare_relay_max_us = r.hist.maxValue
+      out.bare_relay_samples = r.hist.totalCount
+    }
+  } catch (e) {
+    problems.push(`bare relay: ${e instanceof Error ? e.message : String(e)}`)
   }
 
   const dir = fs.mkdtempSync(path.join(w.dir ?? os.tmpdir(), 'ordo-compare-disk-'))

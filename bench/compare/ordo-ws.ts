@@ -148,14 +148,14 @@ async function runMode(w: Workload, durability: 'async' | 'fsync', progress: Pro
     const problems = [...tp.problems, ...lat.problems.map((p) => `latency run: ${p}`)]
     return {
       key,
-      label: `ordo ws ${durability}`,
+      label: `ordo ws ${durability}, server ceiling`,
       durability: durability === 'fsync' ? 'fsync before ack (group commit)' : 'OS page cache before ack; fsync every 20 ms',
       throughput: tp.throughput,
       latency: lat.latency,
       server: server_,
       check: { ok: problems.length === 0, problems },
       notes: [
-        `\`ordo start --durability ${durability}\` in its own process; ${w.publishers} publisher and ${w.subscribers} subscriber processes, one \`ws\` connection each, wire protocol frames built once and patched`,
+        `the server's ceiling, not what a user of the client library gets (rows "ordo client ..."): \`ordo start --durability ${durability}\` in its own process; ${w.publishers} publisher and ${w.subscribers} subscriber processes, one bare \`ws\` connection each; Publish frames built once with their pseqs patched in place`,
         `publish: ${PER_FRAME - (PER_FRAME % w.groups)} messages per Publish frame, at most ${windowFor(w.payloadBytes)} unacknowledged per publisher (${WINDOW_BYTES / 2 ** 20} MiB at most, below the gateway's OVERLOADED limit); ${tp.throughput.messages} messages`,
         `latency: open-loop publishers paced by intended send time, messages due together share a frame (at most 64)`,
         `subscribers check every message: gsn dense and increasing, payload seq per publisher = pseq, length and filler`,

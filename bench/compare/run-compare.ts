@@ -1,15 +1,16 @@
 // ordo side by side with NATS JetStream, Redis Streams and the machine's bare limits, in one run.
 //
-//   run-compare ─┬─ ordo-ws        `ordo start` (async, then fsync) ◀─ P publisher procs, ─▶ S subscriber procs
+//   run-compare ─┬─ ordo-client    `ordo start` (async) ◀─ client-library publisher procs / `ordo publish`, ─▶ S client-library subscriber procs
+//                ├─ ordo-ws        `ordo start` (async, then fsync) ◀─ P template-pump procs (the server's ceiling), ─▶ S subscriber procs
 //                ├─ ordo-embedded  engine + P publisher threads + 1 subscriber, in one child process
 //                ├─ jetstream      nats-server -js (file store)     ◀─ P publisher procs, ─▶ S subscriber procs
 //                ├─ redis          redis-server (appendonly)        ◀─ P publisher procs, ─▶ S subscriber procs
-//                └─ limits         bare SAB ring, uWS.js fan-out without engine, disk MB/s and fsyncs/s
+//                └─ limits         bare SAB ring, uWS.js fan-out and relay latency without engine, disk MB/s and fsyncs/s
 //              ─▶ table + ratios on stdout, progress on stderr, bench/results/compare-<stamp>.{json,svg} + latest.*
 //
 //   node dist/bench/compare/run-compare.js [--quick] [--json] [--payload 100|1024] [--publishers 1] [--subscribers 1]
 //        [--groups 1] [--messages N] [--ordo-messages N] [--rate 5000] [--latency-seconds S]
-//        [--only ordo-ws,ordo-embedded,jetstream,redis,limits] [--dir <data parent>] [--results-dir <dir>]
+//        [--only ordo-client,ordo-ws,ordo-embedded,jetstream,redis,limits] [--dir <data parent>] [--results-dir <dir>]
 //        [--allow-missing] [--help]
 //
 // Exits 1 when any delivery check failed, 2 on a usage error or a missing peer (without --allow-missing).
@@ -24,12 +25,13 @@ import { machineBanner, warnIfFewCores } from '../lib/machine.js'
 import { fairnessStatement, formatRatios, formatTable, jsonSummary, ratios } from './compare-report.js'
 import { runLimits, type LimitFigures } from './limits.js'
 import { ordoEmbeddedRunner } from './ordo-embedded.js'
+import { ordoClientRunner } from './ordo-client.js'
 import { ordoWsRunner } from './ordo-ws.js'
 import { findBinary } from './peers.js'
 import { renderChart, type ChartRow } from './svg-chart.js'
 import type { SystemResult, SystemRunner, Workload } from './workload.js'
 
-const SYSTEMS = ['ordo-ws', 'ordo-embedded', 'jetstream', 'redis', 'limits'] as const
+const SYSTEMS = ['ordo-client', 'ordo-ws', 'ordo-embedded', 'jetstream', 'redis', 'limits'] as const
 type SystemName = (typeof SYSTEMS)[number]
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
 
@@ -39,7 +41,7 @@ const HELP = `ordo side by side with NATS JetStream, Redis Streams and the machi
 
   --quick                 whole run under a minute (100 000 messages per peer run, 1 000 000 per ordo run,
                           latency 2 s); default is the full run (1 000 000 / 10 000 000, latency 10 s), under 10 min
-  --json                  end with one line of JSON (ordo_ws_async_msgs_per_s, ..., redis_p99_us)
+  --json                  end with one line of JSON (ordo_client_publish_msgs_per_s, ..., bare_relay_p999_us)
   --payload 100|1024      payload bytes (default 100)
   --publishers N          publisher processes per system (default 1)
   --subscribers N         subscriber processes per system, each subscribed to every group (default 1)
@@ -156,6 +158,7 @@ if (absent.length > 0 && !v['allow-missing']) {
   const r = spawnSync('bash', [path.join(repoRoot, 'tools', 'peers.sh'), 'install'], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 600_000 })
   if (r.status !== 0) process.stderr.write(`run-compare: tools/peers.sh install failed (exit ${String(r.status)}); see its message above\n`)
 }
+if (selected.has('ordo-client')) runners.push({ name: 'ordo-client', runner: ordoClientRunner })
 if (selected.has('ordo-ws')) runners.push({ name: 'ordo-ws', runner: ordoWsRunner })
 if (selected.has('ordo-embedded')) runners.push({ name: 'ordo-embedded', runner: ordoEmbeddedRunner })
 for (const p of PEERS) {
@@ -268,6 +271,7 @@ if (limits !== null) {
   console.log(
     `limits: bare SAB ring (${limits.bare_ring_producers} producer(s), ${limits.bare_ring_record_bytes} B records) ${f(limits.bare_ring_msgs_per_s, 'msg/s', (n) => (n / 1e6).toFixed(2) + ' M')}; ` +
       `uWS.js fan-out, no engine, to ${limits.uws_fanout_clients} ws client(s) ${f(limits.uws_fanout_msgs_per_s, 'msg/s', (n) => (n / 1e6).toFixed(2) + ' M')}; ` +
+      `bare uWS relay latency p50/p99/p99.9 ${f(limits.bare_relay_p50_us, 'µs', (n) => n.toFixed(0))} / ${f(limits.bare_relay_p99_us, 'µs', (n) => n.toFixed(0))} / ${f(limits.bare_relay_p999_us, 'µs', (n) => n.toFixed(0))}; ` +
       `disk ${f(limits.disk_write_mb_per_s, 'MB/s', (n) => n.toFixed(0))} (1 MiB writes + fsync), ${f(limits.disk_fsyncs_per_s, 'fsyncs/s', (n) => n.toFixed(0))} (4 KiB append + fsync)`,
   )
 }

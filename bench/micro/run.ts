@@ -6,6 +6,7 @@
 //   journal    Journal.append of one batch record to a real file (no fsync per op)
 //   fanout     Dispatcher pass: match against 100 subscriptions, build Deliver frames
 //   embedded   Dispatcher pass to Engine.subscribe handlers (Number forms vs bigint accessors)
+//   client     the client library publishing path: send()/publish() encode + queue + ack, no socket
 //
 // Each row: ops/s from the mean and from the median timed call (tinybench), ns/op (median),
 // p99 ns/op, bytes allocated per op (young generation, and heapUsed, around chunks of calls
@@ -30,6 +31,7 @@ import { sequencerArea } from './sequencer.js'
 import { journalArea } from './journal.js'
 import { fanoutArea } from './fanout.js'
 import { embeddedSubscribeArea } from './embedded-subscribe.js'
+import { clientArea } from './client.js'
 
 const AREAS: Record<string, (dir: string) => MicroArea | Promise<MicroArea>> = {
   ring: () => ringArea(),
@@ -38,6 +40,7 @@ const AREAS: Record<string, (dir: string) => MicroArea | Promise<MicroArea>> = {
   journal: (dir) => journalArea(dir),
   fanout: () => fanoutArea(),
   embedded: () => embeddedSubscribeArea(),
+  client: () => clientArea(),
 }
 
 const { values } = parseArgs({

@@ -1,97 +1,57 @@
-// The ordo client: one WebSocket to a gateway, reconnecting by itself.
+// The ordo client: one WebSocket to a gateway (or to the node of a cluster that
+// suits it), reconnecting by itself.
 //
-//   connect() ──▶ socket open ──Hello(token, publisher)──▶ Welcome
-//                     ▲                                     │ resend unacknowledged publishes,
-//                     │ backoff                             │ resolve pending names again,
-//                     └──── close / error / silence ◀───────┘ resubscribe from last gsn + 1
+//   connect(urls) ──▶ Session: socket ──Hello(token, publisher)──▶ Welcome
+//                                    ▲                              │ resend unsettled publishes, resolve
+//                                    │ backoff / move to the leader │ pending names again, resubscribe
+//                                    └── close / error / silence ◀──┘ from last gsn + 1
 //
 // The publisher id is asked for once (0 = let the server pick) and reused on
 // every reconnect, so the server can deduplicate resends by (publisher, pseq).
 // Runs in Node.js and in browsers: no node: imports here or below.
 
-import { BodyType, decodeFrame, encodeHello, makeLimits, MessageCursor, Verdict, verifyFrame } from '../../codec/index.js'
+import { BodyType, decodeFrame, makeLimits, MessageCursor, Verdict, verifyFrame, type WireFrame } from '../../codec/index.js'
 import { viewOf } from '../../codec/byte-view.js'
 import { ErrorCode } from '../../codec/error-codes.js'
 import { readPublishAck } from '../../codec/publish-ack.js'
-import { Backoff, type BackoffOptions } from './backoff.js'
+import type { ConnectOptions } from './connect-options.js'
+import { Endpoints, type Role } from './endpoints.js'
+import { routeServerError, type ErrorTargets } from './error-routing.js'
 import { ClientErrorCode, OrdoError } from './errors.js'
 import { GroupResolver, type Link } from './group-resolver.js'
-import { PublishQueue, type ClientPublishResult, type PublishItem } from './publish-queue.js'
+import type { PublishBatchResult } from './publish-batch.js'
+import { PublishQueue, type ClientPublishResult, type PublishItem, type PublishLink } from './publish-queue.js'
+import { RetryPause } from './retry-pause.js'
+import { Session, type SessionOwner } from './session.js'
+import { SubscriptionStream, type SubscriptionStreamOptions } from './subscription-stream.js'
 import { SubscriptionSet, type ClientDeliverHandler, type ClientSubscribeOptions, type ClientSubscription } from './subscriptions.js'
-import { defaultWebSocket, OPEN, type WebSocketCtor, type WebSocketLike } from './transport.js'
+import { defaultWebSocket, type WebSocketCtor } from './transport.js'
 
-export interface ConnectOptions {
-  /** Access token (ordo token); omit for a server in open mode. */
-  token?: string
-  /** Publisher id to use; 0 or omitted: the server assigns one, kept across reconnects. */
-  publisher?: bigint | number
-  /** WebSocket constructor; default: globalThis.WebSocket, else the `ws` package. */
-  WebSocket?: WebSocketCtor
-  /** Reconnect delays. */
-  backoff?: BackoffOptions
-  /** connect() fails if no Welcome arrives within this time, ms (retrying meanwhile). Default 15000. */
-  connectTimeoutMs?: number
-  /** false: connect() fails at once when the first attempt cannot connect (command-line tools). Default true. */
-  retryFirstConnect?: boolean
-  /** The connection is considered dead after this long without any frame, ms. Default 20000 (server heartbeats every 5 s). */
-  livenessMs?: number
-  /** In-flight publish window, messages. Default 16 384. */
-  maxInFlight?: number
-  /** Most messages per Publish frame. Default 1024. */
-  maxFrameMessages?: number
-  /** Target Publish frame size, bytes. Default 256 KiB. */
-  maxFrameBytes?: number
-  /** Errors not tied to a call (server errors, subscription errors without onError, reconnects). */
-  onError?: (err: OrdoError) => void
-  /** Connection state changes ('connected' after each Welcome, 'disconnected', 'closed'). */
-  onState?: (state: 'connected' | 'disconnected' | 'closed') => void
-}
+export type { ConnectOptions } from './connect-options.js'
+
 
 // Frames from the server can be large (Deliver batches); the server enforces payload limits.
 const FRAME_LIMITS = makeLimits({ maxFrameBytes: 256 * 1024 * 1024, maxMessages: 1 << 22, maxPayload: 64 * 1024 * 1024 })
 
-const SUBSCRIPTION_CODES: ReadonlySet<number> = new Set([ErrorCode.TOO_MANY_SUBSCRIPTIONS, ErrorCode.DUPLICATE_SUBSCRIPTION_ID, ErrorCode.UNKNOWN_SUBSCRIPTION])
-const RESOLVE_CODES: ReadonlySet<number> = new Set([ErrorCode.BAD_GROUP_NAME, ErrorCode.FORBIDDEN_GROUP, ErrorCode.UNKNOWN_GROUP])
-/** Refusals of one message whose later messages must be renumbered. */
-const RENUMBER_CODES: ReadonlySet<number> = new Set([
-  ErrorCode.FORBIDDEN_GROUP,
-  ErrorCode.UNKNOWN_GROUP,
-  ErrorCode.PAYLOAD_TOO_LARGE,
-  ErrorCode.TOO_MANY_GROUPS,
-  ErrorCode.EMPTY_GROUPS,
-  ErrorCode.BAD_PUBLISHER,
-  ErrorCode.INTERNAL,
-])
-
-/**
- * The server's journal cannot write (a full disk, an I/O error). The message is fine: it
- * stays in flight and is sent again with the same pseq after a pause (what the server
- * stored meanwhile is deduplicated), until the server takes it. onError hears it once per
- * episode.
- */
-const RETRY_CODES: ReadonlySet<number> = new Set([ErrorCode.DISK_FULL, ErrorCode.JOURNAL_IO])
-const RETRY_FIRST_MS = 500
-const RETRY_MAX_MS = 5000
-
-export class Client implements Link {
-  private ws: WebSocketLike | null = null
-  private welcomed = false
+export class Client implements Link, PublishLink, SessionOwner {
+  private readonly endpoints: Endpoints
+  private readonly session: Session
   private closing = false
   private fatal: OrdoError | null = null
-  private readonly backoff: Backoff
-  private reconnectTimer: ReturnType<typeof setTimeout> | null = null
-  /** A resend of everything in flight, after a DISK_FULL / JOURNAL_IO refusal. */
-  private retryTimer: ReturnType<typeof setTimeout> | null = null
-  private retryDelayMs = 0
-  private livenessTimer: ReturnType<typeof setInterval> | null = null
-  private lastFrameAt = 0
+  /** First-connect attempts that failed (with retryFirstConnect: false, one per URL before giving up). */
+  private firstAttemptsFailed = 0
+  /** Publishes refused while the server's journal cannot write wait here before going out again. */
+  private readonly retry: RetryPause
   private readonly verdict = new Verdict()
   private readonly cursor = new MessageCursor()
   private readonly resolver: GroupResolver
   private readonly publishes: PublishQueue
   private readonly subscriptions: SubscriptionSet
+  private readonly errorTargets: ErrorTargets
   private firstWelcome: { resolve: () => void; reject: (e: Error) => void } | null = null
-  private closedWaiters: (() => void)[] = []
+  private readonly closedPromise: Promise<OrdoError | undefined>
+  private resolveClosed: (e: OrdoError | undefined) => void = () => {}
+  private published = false
   /** Publisher id (after the first Welcome). */
   publisher = 0n
   /** Highest durable gsn the server reported. */
@@ -100,74 +60,161 @@ export class Client implements Link {
   maxGroups = 0
   /** Successful connections so far (1 after connect(); more after reconnects). */
   connections = 0
+  /** The connected node's role ('standalone' for a server outside a cluster), name and epoch, from its Welcome. */
+  role: Role = 'standalone'
+  node = ''
+  epoch = 0n
 
-  private constructor(
-    readonly url: string,
-    private readonly options: ConnectOptions,
-    private readonly WS: WebSocketCtor,
-  ) {
-    this.backoff = new Backoff(options.backoff)
+  private constructor(urls: string | readonly string[], private readonly options: ConnectOptions, WS: WebSocketCtor) {
+    this.endpoints = new Endpoints(urls)
     this.publisher = BigInt(options.publisher ?? 0)
     this.resolver = new GroupResolver(this)
-    this.publishes = new PublishQueue(this, this.resolver, {
-      maxInFlight: options.maxInFlight ?? 16384,
-      maxFrameMessages: options.maxFrameMessages ?? 1024,
-      maxFrameBytes: options.maxFrameBytes ?? 256 * 1024,
-    })
+    this.publishes = new PublishQueue(
+      this,
+      this.resolver,
+      { maxInFlight: options.maxInFlight ?? 16384, maxFrameMessages: options.maxFrameMessages ?? 1024, maxFrameBytes: options.maxFrameBytes ?? 256 * 1024 },
+      (err, seq) => (options.onSendError ?? ((e: OrdoError) => this.report(e)))(err, seq),
+    )
     this.subscriptions = new SubscriptionSet(this, this.resolver, this.cursor, (e) => this.report(e))
+    this.session = new Session(this.endpoints, WS, options, this)
+    this.retry = new RetryPause(
+      () => {
+        if (this.session.open && !this.closing) this.publishes.resendAll()
+      },
+      (e) => this.report(e as OrdoError),
+    )
+    const client = this
+    this.errorTargets = {
+      subscriptions: this.subscriptions,
+      resolver: this.resolver,
+      publishes: this.publishes,
+      get refreshesToken() {
+        return options.getToken !== undefined && client.connections > 0
+      },
+      notLeader: (leaderUrl) => {
+        this.endpoints.notLeader(leaderUrl)
+        this.reopen(leaderUrl === '' ? undefined : 0)
+      },
+      retryLater: (e) => this.retry.refused(e),
+      fail: (e) => this.fail(e),
+      report: (e) => this.report(e),
+    }
+    this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve))
   }
 
-  /** Connects and resolves once the server's Welcome arrived (retrying with backoff until connectTimeoutMs). */
-  static async connect(url: string, options: ConnectOptions = {}): Promise<Client> {
+  /** Connects and resolves once a server's Welcome arrived (trying the URLs in turn until connectTimeoutMs). */
+  static async connect(urls: string | readonly string[], options: ConnectOptions = {}): Promise<Client> {
     const WS = options.WebSocket ?? (await defaultWebSocket())
-    const c = new Client(url, options, WS)
+    const c = new Client(urls, options, WS)
+    const timeoutMs = options.connectTimeoutMs ?? 15000
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         c.firstWelcome = null
-        const err = new OrdoError(ClientErrorCode.CONNECT_FAILED, `no Welcome from ${url} within ${options.connectTimeoutMs ?? 15000} ms`)
+        const err = new OrdoError(ClientErrorCode.CONNECT_FAILED, `no Welcome from ${c.endpoints.all.join(', ')} within ${timeoutMs} ms`)
         void c.close()
         reject(err)
-      }, options.connectTimeoutMs ?? 15000)
-      c.firstWelcome = {
-        resolve: () => {
-          clearTimeout(timer)
-          resolve()
-        },
-        reject: (e) => {
-          clearTimeout(timer)
-          reject(e)
-        },
+      }, timeoutMs)
+      const settle = (f: () => void): void => {
+        clearTimeout(timer)
+        f()
       }
-      c.openSocket()
+      c.firstWelcome = { resolve: () => settle(resolve), reject: (e) => settle(() => reject(e)) }
+      c.session.start()
     })
-    c.livenessTimer = setInterval(() => c.checkLiveness(), Math.max(1000, (options.livenessMs ?? 20000) / 4))
     return c
+  }
+
+  /** The URL of the server this client is connected (or connecting) to. */
+  get url(): string {
+    return this.endpoints.current
+  }
+
+  /** The leader's URL as the cluster last told it ('' outside a cluster or while none is known). */
+  get leaderUrl(): string {
+    return this.endpoints.leaderUrl
   }
 
   /** Link: connected and welcomed. */
   get open(): boolean {
-    return this.welcomed && this.ws !== null && this.ws.readyState === OPEN
+    return this.session.open
   }
 
-  send(frame: Uint8Array): boolean {
-    if (this.ws === null || this.ws.readyState !== OPEN) return false
-    this.ws.send(frame)
-    return true
+  get helloPublisher(): bigint {
+    return this.publisher
   }
 
-  /** Publishes one message; resolves with its gsn once it is durable at the server. */
+  sendControl(frame: Uint8Array): boolean {
+    return this.session.send(frame, null)
+  }
+
+  sendFrame(frame: Uint8Array, onWritten: () => void): void {
+    this.session.send(frame, onWritten)
+  }
+
+  /** Publishes one message; resolves with its gsn once it is durable at the server. The payload is copied at once. */
   publish(groups: readonly string[], payload: Uint8Array | string): Promise<ClientPublishResult> {
     if (this.fatal !== null || this.closing) return Promise.reject(this.fatal ?? closed())
+    if (!this.published) this.startPublishing()
     return this.publishes.publish(groups, payload)
   }
 
-  /** Publishes several messages (in order); resolves when all are durable. */
-  publishBatch(items: readonly PublishItem[]): Promise<ClientPublishResult[]> {
-    return Promise.all(items.map((i) => this.publish(i.groups, i.payload)))
+  /** publish() of a UTF-8 text. */
+  publishText(groups: readonly string[], text: string): Promise<ClientPublishResult> {
+    if (typeof text !== 'string') return Promise.reject(new OrdoError(ClientErrorCode.BAD_ARGUMENT, `publishText takes a string, not ${typeof text}`))
+    return this.publish(groups, text)
   }
 
-  /** Subscribes; resolves once the server confirmed (Subscribed). The handler gets each message once, in gsn order. */
-  subscribe(groups: readonly string[], options: ClientSubscribeOptions, handler: ClientDeliverHandler): Promise<ClientSubscription> {
+  /** publish() of JSON.stringify(value). */
+  publishJson(groups: readonly string[], value: unknown): Promise<ClientPublishResult> {
+    let text: string | undefined
+    try {
+      text = JSON.stringify(value)
+    } catch (err) {
+      return Promise.reject(new OrdoError(ClientErrorCode.BAD_ARGUMENT, `publishJson: value cannot be serialised: ${err instanceof Error ? err.message : String(err)}`, 0n, { cause: err }))
+    }
+    if (text === undefined) return Promise.reject(new OrdoError(ClientErrorCode.BAD_ARGUMENT, 'publishJson: value has no JSON form (undefined, a function or a symbol)'))
+    return this.publish(groups, text)
+  }
+
+  /**
+   * Publishes without a promise: returns the message's seq (1, 2, 3... per client, counting every publish; equal
+   * to its pseq unless an earlier message was refused). `acked` says how far messages are settled; flush() waits
+   * for all; failures go to onSendError. Throws OrdoError for a message that cannot be sent at all.
+   */
+  send(groups: readonly string[], payload: Uint8Array | string): number {
+    if (this.fatal !== null || this.closing) throw this.fatal ?? closed()
+    if (!this.published) this.startPublishing()
+    return this.publishes.send(groups, payload)
+  }
+
+  /** Every message with seq <= acked is settled: acknowledged durable, or refused (and reported). */
+  get acked(): number {
+    return this.publishes.acked
+  }
+
+  /** Publishes several messages (in order, in few frames); resolves with their gsns when all are durable. */
+  publishBatch(items: readonly PublishItem[]): Promise<PublishBatchResult>
+  publishBatch(groups: readonly string[], payloads: readonly (Uint8Array | string)[]): Promise<PublishBatchResult>
+  publishBatch(a: readonly PublishItem[] | readonly string[], payloads?: readonly (Uint8Array | string)[]): Promise<PublishBatchResult> {
+    if (this.fatal !== null || this.closing) return Promise.reject(this.fatal ?? closed())
+    if (!this.published) this.startPublishing()
+    return payloads === undefined ? this.publishes.publishBatch(a as readonly PublishItem[]) : this.publishes.publishBatchTo(a as readonly string[], payloads)
+  }
+
+  /**
+   * Subscribes. With a handler: resolves once the server confirmed; the handler gets each message once, in gsn
+   * order, through a zero-copy cursor. Without one: an async iterator of messages (`for await`), with
+   * back-pressure (options.maxBuffered).
+   */
+  subscribe(groups: readonly string[], options: ClientSubscribeOptions, handler: ClientDeliverHandler): Promise<ClientSubscription>
+  subscribe(groups: readonly string[], options?: SubscriptionStreamOptions): SubscriptionStream
+  subscribe(groups: readonly string[], options: SubscriptionStreamOptions = {}, handler?: ClientDeliverHandler): Promise<ClientSubscription> | SubscriptionStream {
+    if (handler === undefined) {
+      return new SubscriptionStream((h, setup) => {
+        if (this.fatal !== null || this.closing) return Promise.reject(this.fatal ?? closed())
+        return this.subscriptions.add(groups, options, h, setup)
+      }, options)
+    }
     if (this.fatal !== null || this.closing) return Promise.reject(this.fatal ?? closed())
     return this.subscriptions.add(groups, options, handler)
   }
@@ -182,123 +229,74 @@ export class Client implements Link {
     return this.resolver.nameOf(id)
   }
 
-  /** Messages sent and not yet acknowledged, plus those waiting to be sent. */
+  /** Messages published and not settled yet (in flight, waiting for the window or for their group names). */
   get unacknowledged(): number {
-    return this.publishes.inFlightCount + this.publishes.waitingCount
+    return this.publishes.unsettled
   }
 
-  /** Resolves when every publish so far is acknowledged (or failed). */
-  flush(): Promise<void> {
-    return this.publishes.idle()
+  /** Resolves when every publish so far (or up to seq, as send() numbers them) is settled: acknowledged or failed. */
+  flush(seq?: number): Promise<void> {
+    return this.publishes.idle(seq)
   }
 
-  /** Closes for good: pending publishes and subscriptions fail with CLOSED. */
+  /** Resolves once the client is closed for good: with undefined after close(), with the error that ended it otherwise. */
+  closed(): Promise<OrdoError | undefined> {
+    return this.closedPromise
+  }
+
+  /** Closes for good: pending publishes and subscriptions fail with CLOSED (iterators end). */
   close(): Promise<void> {
     if (!this.closing) {
       this.closing = true
-      if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer)
-      if (this.livenessTimer !== null) clearInterval(this.livenessTimer)
-      if (this.retryTimer !== null) clearTimeout(this.retryTimer)
-      this.retryTimer = null
-      this.reconnectTimer = null
-      this.livenessTimer = null
+      this.retry.stop()
       const err = closed()
       this.publishes.failAll(err)
       this.subscriptions.failAll(err)
       this.resolver.failAll(err)
       this.firstWelcome?.reject(err)
       this.firstWelcome = null
+      this.resolveClosed(this.fatal ?? undefined)
     }
-    const ws = this.ws
-    if (ws === null) {
-      this.options.onState?.('closed')
-      return Promise.resolve()
-    }
-    return new Promise((resolve) => {
-      this.closedWaiters.push(resolve)
-      try {
-        ws.close(1000, 'client closed')
-      } catch {
-        resolve()
-      }
-    })
+    return this.session.close().then(() => this.options.onState?.('closed'))
   }
 
   /** Drops the socket as if the network failed (tests); the client reconnects by itself. */
   disconnect(): void {
-    try {
-      this.ws?.close(4999, 'client disconnect')
-    } catch {
-      /* already closing */
-    }
+    this.session.drop(4999, 'client disconnect')
   }
 
-  private openSocket(): void {
-    this.reconnectTimer = null
-    if (this.closing) return
-    let ws: WebSocketLike
-    try {
-      ws = new this.WS(this.url)
-    } catch (err) {
-      this.fatal = new OrdoError(ClientErrorCode.CONNECT_FAILED, `cannot open ${this.url}: ${err instanceof Error ? err.message : String(err)}`)
-      this.firstWelcome?.reject(this.fatal)
-      return
-    }
-    ws.binaryType = 'arraybuffer'
-    this.ws = ws
-    this.welcomed = false
-    ws.onopen = () => {
-      this.lastFrameAt = Date.now()
-      ws.send(encodeHello({ token: this.options.token ?? '', publisher: this.publisher }))
-    }
-    ws.onmessage = (ev) => {
-      if (this.ws !== ws) return
-      this.lastFrameAt = Date.now()
-      const data = ev.data
-      if (data instanceof ArrayBuffer) this.onFrame(new Uint8Array(data))
-      else if (ArrayBuffer.isView(data)) this.onFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
-    }
-    ws.onerror = () => {}
-    ws.onclose = (ev) => {
-      if (this.ws === ws) this.onSocketClosed(ev.code, ev.reason)
-      const w = this.closedWaiters
-      this.closedWaiters = []
-      for (const f of w) f()
-    }
+  /** The first publish: on a follower, publishing needs the leader. */
+  private startPublishing(): void {
+    this.published = true
+    if (this.role === 'follower' && this.session.welcomed && this.endpoints.publishingOnFollower().action === 'move') this.reopen(0)
   }
 
-  private onSocketClosed(code: number, reason: string): void {
-    const wasWelcomed = this.welcomed
-    this.ws = null
-    this.welcomed = false
+  /** Leaves the current node for the one Endpoints chose (what was asked on this connection is asked again there). */
+  private reopen(delayMs: number | undefined): void {
     this.resolver.connectionLost()
-    if (this.closing || this.fatal !== null) {
-      this.options.onState?.('closed')
-      return
-    }
-    if (wasWelcomed) this.options.onState?.('disconnected')
+    this.session.reopen(delayMs)
+  }
+
+  onSocketClosed(code: number, reason: string, welcomed: boolean): void {
+    this.resolver.connectionLost()
+    if (this.closing || this.fatal !== null) return
+    if (welcomed) this.options.onState?.('disconnected')
     if (this.connections === 0 && this.options.retryFirstConnect === false && this.firstWelcome !== null) {
-      const err = new OrdoError(ClientErrorCode.CONNECT_FAILED, `cannot connect to ${this.url} (close ${code}${reason === '' ? '' : ` ${reason}`})`)
-      this.fatal = err
-      this.firstWelcome.reject(err)
-      this.firstWelcome = null
-      this.options.onState?.('closed')
+      // Without retries, each given URL still gets one attempt (a list names standby nodes).
+      if (++this.firstAttemptsFailed >= this.endpoints.all.length) {
+        this.fail(new OrdoError(ClientErrorCode.CONNECT_FAILED, `cannot connect to ${this.endpoints.all.join(', ')} (last: ${this.url}, close ${code}${reason === '' ? '' : ` ${reason}`})`))
+      } else this.session.schedule(0)
       return
     }
-    const delay = this.backoff.next()
-    if (wasWelcomed && code !== 1000) this.report(new OrdoError(ErrorCode.GOING_AWAY, `connection lost (close ${code} ${reason}); reconnecting in ${Math.round(delay)} ms`))
-    this.reconnectTimer = setTimeout(() => this.openSocket(), delay)
+    const delay = this.session.schedule()
+    if (welcomed && code !== 1000) this.report(new OrdoError(ErrorCode.GOING_AWAY, `connection lost (close ${code} ${reason}); reconnecting in ${Math.round(delay)} ms`))
   }
 
-  private checkLiveness(): void {
-    if (!this.open) return
-    if (Date.now() - this.lastFrameAt > (this.options.livenessMs ?? 20000)) {
-      this.report(new OrdoError(ErrorCode.GOING_AWAY, 'no frame from the server for too long: reconnecting'))
-      this.disconnect()
-    }
+  onFatal(err: OrdoError): void {
+    this.fail(err)
   }
 
-  private onFrame(bytes: Uint8Array): void {
+  onFrame(bytes: Uint8Array): void {
     const v = this.verdict
     if (verifyFrame(bytes, 0, bytes.length, FRAME_LIMITS, v) !== 0) {
       this.report(new OrdoError(ErrorCode.BAD_FRAME, `bad frame from the server: ${v.toString()}`))
@@ -306,26 +304,24 @@ export class Client implements Link {
       return
     }
     switch (v.bodyType) {
-      case BodyType.Deliver: {
+      case BodyType.Deliver:
         this.cursor.reset(bytes, 0, bytes.length, v)
         this.subscriptions.onDeliver(bytes, 0, bytes.length, this.cursor.subscription)
         return
-      }
       case BodyType.PublishAck:
         readPublishAck(viewOf(bytes), 0, this.publishes)
-        this.retryDelayMs = 0 // the server takes publishes again
+        this.retry.taken() // the server takes publishes again
         this.publishes.afterAcks()
         return
       default:
-        this.onControl(bytes)
+        this.onControl(decodeFrame(bytes, FRAME_LIMITS))
     }
   }
 
-  private onControl(bytes: Uint8Array): void {
-    const f = decodeFrame(bytes, FRAME_LIMITS)
+  private onControl(f: WireFrame): void {
     switch (f.type) {
       case 'Welcome':
-        this.onWelcome(f.publisher, f.maxPayload, f.maxGroups, f.durableGsn)
+        this.onWelcome(f)
         return
       case 'Groups':
         this.resolver.onGroups(f.names, f.ids)
@@ -337,24 +333,32 @@ export class Client implements Link {
         if (f.durableGsn > this.durableGsn) this.durableGsn = f.durableGsn
         return
       case 'Error':
-        this.onError(f.code, f.message, f.ref)
+        this.onServerError(new OrdoError(f.code, f.message, f.ref, { subscription: f.subscription ?? 0, leaderUrl: f.leaderUrl ?? '' }))
         return
       default:
         return
     }
   }
 
-  private onWelcome(publisher: bigint, maxPayload: number, maxGroups: number, durableGsn: bigint): void {
-    this.welcomed = true
-    this.publisher = publisher
-    this.publishes.publisher = Number(publisher)
-    this.publishes.maxPayload = maxPayload
-    this.publishes.maxGroups = maxGroups
-    this.maxPayload = maxPayload
-    this.maxGroups = maxGroups
-    if (durableGsn > this.durableGsn) this.durableGsn = durableGsn
+  private onWelcome(f: Extract<WireFrame, { type: 'Welcome' }>): void {
+    const role = (f.role === 'leader' || f.role === 'follower' ? f.role : 'standalone') as Role
+    this.role = role
+    this.node = f.node ?? ''
+    this.epoch = f.epoch ?? 0n
+    const publishing = this.published || this.publishes.unsettled > 0
+    if (this.endpoints.welcomed(role, f.leaderUrl ?? '', publishing).action === 'move') {
+      this.reopen(0)
+      return
+    }
+    this.session.markWelcomed()
+    this.publisher = f.publisher
+    this.publishes.publisher = Number(f.publisher)
+    this.publishes.checks.maxPayload = f.maxPayload
+    this.publishes.checks.maxGroups = f.maxGroups
+    this.maxPayload = f.maxPayload
+    this.maxGroups = f.maxGroups
+    if (f.durableGsn > this.durableGsn) this.durableGsn = f.durableGsn
     this.connections++
-    this.backoff.reset()
     this.resolver.sendUnsent()
     this.publishes.resendAll()
     this.subscriptions.resubscribeAll()
@@ -364,61 +368,28 @@ export class Client implements Link {
     first?.resolve()
   }
 
-  private onError(code: number, message: string, ref: bigint): void {
-    const err = new OrdoError(code, message, ref)
-    const r = Number(ref)
-    if (code === ErrorCode.BAD_TOKEN || code === ErrorCode.PUBLISHER_TAKEN) {
-      // Fatal: retrying with the same token (or publisher id) cannot succeed.
-      this.fatal = err
-      this.firstWelcome?.reject(err)
-      this.firstWelcome = null
-      this.publishes.failAll(err)
-      this.subscriptions.failAll(err)
-      this.resolver.failAll(err)
-      this.report(err)
-      return
-    }
-    if (code === ErrorCode.PSEQ_GAP) {
-      this.publishes.gapErrors++
-      return
-    }
-    if (r === 0 && RESOLVE_CODES.has(code) && this.resolver.onRefused(err)) return
-    if (SUBSCRIPTION_CODES.has(code) && this.subscriptions.onRefused(r, err)) return
-    // A subscription ended by the engine names itself in the message (ref is a gsn then).
-    const m = /^subscription (\d+):/.exec(message)
-    if (m !== null && this.subscriptions.onRefused(Number(m[1]), err)) return
-    if (r !== 0 && (code === ErrorCode.FORBIDDEN_GROUP || code === ErrorCode.UNKNOWN_GROUP || code === ErrorCode.EMPTY_GROUPS)) {
-      // ref is a subscription id or a pseq; the server's text says which when both could match.
-      const pendingSub = this.subscriptions.isPending(r)
-      const inFlight = this.publishes.hasInFlight(r)
-      if (pendingSub && (!inFlight || message.includes(`subscription=${r}`))) {
-        this.subscriptions.onRefused(r, err)
-        return
-      }
-    }
-    if (r !== 0 && RETRY_CODES.has(code) && this.publishes.hasInFlight(r)) {
-      this.retryLater(err)
-      return
-    }
-    if (r !== 0 && RENUMBER_CODES.has(code) && this.publishes.onRefused(r, err, true)) return
-    if (r !== 0 && code === ErrorCode.DUPLICATE_OUTSIDE_WINDOW && this.publishes.onRefused(r, err, false)) return
-    // GOING_AWAY, SLOW_CONSUMER, OVERLOADED...: the server closes and the client
-    // reconnects and resumes by itself; a planned shutdown is not worth a report.
-    if (code !== ErrorCode.GOING_AWAY) this.report(err)
+  private onServerError(err: OrdoError): void {
+    routeServerError(err, this.errorTargets)
   }
 
-  /** Sends everything in flight again (same pseqs) after a growing pause; one report per episode. */
-  private retryLater(err: OrdoError): void {
-    if (this.retryTimer !== null) return
-    if (this.retryDelayMs === 0) this.report(err)
-    this.retryDelayMs = Math.min(Math.max(RETRY_FIRST_MS, this.retryDelayMs * 2), RETRY_MAX_MS)
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null
-      if (this.welcomed && !this.closing) this.publishes.resendAll()
-    }, this.retryDelayMs)
+  /** The client cannot go on: everything pending fails with err. */
+  private fail(err: OrdoError): void {
+    if (this.fatal !== null) return
+    this.fatal = err
+    // connect() rejects with it (its caller hears it there), or onError does.
+    const first = this.firstWelcome
+    this.firstWelcome = null
+    if (first !== null) first.reject(err)
+    else this.report(err)
+    this.publishes.failAll(err)
+    this.subscriptions.failAll(err)
+    this.resolver.failAll(err)
+    this.resolveClosed(err)
+    this.retry.stop()
+    void this.session.close().then(() => this.options.onState?.('closed'))
   }
 
-  private report(err: OrdoError): void {
+  report(err: OrdoError): void {
     this.options.onError?.(err)
   }
 }
@@ -427,7 +398,7 @@ function closed(): OrdoError {
   return new OrdoError(ClientErrorCode.CLOSED, 'client closed')
 }
 
-/** Connects to an ordo gateway (e.g. 'ws://127.0.0.1:7070/'). See ConnectOptions. */
-export function connect(url: string, options: ConnectOptions = {}): Promise<Client> {
-  return Client.connect(url, options)
+/** Connects to an ordo gateway (e.g. 'ws://127.0.0.1:7070/'), or to the first of several that answers. See ConnectOptions. */
+export function connect(urls: string | readonly string[], options: ConnectOptions = {}): Promise<Client> {
+  return Client.connect(urls, options)
 }

@@ -1,11 +1,23 @@
-// The view a subscription handler gets of one Deliver frame: the same shape as
-// the engine's embedded DeliverBatch (engine/types.ts), a cursor over the
-// frame's messages with no copy and no object per message. Messages at or below
-// the subscription's last delivered gsn (a resume that overlaps) are skipped,
-// so a handler sees each gsn once. Valid only during the handler call.
+// The view a subscription handler gets of one Deliver frame: the engine's embedded
+// DeliverBatch (codec/deliver-batch.ts) over the same bytes, a cursor over the frame's
+// messages with no copy and no object per message, plus text() and json(). Every
+// gsn-like number (gsn, durable gsn, gseqs, publisher, pseq) is a bigint, as everywhere
+// in the client's public shapes (reading one makes that bigint); the *Number forms read
+// the same values as numbers and allocate nothing. Messages at or below the
+// subscription's last delivered gsn (a resume that overlaps) are skipped, so a handler
+// sees each gsn once. Valid only during the handler call: copy what you keep.
 
 import { MessageCursor } from '../../codec/index.js'
-import type { DeliverBatch } from '../../codec/deliver-batch.js'
+import type { DeliverBatch as EngineDeliverBatch } from '../../codec/deliver-batch.js'
+
+export interface DeliverBatch extends EngineDeliverBatch {
+  /** Payload as UTF-8 text. */
+  text(): string
+  /** Payload parsed as JSON. */
+  json<T = unknown>(): T
+}
+
+const decoder = new TextDecoder()
 
 export class ClientDeliverBatch implements DeliverBatch {
   private readonly cursor = new MessageCursor()
@@ -100,6 +112,14 @@ export class ClientDeliverBatch implements DeliverBatch {
     return this.cursor.payload()
   }
 
+  text(): string {
+    return decoder.decode(this.cursor.payload())
+  }
+
+  json<T = unknown>(): T {
+    return JSON.parse(this.text()) as T
+  }
+
   get payloadOffset(): number {
     return this.cursor.payloadOffset
   }
@@ -110,7 +130,7 @@ export class ClientDeliverBatch implements DeliverBatch {
 }
 
 /** Counts the messages of a verified Deliver frame above skipThrough and finds the last gsn. */
-export function scanDeliver(cursor: MessageCursor, bytes: Uint8Array, offset: number, length: number, skipThrough: number): { fresh: number; lastGsn: number } {
+export function scanDeliver(cursor: MessageCursor, bytes: Uint8Array, offset: number, length: number, skipThrough: number, out: { fresh: number; lastGsn: number }): void {
   cursor.reset(bytes, offset, length)
   let fresh = 0
   let last = 0
@@ -119,5 +139,6 @@ export function scanDeliver(cursor: MessageCursor, bytes: Uint8Array, offset: nu
     if (g > skipThrough) fresh++
     if (g > last) last = g
   }
-  return { fresh, lastGsn: last }
+  out.fresh = fresh
+  out.lastGsn = last
 }

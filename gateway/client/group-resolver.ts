@@ -9,9 +9,11 @@ import { groupNameProblemText } from '../../codec/group-name.js'
 import { ErrorCode } from '../../codec/error-codes.js'
 import { ClientErrorCode, OrdoError } from './errors.js'
 
+/** How the resolver and the subscriptions reach the server: control frames, sent at once when connected. */
 export interface Link {
   readonly open: boolean
-  send(frame: Uint8Array): boolean
+  /** Sends a control frame (the transport copies or keeps it); false when not connected. */
+  sendControl(frame: Uint8Array): boolean
 }
 
 interface Request {
@@ -78,7 +80,7 @@ export class GroupResolver {
     if (!this.link.open) return
     for (const r of this.pending) {
       if (r.sent || r === this.batch || r === this.lookupBatch) continue
-      r.sent = this.link.send(encodeResolveGroups({ names: r.names, create: r.create }))
+      r.sent = this.link.sendControl(encodeResolveGroups({ names: r.names, create: r.create }))
     }
   }
 

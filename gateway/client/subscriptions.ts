@@ -4,10 +4,13 @@
 // with no gap and no repeat (G3), whatever happened in between. A subscription
 // "from now" that got nothing yet resumes from the next_gsn of its first
 // Subscribed, so what was published while it was away is not skipped.
+//
+// A subscription can also be paused (an async iterator whose consumer is slow):
+// it is unsubscribed at the server and frames still arriving for it are dropped;
+// resuming subscribes again from the last gsn handed over + 1, so nothing is lost.
 
 import { encodeAck, encodeSubscribe, encodeUnsubscribe, type MessageCursor } from '../../codec/index.js'
-import type { DeliverBatch } from '../../codec/deliver-batch.js'
-import { ClientDeliverBatch, scanDeliver } from './deliver-batch.js'
+import { ClientDeliverBatch, scanDeliver, type DeliverBatch } from './deliver-batch.js'
 import { ClientErrorCode, OrdoError } from './errors.js'
 import type { GroupResolver, Link } from './group-resolver.js'
 
@@ -27,16 +30,20 @@ export type ClientDeliverHandler = (batch: DeliverBatch) => void
 /** How often a subscription tells the server how far it got (Ack frames, for lag metrics). */
 const ACK_EVERY_MS = 200
 
+type State = 'resolving' | 'pending' | 'active' | 'paused' | 'closed'
+
 export class ClientSubscription {
   /** Last gsn handed to the handler (0: none yet). */
   lastGsn = 0
   /** next_gsn of the first Subscribed (where "from now" began). */
   firstNextGsn = 0
-  state: 'resolving' | 'pending' | 'active' | 'closed' = 'resolving'
+  state: State = 'resolving'
   groupIds: number[] = []
   lastAckAt = 0
   ackedGsn = 0
   settle: { resolve: (s: ClientSubscription) => void; reject: (e: Error) => void } | null = null
+  /** Called once when the subscription ends for good (closed by the user, refused, the client closed). */
+  onEnd: ((err: OrdoError | null) => void) | null = null
 
   constructor(
     private readonly set: SubscriptionSet,
@@ -64,12 +71,23 @@ export class ClientSubscription {
   close(): void {
     this.set.remove(this)
   }
+
+  /** Stops taking messages until resume() (the server stops sending them). */
+  pause(): void {
+    this.set.pause(this)
+  }
+
+  /** Takes messages again from where the handler got to. */
+  resume(): void {
+    this.set.resume(this)
+  }
 }
 
 export class SubscriptionSet {
   private readonly subs = new Map<number, ClientSubscription>()
   private nextId = 1
   private readonly batch = new ClientDeliverBatch()
+  private readonly scan = { fresh: 0, lastGsn: 0 }
 
   constructor(
     private readonly link: Link,
@@ -86,18 +104,15 @@ export class SubscriptionSet {
     return this.subs.get(id)
   }
 
-  isPending(id: number): boolean {
-    const s = this.subs.get(id)
-    return s !== undefined && (s.state === 'pending' || s.state === 'resolving')
-  }
-
-  add(groups: readonly string[], opts: ClientSubscribeOptions, handler: ClientDeliverHandler): Promise<ClientSubscription> {
+  add(groups: readonly string[], opts: ClientSubscribeOptions, handler: ClientDeliverHandler, setup?: (s: ClientSubscription) => void): Promise<ClientSubscription> {
     if (typeof handler !== 'function') return Promise.reject(new OrdoError(ClientErrorCode.BAD_ARGUMENT, 'subscribe needs a handler function'))
     const from = opts.fromGsn ?? 0n
     if (typeof from !== 'bigint' || from < 0n || from > BigInt(Number.MAX_SAFE_INTEGER)) {
       return Promise.reject(new OrdoError(ClientErrorCode.BAD_ARGUMENT, `fromGsn must be a bigint in 0..2^53-1: fromGsn=${String(from)}`))
     }
+    if (!Array.isArray(groups) || groups.length === 0) return Promise.reject(new OrdoError(ClientErrorCode.BAD_ARGUMENT, 'subscribe needs at least one group name'))
     const s = new ClientSubscription(this, this.nextId++, [...groups], Number(from), opts.tentative ?? false, handler, opts.onError)
+    setup?.(s)
     this.subs.set(s.id, s)
     return new Promise((resolve, reject) => {
       s.settle = { resolve, reject }
@@ -114,9 +129,9 @@ export class SubscriptionSet {
   }
 
   private sendSubscribe(s: ClientSubscription): void {
-    if (!this.link.open || s.state === 'closed' || s.state === 'resolving') return
+    if (!this.link.open || s.state === 'closed' || s.state === 'resolving' || s.state === 'paused') return
     s.state = 'pending'
-    this.link.send(encodeSubscribe({ id: s.id, groups: s.groupIds, fromGsn: BigInt(s.resumeFrom()), tentative: s.tentative }))
+    this.link.sendControl(encodeSubscribe({ id: s.id, groups: s.groupIds, fromGsn: BigInt(s.resumeFrom()), tentative: s.tentative }))
   }
 
   /** After a reconnect: subscribe everything again from where it got to. */
@@ -126,7 +141,7 @@ export class SubscriptionSet {
 
   onSubscribed(id: number, nextGsn: number): void {
     const s = this.subs.get(id)
-    if (s === undefined || s.state === 'closed') return
+    if (s === undefined || s.state === 'closed' || s.state === 'paused') return
     if (s.firstNextGsn === 0) s.firstNextGsn = nextGsn
     s.state = 'active'
     const settle = s.settle
@@ -136,29 +151,31 @@ export class SubscriptionSet {
 
   onDeliver(bytes: Uint8Array, offset: number, length: number, subscription: number): void {
     const s = this.subs.get(subscription)
-    if (s === undefined || s.state === 'closed') return
-    const { fresh, lastGsn } = scanDeliver(this.cursor, bytes, offset, length, s.lastGsn)
-    if (fresh > 0) {
-      this.batch.reset(bytes, offset, length, s.lastGsn, fresh)
+    if (s === undefined || s.state === 'closed' || s.state === 'paused') return
+    const scan = this.scan
+    scanDeliver(this.cursor, bytes, offset, length, s.lastGsn, scan)
+    if (scan.fresh > 0) {
+      const lastGsn = scan.lastGsn
+      this.batch.reset(bytes, offset, length, s.lastGsn, scan.fresh)
       try {
         s.handler(this.batch)
       } catch (err) {
         // Reported, and the subscription goes on: the batch counts as delivered (the
         // embedded API does the same, engine/embedded-subscriber.ts).
-        const e = new OrdoError(ClientErrorCode.HANDLER_FAILED, `subscription handler threw: subscription=${s.id}, error=${err instanceof Error ? err.message : String(err)}`, BigInt(s.id), { cause: err })
+        const e = new OrdoError(ClientErrorCode.HANDLER_FAILED, `subscription handler threw: subscription=${s.id}, error=${err instanceof Error ? err.message : String(err)}`, BigInt(s.id), { cause: err, subscription: s.id })
         ;(s.onError ?? this.reportError)(e)
       }
       if (lastGsn > s.lastGsn) s.lastGsn = lastGsn
     }
     const now = Date.now()
-    if (now - s.lastAckAt >= ACK_EVERY_MS && s.lastGsn > s.ackedGsn && this.link.open) {
+    if (now - s.lastAckAt >= ACK_EVERY_MS && s.lastGsn > s.ackedGsn && this.link.open && s.state === 'active') {
       s.lastAckAt = now
       s.ackedGsn = s.lastGsn
-      this.link.send(encodeAck({ subscription: s.id, gsn: BigInt(s.lastGsn) }))
+      this.link.sendControl(encodeAck({ subscription: s.id, gsn: BigInt(s.lastGsn) }))
     }
   }
 
-  /** The server refused or ended subscription id. */
+  /** The server refused or ended subscription id. Returns whether the client holds it. */
   onRefused(id: number, err: OrdoError): boolean {
     const s = this.subs.get(id)
     if (s === undefined) return false
@@ -172,7 +189,27 @@ export class SubscriptionSet {
     const settle = s.settle
     s.settle = null
     if (settle !== null) settle.reject(err)
-    else (s.onError ?? this.reportError)(err)
+    else if (s.onEnd === null) (s.onError ?? this.reportError)(err)
+    else s.onError?.(err)
+    this.ended(s, err)
+  }
+
+  private ended(s: ClientSubscription, err: OrdoError | null): void {
+    const f = s.onEnd
+    s.onEnd = null
+    f?.(err)
+  }
+
+  pause(s: ClientSubscription): void {
+    if (s.state !== 'active' && s.state !== 'pending') return
+    if (this.link.open) this.link.sendControl(encodeUnsubscribe({ id: s.id }))
+    s.state = 'paused'
+  }
+
+  resume(s: ClientSubscription): void {
+    if (s.state !== 'paused') return
+    s.state = 'pending'
+    this.sendSubscribe(s)
   }
 
   remove(s: ClientSubscription): void {
@@ -180,16 +217,18 @@ export class SubscriptionSet {
     const wasSent = s.state === 'pending' || s.state === 'active'
     s.state = 'closed'
     this.subs.delete(s.id)
-    if (wasSent && this.link.open) this.link.send(encodeUnsubscribe({ id: s.id }))
-    s.settle?.reject(new OrdoError(ClientErrorCode.CLOSED, `subscription closed: id=${s.id}`))
+    if (wasSent && this.link.open) this.link.sendControl(encodeUnsubscribe({ id: s.id }))
+    s.settle?.reject(new OrdoError(ClientErrorCode.CLOSED, `subscription closed: id=${s.id}`, 0n, { subscription: s.id }))
     s.settle = null
+    this.ended(s, null)
   }
 
-  failAll(err: Error): void {
+  failAll(err: OrdoError): void {
     for (const s of this.subs.values()) {
       s.state = 'closed'
       s.settle?.reject(err)
       s.settle = null
+      this.ended(s, err)
     }
     this.subs.clear()
   }

@@ -14,7 +14,13 @@ const { gsn } = await client.publish(['orders', 'audit'], JSON.stringify({ order
 console.log(`order 1 is gsn ${gsn}`)
 
 // Many at once: they travel in few frames and resolve together.
-const results = await client.publishBatch(Array.from({ length: 1000 }, (_, i) => ({ groups: ['orders'], payload: `order ${i + 2}` })))
-console.log(`1000 more, gsn ${results[0]!.gsn}..${results[999]!.gsn}`)
+const { gsns } = await client.publishBatch(['orders'], Array.from({ length: 1000 }, (_, i) => `order ${i + 2}`))
+console.log(`1000 more, gsn ${gsns[0]}..${gsns[999]}`)
+
+// Fire and forget: send() returns the message's seq at once; `acked` tells how far the server has acknowledged.
+let seq = 0
+for (let i = 0; i < 100_000; i++) seq = client.send(['orders'], `bulk ${i}`)
+await client.flush()
+console.log(`100 000 sent, acknowledged through seq ${client.acked} (last seq ${seq})`)
 
 await client.close()

@@ -4,11 +4,14 @@
 
 import { encodeError, encodeGroups, encodeHeartbeat, encodeSubscribed, encodeWelcome } from '../../codec/index.js'
 
-/** leaderUrl: with NOT_LEADER, where the leader is ('' while unknown). */
-export function errorFrame(code: number, message: string, ref: number, leaderUrl?: string): Uint8Array {
+/**
+ * subscription: the subscription the error is about (0: none); leaderUrl: with NOT_LEADER, where the leader is
+ * ('' while unknown).
+ */
+export function errorFrame(code: number, message: string, ref: number, subscription = 0, leaderUrl?: string): Uint8Array {
   // Error.message is bounded by the verifier's string limit on the client side.
   const text = message.length > 4096 ? message.slice(0, 4093) + '...' : message
-  return encodeError(leaderUrl === undefined ? { code, message: text, ref: BigInt(ref) } : { code, message: text, ref: BigInt(ref), leaderUrl })
+  return encodeError({ code, message: text, ref: BigInt(ref), ...(subscription === 0 ? {} : { subscription }), ...(leaderUrl === undefined ? {} : { leaderUrl }) })
 }
 
 /** cluster: a cluster node's name, role, leader URL and epoch (absent on a single node). */

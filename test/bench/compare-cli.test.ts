@@ -61,7 +61,7 @@ test('run-compare --quick on ordo and the limits ends with the JSON line, checks
     assert.equal(summary.ok, true)
     assert.deepEqual(summary.checks, { 'ordo-ws-async': true, 'ordo-ws-fsync': true, 'ordo-embedded': true, 'ordo-embedded-memory': true })
     assert.match(r.stdout, /^machine: /m)
-    assert.match(r.stdout, /^ordo ws async .* ok\s*$/m)
+    assert.match(r.stdout, /^ordo ws async, server ceiling .* ok\s*$/m)
     assert.match(r.stdout, /^checks: ok/m)
     assert.match(r.stderr, /ordo-ws-async: starting/, 'progress on stderr')
     const files = readdirSync(join(dir, 'results')).sort()
@@ -81,8 +81,34 @@ test('run-compare --quick on ordo and the limits ends with the JSON line, checks
 test('run-compare refuses an unknown system and a missing --dir with advice, exit code 2', { timeout: 20_000 }, async () => {
   const a = await run(['--only', 'ordo-ws,kafka'], 15_000)
   assert.equal(a.code, 2)
-  assert.match(a.stderr, /unknown system "kafka"; choose from ordo-ws, ordo-embedded, jetstream, redis, limits/)
+  assert.match(a.stderr, /unknown system "kafka"; choose from ordo-client, ordo-ws, ordo-embedded, jetstream, redis, limits/)
   const b = await run(['--dir', '/nonexistent/ordo-compare'], 15_000)
   assert.equal(b.code, 2)
   assert.match(b.stderr, /--dir \/nonexistent\/ordo-compare does not exist/)
+})
+
+test('run-compare --quick on the client library rows prints the client and bare-relay keys, checks ok', { timeout: 90_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ordo-compare-client-'))
+  try {
+    const r = await run(
+      ['--quick', '--json', '--only', 'ordo-client,limits', '--publishers', '1', '--subscribers', '1', '--groups', '2',
+        '--messages', '5000', '--ordo-messages', '30000', '--rate', '1000', '--latency-seconds', '0.5', '--dir', dir, '--results-dir', join(dir, 'results')],
+      85_000,
+    )
+    assert.equal(r.code, 0, `exit code ${r.code}\nstdout:\n${r.stdout.slice(-3000)}\nstderr:\n${r.stderr.slice(-3000)}`)
+    const lines = r.stdout.trim().split('\n')
+    const summary = JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>
+    for (const k of ['ordo_client_publish_msgs_per_s', 'ordo_client_batch_msgs_per_s', 'ordo_cli_publish_msgs_per_s', 'ordo_client_p50_us', 'ordo_client_p99_us', 'ordo_client_p999_us', 'bare_relay_p50_us', 'bare_relay_p99_us', 'bare_relay_p999_us']) {
+      assert.ok(typeof summary[k] === 'number' && (summary[k] as number) > 0, `${k} = ${String(summary[k])}`)
+    }
+    assert.equal(summary.ok, true)
+    assert.deepEqual(summary.checks, { 'ordo-client-publish': true, 'ordo-client-batch': true, 'ordo-cli-publish': true })
+    assert.match(r.stdout, /^ordo client publish\(\) .* ok\s*$/m)
+    assert.match(r.stdout, /^ordo publish \(CLI, stdin\) .* ok\s*$/m)
+    assert.match(r.stdout, /bare uWS relay latency p50\/p99\/p99\.9 \d+ µs/)
+    assert.match(r.stdout, /the peers run through their own client libraries, and so do the "ordo client" rows/)
+    assert.deepEqual(readdirSync(dir), ['results'])
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 })

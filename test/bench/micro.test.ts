@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
 const RUN = fileURLToPath(new URL('../../bench/micro/run.js', import.meta.url))
-const AREAS = ['ring', 'codec', 'sequencer', 'journal', 'fanout']
+const AREAS = ['ring', 'codec', 'sequencer', 'journal', 'fanout', 'client']
 
 interface Row {
   area: string
@@ -54,5 +54,5 @@ test('bench/micro without --expose-gc says how to run it', () => {
 test('bench/micro refuses an unknown area', () => {
   const r = spawnSync(process.execPath, ['--expose-gc', RUN, '--only', 'ring,nope'], { encoding: 'utf8', timeout: 10_000 })
   assert.equal(r.status, 2)
-  assert.match(r.stderr, /unknown area in --only: nope \(known: ring, codec, sequencer, journal, fanout, embedded\)/)
+  assert.match(r.stderr, /unknown area in --only: nope \(known: ring, codec, sequencer, journal, fanout, embedded, client\)/)
 })

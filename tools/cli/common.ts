@@ -90,6 +90,22 @@ export function defaultUrl(): string {
   return process.env.ORDO_URL ?? 'ws://127.0.0.1:7070/'
 }
 
+/**
+ * The URLs of `--url a,b,c` (or ORDO_URL): the nodes of a cluster or standby servers. The client keeps one
+ * connection, tries them in turn and moves to the leader when it publishes.
+ */
+export function splitUrls(option: string, list: string): string[] {
+  const urls = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+  if (urls.length === 0) throw new UsageError(`no URL in ${option}=${JSON.stringify(list)} (e.g. ws://127.0.0.1:7070/ or ws://a:7070/,ws://b:7070/)`)
+  for (const u of urls) {
+    if (!URL.canParse(u) || !/^(wss?|https?):$/.test(new URL(u).protocol)) throw new UsageError(`not a WebSocket URL in ${option}: ${JSON.stringify(u)} (ws://host:port/ or wss://...)`)
+  }
+  return urls
+}
+
 export function stderr(line: string): void {
   process.stderr.write(line + '\n')
 }

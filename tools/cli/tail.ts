@@ -7,7 +7,7 @@
 import type { DeliverBatch } from '../../gateway/client/index.js'
 import { OrdoError } from '../../gateway/client/index.js'
 import { open } from './publish.js'
-import { CommandError, defaultUrl, parse, parseInteger, splitGroups, stderr, UsageError, type Command } from './common.js'
+import { CommandError, defaultUrl, parse, parseInteger, splitGroups, splitUrls, stderr, UsageError, type Command } from './common.js'
 import { GroupNameLookup, httpBaseOf } from './group-names-http.js'
 
 const help = `Usage: ordo tail <group[,group...]> [options]
@@ -26,7 +26,8 @@ Options:
   --json             one JSON object per line, for jq:
                      {"gsn","groups","gseqs","publisher","pseq","time","payload"}
                      (payloadBase64 instead of payload when it is not text)
-  --url URL          gateway WebSocket URL (default: env ORDO_URL or ws://127.0.0.1:7070/)
+  --url URL[,URL]    gateway WebSocket URL (default: env ORDO_URL or ws://127.0.0.1:7070/);
+                     several (the nodes of a cluster): tried in turn, resuming where it stopped
   --token TOKEN      access token (default: env ORDO_TOKEN)
 
 Examples:
@@ -81,10 +82,10 @@ export const tailCommand: Command = {
     let from = values['from-beginning'] === true ? 1 : parseInteger('--from', values.from, 0, 0)
     const count = parseInteger('--count', values.count, 0, 0)
     const json = values.json === true
-    const url = values.url ?? defaultUrl()
+    const urls = splitUrls(values.url !== undefined ? '--url' : 'ORDO_URL', values.url ?? defaultUrl())
     const token = values.token ?? process.env.ORDO_TOKEN
-    const names = new GroupNameLookup(httpBaseOf(url), token)
-    const client = await open(url, token)
+    const names = new GroupNameLookup(httpBaseOf(urls[0]!), token)
+    const client = await open(urls, token)
     let seen = 0
     let finish: (() => void) | null = null
     let failure: Error | null = null

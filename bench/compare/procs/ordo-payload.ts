@@ -19,6 +19,12 @@ export const PUB_POS = 8
 export const DUE_POS = 16
 export const MIN_PAYLOAD_BYTES = 24
 
+/** The lines the `ordo publish` row writes on the command's stdin: a 12-digit seq (1, 2, 3...), then filler up to
+ *  the payload size. */
+export function linePayload(seq: number, payloadBytes: number): string {
+  return String(seq).padStart(12, '0') + 'x'.repeat(Math.max(0, payloadBytes - 12))
+}
+
 /** The payload template: header zero, filler from DUE_POS + 8 on. */
 export function payloadTemplate(payloadBytes: number): Uint8Array {
   if (payloadBytes < MIN_PAYLOAD_BYTES) throw new RangeError(`payload too small: size=${payloadBytes}, min=${MIN_PAYLOAD_BYTES}`)

@@ -159,8 +159,10 @@ export function readWithGenerated(bytes: Uint8Array): Record<string, unknown> {
     }
     case g.Body.Error: {
       const b: g.Error = f.body(new g.Error())
-      const base = { ...out, code: b.code(), message: b.message(), ref: b.ref() }
-      return b.leaderUrl() === null ? base : { ...base, leaderUrl: b.leaderUrl() }
+      const base: Record<string, unknown> = { ...out, code: b.code(), message: b.message(), ref: b.ref() }
+      if (b.leaderUrl() !== null) base.leaderUrl = b.leaderUrl()
+      if (b.subscription() !== 0) base.subscription = b.subscription()
+      return base
     }
     case g.Body.Withdrawn: {
       const b: g.Withdrawn = f.body(new g.Withdrawn())

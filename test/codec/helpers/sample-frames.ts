@@ -58,6 +58,8 @@ export function builderFrames(): { frame: WireFrame; bytes: Uint8Array }[] {
     // The fields appended for clusters.
     { type: 'Welcome', publisher: 7n, maxPayload: 1024, maxGroups: 4, durableGsn: 5n, node: 'n2', role: 'follower', leaderUrl: 'ws://127.0.0.1:7071/', epoch: 3n },
     { type: 'Error', code: 26, message: 'not the leader', ref: 4n, leaderUrl: 'ws://127.0.0.1:7071/' },
+    // Appended later: the subscription an error is about.
+    { type: 'Error', code: 14, message: 'retained away: from=3', ref: 9n, subscription: 5 },
   ]
   return frames.map((frame) => ({ frame, bytes: encodeFrame(frame) }))
 }

@@ -18,8 +18,8 @@ class TrackedWebSocket extends WebSocket {
   }
 }
 let count = 0
-let lastGsn = 0
-let lastGseq = 0
+let lastGsn = 0n
+let lastGseq = 0n
 const violations: string[] = []
 let expected = -1
 let errors: string[] = []
@@ -42,10 +42,10 @@ function finish(): void {
 }
 await client.subscribe([group!], { fromGsn: 1n }, (b) => {
   while (b.next()) {
-    if (b.gsnNumber <= lastGsn && violations.length < 20) violations.push(`gsn ${b.gsnNumber} after ${lastGsn}`)
-    if (b.gseqNumber(0) !== lastGseq + 1 && violations.length < 20) violations.push(`gseq ${b.gseqNumber(0)} after ${lastGseq}`)
-    lastGsn = b.gsnNumber
-    lastGseq = b.gseqNumber(0)
+    if (b.gsn <= lastGsn && violations.length < 20) violations.push(`gsn ${b.gsn} after ${lastGsn}`)
+    if (b.gseq(0) !== lastGseq + 1n && violations.length < 20) violations.push(`gseq ${b.gseq(0)} after ${lastGseq}`)
+    lastGsn = b.gsn
+    lastGseq = b.gseq(0)
     count++
   }
   finish()
