@@ -1,8 +1,9 @@
 // The cluster under faults, all real processes: 3 nats-servers, 3 `ordo start --cluster` nodes,
 // publishers over HTTP (POST /publish with their own publisher id and pseqs, a request resent to
 // the next node on NOT_LEADER, an error or no answer: the same pseq, so a resend of a stored
-// message is answered with its original gsn) and WebSocket subscribers on the client library,
-// one starting on each node. Under load: kill -9 of the ordo leader (5 cycles, each killed node
+// message is answered with its original gsn), publishers on the client library given every
+// node's URL (it finds the leader and resends across failovers itself) and subscribers on the
+// client library, one starting on each node. Under load: kill -9 of the ordo leader (5 cycles, each killed node
 // started again), kill -9 of the nats-server hosting the log's stream leader (started again),
 // then SIGSTOP of the ordo leader past the failover timeout and SIGCONT (it must find itself
 // deposed, cut what the cluster did not commit, and follow). Afterwards: every acknowledged
@@ -59,6 +60,36 @@ function startLane(c: LocalOrdoCluster, publisher: number): Lane {
   return lane
 }
 
+interface ClientLane {
+  readonly publisher: number
+  readonly acked: Map<number, number> // pseq -> gsn
+  readonly failures: string[]
+  stop: boolean
+  done: Promise<void>
+}
+
+/** A publisher on the client library with every node's URL: it finds the leader and resends across failovers itself. */
+function startClientLane(client: Client, publisher: number): ClientLane {
+  const lane: ClientLane = { publisher, acked: new Map(), failures: [], stop: false, done: Promise.resolve() }
+  lane.done = (async () => {
+    const inFlight = new Set<Promise<void>>()
+    for (let k = 0; !lane.stop; k++) {
+      if (inFlight.size >= 32) {
+        await Promise.race(inFlight)
+        continue
+      }
+      const pr: Promise<void> = client.publish(GROUPS[k % 3]!, `c${publisher}-${k}`).then(
+        (r) => void lane.acked.set(Number(r.pseq), Number(r.gsn)),
+        (e: unknown) => void lane.failures.push(String(e)),
+      ).finally(() => inFlight.delete(pr))
+      inFlight.add(pr)
+      if (k % 16 === 15) await sleep(10)
+    }
+    await Promise.allSettled([...inFlight])
+  })()
+  return lane
+}
+
 interface Seen {
   gsn: number
   publisher: number
@@ -88,7 +119,7 @@ test('kill -9 of the leader x5, of the stream leader nats-server, SIGSTOP of the
     }
     const seen: Map<string, Seen[]>[] = []
     for (let k = 0; k < 3; k++) {
-      const sc = await connect(c.nodes[k]!.url)
+      const sc = await connect([c.nodes[k]!.url, ...c.urls.filter((_, j) => j !== k)])
       clients.push(sc)
       const mine = new Map<string, Seen[]>([['g1', []], ['g2', []]])
       seen.push(mine)
@@ -103,8 +134,14 @@ test('kill -9 of the leader x5, of the stream leader nats-server, SIGSTOP of the
         })
       }
     }
-    const lanes = Array.from({ length: 6 }, (_, k) => startLane(c, 1001 + k))
-    const acked = (): number => lanes.reduce((s, l) => s + l.acked.size, 0)
+    const lanes = Array.from({ length: 4 }, (_, k) => startLane(c, 1001 + k))
+    const clientLanes: ClientLane[] = []
+    for (let k = 0; k < 2; k++) {
+      const pc = await connect(c.urls, { publisher: BigInt(2001 + k) })
+      clients.push(pc)
+      clientLanes.push(startClientLane(pc, 2001 + k))
+    }
+    const acked = (): number => lanes.reduce((s, l) => s + l.acked.size, 0) + clientLanes.reduce((s, l) => s + l.acked.size, 0)
     const flowing = async (what: string): Promise<void> => {
       const before = acked()
       await waitFor(`acks flow ${what}`, () => acked() > before + 100, 60_000)
@@ -154,7 +191,8 @@ test('kill -9 of the leader x5, of the stream leader nats-server, SIGSTOP of the
     }
 
     for (const l of lanes) l.stop = true
-    await Promise.all(lanes.map((l) => l.done))
+    for (const l of clientLanes) l.stop = true
+    await Promise.all([...lanes.map((l) => l.done), ...clientLanes.map((l) => l.done)])
     const leader = await c.waitLeader(30_000)
     const committed = (await c.health(leader))!.cluster!.committedGsn
     const deadline = Date.now() + 30_000
@@ -192,6 +230,13 @@ test('kill -9 of the leader x5, of the stream leader nats-server, SIGSTOP of the
         assert.equal(byKey.get(`${l.publisher}/${pseq}`), gsn, `acknowledged ${l.publisher}/${pseq} at gsn ${gsn}`)
       }
     }
+    for (const l of clientLanes) {
+      for (const [pseq, gsn] of l.acked) {
+        total++
+        assert.equal(byKey.get(`${l.publisher}/${pseq}`), gsn, `client library: acknowledged ${l.publisher}/${pseq} at gsn ${gsn}`)
+      }
+    }
+    const clientFailures = clientLanes.flatMap((l) => l.failures)
     const atGsn = new Map(msgs.map((m) => [m.gsn, m]))
     for (const [k, m] of seen.entries()) {
       for (const [g, list] of m) {
@@ -205,7 +250,7 @@ test('kill -9 of the leader x5, of the stream leader nats-server, SIGSTOP of the
     }
     const cuts = c.nodes.map((n) => fs.readFileSync(n.logFile, 'utf8').split('\n').filter((l) => l.includes('"event":"cluster_joined"')).map((l) => (JSON.parse(l) as { cutGsns: number }).cutGsns))
     const resends = lanes.reduce((s, l) => s + l.resends, 0)
-    process.stdout.write(`# ${events.join('; ')}\n# acknowledged=${total}, committed=${committed}, resends=${resends}, gsns cut per start (deposed node ${c.nodes[stopped]!.name}: ${cuts[stopped]!.join(',')}); all: ${JSON.stringify(cuts)}\n`)
+    process.stdout.write(`# ${events.join('; ')}\n# acknowledged=${total} (client library: ${clientLanes.reduce((n, l) => n + l.acked.size, 0)}, publishes it gave up on: ${clientFailures.length}${clientFailures.length > 0 ? ` e.g. ${clientFailures[0]}` : ''}), committed=${committed}, HTTP resends=${resends}, gsns cut per start (deposed node ${c.nodes[stopped]!.name}: ${cuts[stopped]!.join(',')}); all: ${JSON.stringify(cuts)}\n`)
     assert.ok(total > 1000, `acknowledged=${total}`)
   } finally {
     for (const cl of clients) await cl.close().catch(() => {})
