@@ -28,6 +28,8 @@ import type { EngineOptions } from '../../types.js'
 import type { ReplicationPort } from '../../replication-port.js'
 import { NotLeaderError } from '../../errors.js'
 import { Journal } from '../../journal/journal-writer.js'
+import { RECORD_HEADER_BYTES } from '../../journal/segment-descriptor.js'
+import { DEFAULTS } from '../../options.js'
 import { GROUPS_FILE_NAME } from '../../groups/group-registry.js'
 import { ErrorCode } from '../../../codec/error-codes.js'
 import { type ClusterLog, openLog } from '../cluster-log.js'
@@ -75,6 +77,9 @@ export interface ClusterNodeOptions {
 
 export type NodeEnd = 'deposed' | 'failed' | 'closed'
 
+/** Bytes a message takes in a batch beyond its payload, at most (16 groups); options.ts checks the rings with the same bound. */
+const MESSAGE_OVERHEAD_BYTES = 16 * 12 + 256
+
 /** Append-latency histogram bounds, seconds. */
 const APPEND_BUCKETS_S = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, Number.POSITIVE_INFINITY]
 
@@ -115,7 +120,7 @@ export class ClusterNode {
     this.engine = engine
     this.log = log
     this.port = engine.replication()
-    this.replicator = new Replicator(this.port)
+    this.replicator = new Replicator(this.port, (err) => this.finish('failed', err))
     this.silence = new SilenceDetector(o.failoverTimeoutMs ?? 1000)
     this.interp = new LogInterpreter()
     this.applier = this.newApplier(localLastGsn)
@@ -158,7 +163,18 @@ export class ClusterNode {
       // Cut what this node wrote that the cluster may not have committed, and take the groups from the log.
       const cut = Journal.truncateAfter(join(o.dataDir, 'journal'), position)
       rmSync(join(o.dataDir, GROUPS_FILE_NAME), { force: true })
-      engine = await Engine.open({ ...o.engine, dataDir: o.dataDir, durability: 'replicated' })
+      // Every batch must fit one log entry (the servers' max_payload): cut batches below it, and
+      // refuse a largest message that could not fit at all.
+      const maxBatch = log.maxEntryBytes - RECORD_HEADER_BYTES - 8
+      const maxPayload = o.engine?.maxPayload ?? DEFAULTS.maxPayload
+      if (maxPayload + MESSAGE_OVERHEAD_BYTES > maxBatch) {
+        throw new ClusterError(
+          ClusterErrorCode.entryTooLarge,
+          `largest message does not fit one log entry: maxPayload=${maxPayload}, maxEntryBytes=${log.maxEntryBytes}; raise max_payload on the nats-servers or lower --max-payload`,
+        )
+      }
+      const batchMaxBytes = Math.min(o.engine?.batchMaxBytes ?? DEFAULTS.batchMaxBytes, maxBatch)
+      engine = await Engine.open({ ...o.engine, batchMaxBytes, dataDir: o.dataDir, durability: 'replicated' })
       const port = engine.replication()
       for (const g of groups) {
         if (!port.applyGroup(g.id, g.name)) throw new ClusterError(ClusterErrorCode.badEntry, `groups in the log do not number densely: id=${g.id}, name=${g.name}`)

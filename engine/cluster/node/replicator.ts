@@ -33,7 +33,11 @@ export class Replicator {
   entries = 0
   bytes = 0
 
-  constructor(private readonly port: ReplicationPort) {}
+  constructor(
+    private readonly port: ReplicationPort,
+    /** A batch the log cannot take (larger than the servers' max_payload): leading stops. */
+    private readonly onError: (err: Error) => void,
+  ) {}
 
   /** Leads from now on: every batch the ring holds beyond appender.appendedGsn goes to the log. */
   lead(appender: FencedAppender): void {
@@ -159,7 +163,14 @@ export class Replicator {
             const blobBytes = batchBytes(i32, at)
             const record = new Uint8Array(recordBytes(blobBytes))
             encodeRecord(record, new DataView(record.buffer), 0, bytes, batchBlobsAt(at), blobBytes, first, count)
-            const t = a.appendBatch(record)
+            let t: number
+            try {
+              t = a.appendBatch(record)
+            } catch (err) {
+              this.appender = null
+              this.onError(err instanceof Error ? err : new Error(String(err)))
+              break
+            }
             if (t === APPEND_FULL) {
               this.waitWritable(a)
               break
