@@ -45,6 +45,7 @@ import { encodeEpochRecord } from '../epoch-entry.js'
 import { ClusterError, ClusterErrorCode } from '../errors.js'
 import { LogApplier } from './log-applier.js'
 import { Replicator } from './replicator.js'
+import { AppendLatency } from './append-latency.js'
 import { nodeIdOf, readPosition, saveNodeId, writePosition } from './node-files.js'
 import type { ClusterStatus, NodeRole } from './cluster-status.js'
 import type { ClusterStatus as PortClusterStatus } from '../../engine-port.js'
@@ -80,8 +81,6 @@ export type NodeEnd = 'deposed' | 'failed' | 'closed'
 /** Bytes a message takes in a batch beyond its payload, at most (16 groups); options.ts checks the rings with the same bound. */
 const MESSAGE_OVERHEAD_BYTES = 16 * 12 + 256
 
-/** Append-latency histogram bounds, seconds. */
-const APPEND_BUCKETS_S = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, Number.POSITIVE_INFINITY]
 
 export class ClusterNode {
   readonly engine: Engine
@@ -106,9 +105,7 @@ export class ClusterNode {
   private peers: string[] = []
   private peersAt = 0
   endReason: Error | null = null
-  /** Cumulative append-latency counts per APPEND_BUCKETS_S bound (the last is +Inf). */
-  private readonly latency = new Array<number>(APPEND_BUCKETS_S.length).fill(0)
-  private latencySumS = 0
+  private readonly latency = new AppendLatency()
 
   private constructor(
     private readonly o: ClusterNodeOptions,
@@ -211,27 +208,16 @@ export class ClusterNode {
   status(): ClusterStatus {
     const committed = this.port.durableGsn
     const logLast = this.role === 'leader' ? (this.appender?.appendedGsn ?? committed) : this.interp.lastGsn
-    this.drainLatency()
+    this.latency.drain(this.replicator.latencyUs)
     return {
       node: this.o.node, cluster: this.o.cluster, role: this.role, epoch: this.epoch, leader: this.leaderNode, leaderUrl: this.leaderUrl,
       committedGsn: committed, sequencedGsn: this.port.sequencedGsn, writtenGsn: this.port.writtenGsn,
       lagGsns: Math.max(0, (this.role === 'leader' ? this.port.sequencedGsn : logLast) - committed),
       logSeq: this.role === 'leader' ? (this.appender?.committedSeq ?? 0) : this.interp.lastSeq,
       failovers: this.failovers, entriesAppended: this.replicator.entries, bytesAppended: this.replicator.bytes,
-      appendLatency: { buckets: APPEND_BUCKETS_S.map((le, i) => ({ le, count: this.latency[i]! })), sum: this.latencySumS, count: this.latency[this.latency.length - 1]! },
+      appendLatency: this.latency.snapshot(),
       natsServers: this.log.probe.servers.length,
     }
-  }
-
-  /** Moves the replicator's latency samples into the cumulative histogram. */
-  private drainLatency(): void {
-    const lat = this.replicator.latencyUs
-    for (const us of lat) {
-      const s = us / 1e6
-      this.latencySumS += s
-      for (let i = 0; i < APPEND_BUCKETS_S.length; i++) if (s <= APPEND_BUCKETS_S[i]!) this.latency[i]!++
-    }
-    lat.length = 0
   }
 
   /** The gateway's view (engine-port ClusterStatus). */
