@@ -21,7 +21,7 @@
 // same data directory, whose start cuts what the cluster did not commit.
 // Clocks decide only when to try; the fenced append decides who leads (docs/cluster.md).
 
-import { rmSync } from 'node:fs'
+import { existsSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { Engine } from '../../engine.js'
 import type { EngineOptions } from '../../types.js'
@@ -78,6 +78,22 @@ export interface ClusterNodeOptions {
 
 export type NodeEnd = 'deposed' | 'failed' | 'closed'
 
+/**
+ * A data directory that holds a single node's journal (segments, but no cluster node id) is not
+ * taken: joining would cut that journal to what the cluster's log holds. Refused before anything
+ * is written.
+ */
+function refuseStandaloneJournal(dataDir: string): void {
+  const journal = join(dataDir, 'journal')
+  if (!existsSync(journal) || existsSync(join(dataDir, 'cluster', 'node-id'))) return
+  if (readdirSync(journal).some((n) => n.endsWith('.seg'))) {
+    throw new ClusterError(
+      ClusterErrorCode.badArgument,
+      `data directory ${dataDir} holds the journal of a single (non-cluster) node; a cluster node keeps only what the cluster's log holds and would cut it: give this node an empty data directory`,
+    )
+  }
+}
+
 /** Bytes a message takes in a batch beyond its payload, at most (16 groups); options.ts checks the rings with the same bound. */
 const MESSAGE_OVERHEAD_BYTES = 16 * 12 + 256
 
@@ -133,6 +149,7 @@ export class ClusterNode {
 
   /** Joins the cluster: see the top of this file. Refuses, before writing anything, bad URLs, old servers, foreign streams and taken names. */
   static async start(o: ClusterNodeOptions): Promise<ClusterNode> {
+    refuseStandaloneJournal(o.dataDir)
     const log = await openLog({ urls: o.natsUrls, cluster: o.cluster, replicas: o.replicas ?? 3, connectionName: `ordo ${o.node}` })
     let claim: NodeClaim | null = null
     let engine: Engine | null = null
