@@ -133,7 +133,7 @@ export class ClusterNode {
     this.engine = engine
     this.log = log
     this.port = engine.replication()
-    this.replicator = new Replicator(this.port, (err) => this.finish('failed', err))
+    this.replicator = new Replicator(this.port, log.maxEntryBytes, (err) => this.finish('failed', err))
     this.silence = new SilenceDetector(o.failoverTimeoutMs ?? 1000)
     this.interp = new LogInterpreter()
     this.applier = this.newApplier(localLastGsn)
