@@ -41,6 +41,8 @@ export const ErrorCode = {
   NOT_LEADER: 28,
   DISK_FULL: 29,
   JOURNAL_IO: 30,
+  DURABLE_BUSY: 31,
+  DURABLE_MISMATCH: 32,
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 export type ErrorCodeName = keyof typeof ErrorCode
@@ -66,7 +68,7 @@ export interface ErrorCodeInfo {
 
 /** Codes that describe a passing condition of the server (see ErrorCodeInfo.retryable). */
 const RETRYABLE: ReadonlySet<ErrorCodeName> = new Set<ErrorCodeName>([
-  'TOO_MANY_CONNECTIONS', 'SLOW_CONSUMER', 'GOING_AWAY', 'OVERLOADED', 'DISK_FULL', 'JOURNAL_IO',
+  'TOO_MANY_CONNECTIONS', 'SLOW_CONSUMER', 'GOING_AWAY', 'OVERLOADED', 'DISK_FULL', 'JOURNAL_IO', 'DURABLE_BUSY',
 ])
 
 function info(name: ErrorCodeName, ref: RefKind, closes: boolean, meaning: string): ErrorCodeInfo {
@@ -105,6 +107,8 @@ export const ERROR_CODES: readonly ErrorCodeInfo[] = Object.freeze([
   info('NOT_LEADER', 'pseq', false, 'this cluster node does not sequence publishes (a follower, or a leader that was deposed); retry at Error.leader_url (\'\' while no leader is known); ref = the first pseq refused'),
   info('DISK_FULL', 'pseq', false, 'the journal\'s disk is full: the message is not acknowledged and the server takes no publishes until it can write again (it retries by itself, /health says why); resend with the same pseqs later, what was stored is deduplicated'),
   info('JOURNAL_IO', 'pseq', false, 'the journal\'s disk reported an I/O error: the message is not acknowledged and the server takes no publishes until a retry succeeds (/health says why); resend with the same pseqs later, what was stored is deduplicated'),
+  info('DURABLE_BUSY', 'subscription', false, 'Subscribe names a durable subscription that another consumer holds now (one consumer per name: acknowledgements are cumulative in gsn order); retry once that consumer left, or use another name'),
+  info('DURABLE_MISMATCH', 'subscription', false, 'Subscribe names a durable subscription with other groups than it was created with, or asks what a durable one cannot do (tentative delivery, an unknown ack_policy, a name that is not 1-255 bytes of [A-Za-z0-9._-]); delete it first to change its groups'),
 ])
 
 const BY_CODE: (ErrorCodeInfo | undefined)[] = []

@@ -107,11 +107,18 @@ export function decodeFrame(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS, 
     }
     case Body.Subscribe: {
       const s: Subscribe = frame.body(new Subscribe())
-      return { type: 'Subscribe', id: s.id(), groups: numbers(s.groupsLength(), (i) => s.groups(i)), fromGsn: s.fromGsn(), tentative: s.tentative() }
+      const sub: WireFrame = { type: 'Subscribe', id: s.id(), groups: numbers(s.groupsLength(), (i) => s.groups(i)), fromGsn: s.fromGsn(), tentative: s.tentative() }
+      // Durable fields only when the frame names a durable subscription (or sets its options).
+      const name = s.name()
+      const policy = s.ackPolicy()
+      const wait = s.ackWaitMs()
+      if (name !== null || policy !== 0 || wait !== 0) Object.assign(sub, { name: name ?? '', ackPolicy: policy, ackWaitMs: wait })
+      return sub
     }
     case Body.Subscribed: {
       const s: Subscribed = frame.body(new Subscribed())
-      return { type: 'Subscribed', id: s.id(), nextGsn: s.nextGsn() }
+      const acked = s.ackedGsn()
+      return acked === 0n ? { type: 'Subscribed', id: s.id(), nextGsn: s.nextGsn() } : { type: 'Subscribed', id: s.id(), nextGsn: s.nextGsn(), ackedGsn: acked }
     }
     case Body.Deliver: {
       const d: Deliver = frame.body(new Deliver())
@@ -132,7 +139,8 @@ export function decodeFrame(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS, 
     }
     case Body.Heartbeat: {
       const h: Heartbeat = frame.body(new Heartbeat())
-      return { type: 'Heartbeat', durableGsn: h.durableGsn() }
+      const stable = h.stableGsn()
+      return stable === 0n ? { type: 'Heartbeat', durableGsn: h.durableGsn() } : { type: 'Heartbeat', durableGsn: h.durableGsn(), stableGsn: stable }
     }
     case Body.Error: {
       const e: ErrorTable = frame.body(new ErrorTable())

@@ -114,10 +114,24 @@ function buildBody(b: flatbuffers.Builder, f: WireFrame): number {
     }
     case 'Subscribe': {
       const groups = Subscribe.createGroupsVector(b, u32s('groups', f.groups))
-      return Subscribe.createSubscribe(b, u32('id', f.id), groups, u64('fromGsn', f.fromGsn), f.tentative)
+      const name = f.name === undefined || f.name === '' ? 0 : b.createString(f.name)
+      Subscribe.startSubscribe(b)
+      Subscribe.addId(b, u32('id', f.id))
+      Subscribe.addGroups(b, groups)
+      Subscribe.addFromGsn(b, u64('fromGsn', f.fromGsn))
+      Subscribe.addTentative(b, f.tentative)
+      if (name !== 0) Subscribe.addName(b, name)
+      if (f.ackPolicy !== undefined) Subscribe.addAckPolicy(b, u32('ackPolicy', f.ackPolicy))
+      if (f.ackWaitMs !== undefined) Subscribe.addAckWaitMs(b, u32('ackWaitMs', f.ackWaitMs))
+      return Subscribe.endSubscribe(b)
     }
     case 'Subscribed':
-      return Subscribed.createSubscribed(b, u32('id', f.id), u64('nextGsn', f.nextGsn))
+      // The appended fields only when set: frames without them stay byte for byte as before.
+      Subscribed.startSubscribed(b)
+      Subscribed.addId(b, u32('id', f.id))
+      Subscribed.addNextGsn(b, u64('nextGsn', f.nextGsn))
+      if (f.ackedGsn !== undefined) Subscribed.addAckedGsn(b, u64('ackedGsn', f.ackedGsn))
+      return Subscribed.endSubscribed(b)
     case 'Deliver': {
       const messages = buildMessages(b, f.messages)
       return Deliver.createDeliver(b, u32('subscription', f.subscription), messages, u64('durableGsn', f.durableGsn))
@@ -127,7 +141,10 @@ function buildBody(b: flatbuffers.Builder, f: WireFrame): number {
     case 'Ack':
       return Ack.createAck(b, u32('subscription', f.subscription), u64('gsn', f.gsn))
     case 'Heartbeat':
-      return Heartbeat.createHeartbeat(b, u64('durableGsn', f.durableGsn))
+      Heartbeat.startHeartbeat(b)
+      Heartbeat.addDurableGsn(b, u64('durableGsn', f.durableGsn))
+      if (f.stableGsn !== undefined) Heartbeat.addStableGsn(b, u64('stableGsn', f.stableGsn))
+      return Heartbeat.endHeartbeat(b)
     case 'Error': {
       const message = b.createString(f.message)
       const leaderUrl = f.leaderUrl === undefined ? 0 : b.createString(f.leaderUrl)

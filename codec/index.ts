@@ -75,6 +75,7 @@ export {
   MISSING_FIELD,
 } from './results.js'
 export { BodyType, bodyTypeName, MAX_BODY_TYPE, type BodyTypeName } from './body-type.js'
+export { AckPolicy, ACK_POLICY_NAMES, DEFAULT_ACK_WAIT_MS, isAckPolicy } from './ack-policy.js'
 export { CodecError, FrameDecodeError, FrameEncodeError } from './errors.js'
 
 // The protocol's vocabulary: wire error codes and the group naming rule.

@@ -933,8 +933,47 @@ mutate_tentative(value:boolean):boolean {
   return true;
 }
 
+name():string|null
+name(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+name(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+ackPolicy():number {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+mutate_ack_policy(value:number):boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+
+  if (offset === 0) {
+    return false;
+  }
+
+  this.bb!.writeUint32(this.bb_pos + offset, value);
+  return true;
+}
+
+ackWaitMs():number {
+  const offset = this.bb!.__offset(this.bb_pos, 16);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+mutate_ack_wait_ms(value:number):boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 16);
+
+  if (offset === 0) {
+    return false;
+  }
+
+  this.bb!.writeUint32(this.bb_pos + offset, value);
+  return true;
+}
+
 static startSubscribe(builder:flatbuffers.Builder) {
-  builder.startObject(4);
+  builder.startObject(7);
 }
 
 static addId(builder:flatbuffers.Builder, id:number) {
@@ -970,17 +1009,32 @@ static addTentative(builder:flatbuffers.Builder, tentative:boolean) {
   builder.addFieldInt8(3, +tentative, +false);
 }
 
+static addName(builder:flatbuffers.Builder, nameOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(4, nameOffset, 0);
+}
+
+static addAckPolicy(builder:flatbuffers.Builder, ackPolicy:number) {
+  builder.addFieldInt32(5, ackPolicy, 0);
+}
+
+static addAckWaitMs(builder:flatbuffers.Builder, ackWaitMs:number) {
+  builder.addFieldInt32(6, ackWaitMs, 0);
+}
+
 static endSubscribe(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createSubscribe(builder:flatbuffers.Builder, id:number, groupsOffset:flatbuffers.Offset, fromGsn:bigint, tentative:boolean):flatbuffers.Offset {
+static createSubscribe(builder:flatbuffers.Builder, id:number, groupsOffset:flatbuffers.Offset, fromGsn:bigint, tentative:boolean, nameOffset:flatbuffers.Offset, ackPolicy:number, ackWaitMs:number):flatbuffers.Offset {
   Subscribe.startSubscribe(builder);
   Subscribe.addId(builder, id);
   Subscribe.addGroups(builder, groupsOffset);
   Subscribe.addFromGsn(builder, fromGsn);
   Subscribe.addTentative(builder, tentative);
+  Subscribe.addName(builder, nameOffset);
+  Subscribe.addAckPolicy(builder, ackPolicy);
+  Subscribe.addAckWaitMs(builder, ackWaitMs);
   return Subscribe.endSubscribe(builder);
 }
 }
@@ -1035,8 +1089,24 @@ mutate_next_gsn(value:bigint):boolean {
   return true;
 }
 
+ackedGsn():bigint {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.readUint64(this.bb_pos + offset) : BigInt('0');
+}
+
+mutate_acked_gsn(value:bigint):boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+
+  if (offset === 0) {
+    return false;
+  }
+
+  this.bb!.writeUint64(this.bb_pos + offset, value);
+  return true;
+}
+
 static startSubscribed(builder:flatbuffers.Builder) {
-  builder.startObject(2);
+  builder.startObject(3);
 }
 
 static addId(builder:flatbuffers.Builder, id:number) {
@@ -1047,15 +1117,20 @@ static addNextGsn(builder:flatbuffers.Builder, nextGsn:bigint) {
   builder.addFieldInt64(1, nextGsn, BigInt('0'));
 }
 
+static addAckedGsn(builder:flatbuffers.Builder, ackedGsn:bigint) {
+  builder.addFieldInt64(2, ackedGsn, BigInt('0'));
+}
+
 static endSubscribed(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createSubscribed(builder:flatbuffers.Builder, id:number, nextGsn:bigint):flatbuffers.Offset {
+static createSubscribed(builder:flatbuffers.Builder, id:number, nextGsn:bigint, ackedGsn:bigint):flatbuffers.Offset {
   Subscribed.startSubscribed(builder);
   Subscribed.addId(builder, id);
   Subscribed.addNextGsn(builder, nextGsn);
+  Subscribed.addAckedGsn(builder, ackedGsn);
   return Subscribed.endSubscribed(builder);
 }
 }
@@ -1325,12 +1400,32 @@ mutate_durable_gsn(value:bigint):boolean {
   return true;
 }
 
+stableGsn():bigint {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.readUint64(this.bb_pos + offset) : BigInt('0');
+}
+
+mutate_stable_gsn(value:bigint):boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+
+  if (offset === 0) {
+    return false;
+  }
+
+  this.bb!.writeUint64(this.bb_pos + offset, value);
+  return true;
+}
+
 static startHeartbeat(builder:flatbuffers.Builder) {
-  builder.startObject(1);
+  builder.startObject(2);
 }
 
 static addDurableGsn(builder:flatbuffers.Builder, durableGsn:bigint) {
   builder.addFieldInt64(0, durableGsn, BigInt('0'));
+}
+
+static addStableGsn(builder:flatbuffers.Builder, stableGsn:bigint) {
+  builder.addFieldInt64(1, stableGsn, BigInt('0'));
 }
 
 static endHeartbeat(builder:flatbuffers.Builder):flatbuffers.Offset {
@@ -1338,9 +1433,10 @@ static endHeartbeat(builder:flatbuffers.Builder):flatbuffers.Offset {
   return offset;
 }
 
-static createHeartbeat(builder:flatbuffers.Builder, durableGsn:bigint):flatbuffers.Offset {
+static createHeartbeat(builder:flatbuffers.Builder, durableGsn:bigint, stableGsn:bigint):flatbuffers.Offset {
   Heartbeat.startHeartbeat(builder);
   Heartbeat.addDurableGsn(builder, durableGsn);
+  Heartbeat.addStableGsn(builder, stableGsn);
   return Heartbeat.endHeartbeat(builder);
 }
 }

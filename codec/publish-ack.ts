@@ -3,6 +3,7 @@
 // this gateway or another implementation) without allocating per entry.
 // No node: imports: the client library reads acks with readPublishAck.
 
+import { SubarrayCache } from './subarray-cache.js'
 import { BodyType } from './body-type.js'
 import { readU64, TWO_POW_32 } from './byte-view.js'
 import { FRAME_BODY_TYPE_POS, FRAME_BODY_UOFFSET_POS, FRAME_FIELD_BODY, FRAME_FIELD_BODY_TYPE, FRAME_TABLE_POS, FRAME_TABLE_SIZE, FRAME_VTABLE_POS, FRAME_VTABLE_SIZE, ROOT_UOFFSET } from './frame-layout.js'
@@ -27,6 +28,7 @@ import {
 // socket) right after finish(), and everything runs on one thread.
 let out = new Uint8Array(ackFrameLength(256))
 let outView = new DataView(out.buffer)
+const outRange = new SubarrayCache()
 
 /**
  * Collects (pseq, gsn) pairs and writes them as one PublishAck frame. Reused:
@@ -89,7 +91,7 @@ export class PublishAckWriter {
     v.setUint32(gsnsPos - 8, 0, true) // padding before the gsns length
     v.setUint32(gsnsPos - 4, n, true)
     this.n = 0
-    return out.subarray(0, length)
+    return outRange.range(out, 0, length)
   }
 
   private grow(): void {

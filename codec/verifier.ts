@@ -52,12 +52,12 @@ const BODY_FIELDS: readonly (readonly FieldSpec[])[] = [
   [f(NAMES, 'names'), f(IDS, 'ids')], // Groups
   [f(MESSAGES, 'messages')], // Publish
   [f(U64S, 'pseqs'), f(U64S, 'gsns')], // PublishAck
-  [f(U32, 'id'), f(IDS, 'groups'), f(U64, 'from_gsn'), f(BOOL, 'tentative')], // Subscribe
-  [f(U32, 'id'), f(U64, 'next_gsn')], // Subscribed
+  [f(U32, 'id'), f(IDS, 'groups'), f(U64, 'from_gsn'), f(BOOL, 'tentative'), f(STRING, 'name'), f(U32, 'ack_policy'), f(U32, 'ack_wait_ms')], // Subscribe
+  [f(U32, 'id'), f(U64, 'next_gsn'), f(U64, 'acked_gsn')], // Subscribed
   [f(U32, 'subscription'), f(MESSAGES, 'messages'), f(U64, 'durable_gsn')], // Deliver
   [f(U32, 'id')], // Unsubscribe
   [f(U32, 'subscription'), f(U64, 'gsn')], // Ack
-  [f(U64, 'durable_gsn')], // Heartbeat
+  [f(U64, 'durable_gsn'), f(U64, 'stable_gsn')], // Heartbeat
   [f(U32, 'code'), f(STRING, 'message'), f(U64, 'ref'), f(STRING, 'leader_url'), f(U32, 'subscription')], // Error
   [f(U32, 'subscription'), f(U64, 'from_gsn'), f(U64, 'to_gsn')], // Withdrawn
 ]

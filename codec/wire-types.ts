@@ -57,11 +57,19 @@ export interface SubscribeFrame {
   groups: number[]
   fromGsn: bigint
   tentative: boolean
+  /** Durable subscription name ('' or absent: an ordinary subscription). */
+  name?: string
+  /** AckPolicy (codec/ack-policy.ts): 0 none, 1 explicit, 2 on delivery. */
+  ackPolicy?: number
+  /** Redelivery timeout of explicit acks in ms (0: the server's default). */
+  ackWaitMs?: number
 }
 export interface SubscribedFrame {
   type: 'Subscribed'
   id: number
   nextGsn: bigint
+  /** The durable subscription's acknowledged gsn (0 for ordinary subscriptions). */
+  ackedGsn?: bigint
 }
 export interface DeliverFrame {
   type: 'Deliver'
@@ -81,6 +89,8 @@ export interface AckFrame {
 export interface HeartbeatFrame {
   type: 'Heartbeat'
   durableGsn: bigint
+  /** The stability watermark: every durable subscription acknowledged up to it. */
+  stableGsn?: bigint
 }
 export interface ErrorFrame {
   type: 'Error'

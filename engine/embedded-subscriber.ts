@@ -8,9 +8,9 @@
 // not escape into the dispatcher, which serves every other subscriber and publisher.
 
 import { CursorDeliverBatch } from './stages/fanout/deliver-batch.js'
-import { EngineErrorCode, SubscriptionError, wireCodeName } from './errors.js'
+import { EngineArgumentError, EngineErrorCode, SubscriptionError, wireCodeName } from './errors.js'
 import { errorCodeInfo } from '../codec/error-codes.js'
-import type { FrameSink, RawSubscription } from './engine-port.js'
+import type { DurableHandle, FrameSink, RawSubscription } from './engine-port.js'
 import type { DeliverHandler, Subscription } from './types.js'
 
 export interface EmbeddedSubscriber {
@@ -20,7 +20,8 @@ export interface EmbeddedSubscriber {
   readonly live: Promise<void>
 }
 
-export function embeddedSubscriber(id: number, handler: DeliverHandler, onError: ((err: SubscriptionError) => void) | undefined): EmbeddedSubscriber {
+/** afterHandler: called with the batch's last gsn when the handler returned without throwing (durable 'afterHandler' acks). */
+export function embeddedSubscriber(id: number, handler: DeliverHandler, onError: ((err: SubscriptionError) => void) | undefined, afterHandler?: (lastGsn: number) => void): EmbeddedSubscriber {
   const batch = new CursorDeliverBatch()
   let resolveLive!: () => void
   let rejectLive!: (e: Error) => void
@@ -41,10 +42,11 @@ export function embeddedSubscriber(id: number, handler: DeliverHandler, onError:
     }
   }
   const sink: FrameSink = {
-    onFrame(bytes, offset, length) {
+    onFrame(bytes, offset, length, lastGsn) {
       batch.reset(bytes, offset, length)
       try {
         handler(batch)
+        afterHandler?.(lastGsn)
       } catch (err) {
         report(new SubscriptionError(
           EngineErrorCode.handlerFailed,
@@ -67,14 +69,22 @@ export function embeddedSubscriber(id: number, handler: DeliverHandler, onError:
   return { sink, live }
 }
 
-/** The embedding API's view of a dispatcher subscription. */
-export function subscriptionHandle(raw: RawSubscription, live: Promise<void>): Subscription {
+/** The embedding API's view of a dispatcher subscription (durable: the consumer of a durable one). */
+export function subscriptionHandle(raw: RawSubscription, live: Promise<void>, durable?: DurableHandle & { rec: { ackedGsn: number } }): Subscription {
   return {
     id: raw.id,
     get nextGsn() {
       return BigInt(raw.nextGsn)
     },
     live,
+    ack(gsn: bigint): bigint {
+      if (durable === undefined) throw new EngineArgumentError('ack() is for durable subscriptions: subscribe with { durable: name }', { subscription: raw.id })
+      if (typeof gsn !== 'bigint' || gsn < 0n) throw new EngineArgumentError('ack needs a gsn (bigint >= 0n)', { gsn: String(gsn) })
+      return BigInt(durable.ack(gsn > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(gsn)))
+    },
+    get ackedGsn() {
+      return durable === undefined ? 0n : BigInt(durable.rec.ackedGsn)
+    },
     close: () => raw.close(),
   }
 }

@@ -6,7 +6,7 @@ import type { SpmcRing } from './ring/spmc-ring.js'
 import type { RingProducer } from './ring/ring-producer.js'
 import type { ArenaLayout } from './descriptors/arena-descriptor.js'
 import {
-  FSYNC_BUCKETS_US, HEAP_JOURNAL, HEAP_SEQUENCER, JS_BUCKETS, JS_BYTES, JS_FSYNCS, JS_FSYNC_US_SUM, SLOT_DURABLE, SLOT_HEAP,
+  FSYNC_BUCKETS_US, HEAP_JOURNAL, HEAP_SEQUENCER, JS_BUCKETS, JS_BYTES, JS_FSYNCS, JS_FSYNC_US_SUM, SLOT_DURABLE, SLOT_STABLE, SLOT_HEAP,
   SLOT_JOURNAL_STATS, SLOT_SEQUENCED, SLOT_SEQ_STATS, SLOT_STATE, SS_BATCHES, SS_DUPLICATES, SS_MESSAGES, SS_REJECTS, STATE_FAULTS,
   STATE_RETRY_FAILURES, readU64, slotIndex,
 } from './descriptors/watermark-descriptor.js'
@@ -40,6 +40,7 @@ export function readEngineMetrics(wm: Int32Array, layout: ArenaLayout, sequenced
     journalRetryFailures: Atomics.load(wm, slotIndex(SLOT_STATE) + STATE_RETRY_FAILURES),
     sequencedGsn: readU64(wm, slotIndex(SLOT_SEQUENCED)),
     durableGsn: readU64(wm, slotIndex(SLOT_DURABLE)),
+    stableGsn: readU64(wm, slotIndex(SLOT_STABLE)),
     messagesSequenced: messages,
     batchesSequenced: batches,
     duplicates: readU64(wm, ss + SS_DUPLICATES),

@@ -8,6 +8,7 @@
 
 import type { Verdict } from '../codec/verdict.js'
 import type { EngineListener, EngineStatus } from './engine-state.js'
+import type { StageStamper } from './trace/stage-trace.js'
 
 export interface AckListener {
   /** One durable message of this publisher (or a resend answered with its original gsn). In pseq order. */
@@ -55,6 +56,8 @@ export interface SubscribeFramesOptions {
 
 export interface RawSubscription {
   readonly id: number
+  /** Fed by the live stream now (false while catching up from the journal or paused). */
+  readonly live?: boolean
   /** Next gsn to deliver (everything below it was handed to the sink). */
   readonly nextGsn: number
   /** Stop live delivery (slow consumer); nextGsn is kept. */
@@ -106,12 +109,24 @@ export interface EnginePort {
   resolveGroupIds(names: readonly string[], create: boolean): number[]
   groupName(id: number): string | undefined
   subscribeFrames(groupIds: readonly number[], opts: SubscribeFramesOptions, sink: FrameSink): RawSubscription
+  /**
+   * Attach to the durable subscription (identity, name), creating it when new; a refusal
+   * (DURABLE_BUSY, DURABLE_MISMATCH, TOO_MANY_SUBSCRIPTIONS) comes back as a value.
+   * Optional for other implementations (then the front end refuses durable subscriptions).
+   */
+  subscribeDurable?(groupIds: readonly number[], opts: SubscribeDurableOptions, sink: FrameSink): DurableAttach
+  /** The durable subscriptions (admin API, CLI): absent where subscribeDurable is. */
+  readonly durables?: DurableAdmin
+  /** Stability watermark: every durable subscription acknowledged up to it. */
+  readonly stableGsn?: number
   /** Counters and watermarks for /metrics (read without locks). */
   metricsSnapshot(): EngineMetrics
   /** Every group with its figures, by id (admin API). Optional for other implementations. */
   groupList?(): GroupInfo[]
   /** Replication state when the engine runs in a cluster; absent or null on a single node. */
   clusterStatus?(): ClusterStatus | null
+  /** The main thread's writer into EngineOptions.stageTrace (the gateway stamps receive and ingress); absent or null without one. */
+  readonly stageStamper?: StageStamper | null
 }
 
 /** A cluster as the admin API and the dashboard show it. */
@@ -176,6 +191,10 @@ export interface EngineMetrics {
   journalRetryFailures: number
   sequencedGsn: number
   durableGsn: number
+  /** Stability watermark: every durable subscription acknowledged up to it. */
+  stableGsn?: number
+  /** Durable subscriptions held (absent where the engine keeps none). */
+  durableSubscriptions?: number
   messagesSequenced: number
   batchesSequenced: number
   duplicates: number
@@ -193,3 +212,32 @@ export interface EngineMetrics {
   /** Absent in memory mode (no journal). */
   journal?: JournalFigures
 }
+
+export interface SubscribeDurableOptions extends SubscribeFramesOptions {
+  /** Who owns the name (a token's subject): names are per identity. */
+  identity: string
+  name: string
+  /** AckPolicy (codec/ack-policy.ts): 1 explicit, 2 on delivery. */
+  ackPolicy: number
+  /** Redelivery timeout of explicit acks, ms (0: the default). */
+  ackWaitMs: number
+}
+
+/** The consumer attached to a durable subscription, as its front end holds it. */
+export interface DurableHandle extends RawSubscription {
+  /** Cumulative ack of what was delivered up to gsn; returns the acknowledged gsn. */
+  ack(gsn: number): number
+}
+
+export type DurableAttach =
+  | { ok: true; handle: DurableHandle; ackedGsn: number; created: boolean }
+  | { ok: false; code: number; message: string }
+
+export interface DurableAdmin {
+  list(identity?: string): DurableInfo[]
+  inspect(identity: string, name: string): DurableInfo | null
+  delete(identity: string, name: string): boolean
+}
+
+export type { DurableInfo } from './durable/durable-record.js'
+import type { DurableInfo } from './durable/durable-record.js'

@@ -27,7 +27,11 @@
 // converted here at the boundary (the hot paths inside stay on numbers).
 
 import { resolve, join } from 'node:path'
-import { SLOT_DURABLE, SLOT_SEQUENCED, readU64, slotIndex } from './descriptors/watermark-descriptor.js'
+import { SLOT_DURABLE, SLOT_SEQUENCED, SLOT_STABLE, readU64, slotIndex, storeU64 } from './descriptors/watermark-descriptor.js'
+import { DurableRegistry, floorOf } from './durable/durable-registry.js'
+import { DURABLE_FILE, loadDurables, type StoredDurable } from './durable/durable-file.js'
+import type { DurableInfo } from './durable/durable-record.js'
+import { AckPolicy } from '../codec/ack-policy.js'
 import { embeddedSubscriber, subscriptionHandle } from './embedded-subscriber.js'
 import { EmbeddedPublisher, type GseqLookup } from './embedded-publisher.js'
 import { IngressQueue } from './ingress-queue.js'
@@ -40,9 +44,11 @@ import type { EngineMetrics, EnginePort } from './engine-port.js'
 import type { DeliverHandler, EngineOptions, PublishOptions, PublishResult, SubscribeOptions, Subscription } from './types.js'
 import {
   EngineArgumentError, EngineClosedError, EngineError, EngineErrorCode, EngineLockedError, EngineOptionError, EngineUnavailableError,
-  PublishRefusedError, StageFailedError, type SubscriptionError,
+  PublishRefusedError, StageFailedError, SubscriptionError, wireCodeName,
 } from './errors.js'
-import { ErrorCode } from '../codec/error-codes.js'
+import { ErrorCode, errorCodeInfo } from '../codec/error-codes.js'
+import type { DurableHandle } from './engine-port.js'
+import type { Logger } from './logger.js'
 import { normalizeOptions, type ResolvedOptions } from './options.js'
 import { SILENT_LOGGER } from './logger.js'
 import { PORT_ACKS_BYTES, portAckListener, type PublisherPort } from './publisher-port.js'
@@ -57,6 +63,8 @@ import { RETRY_FIRST_MS } from './stages/journal/journal-appender.js'
 export type { StageHeap } from './engine-metrics.js'
 
 const MAX_U64 = (1n << 64n) - 1n
+/** Whose durable subscriptions the embedding API makes when no identity is given. */
+export const EMBEDDED_IDENTITY = 'embedded'
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 
 export class Engine {
@@ -77,8 +85,13 @@ export class Engine {
   private readonly lookup: GseqLookup
   private nextIngressSlot = 1
   private nextSubId = 1
+  /** Durable subscriptions: acknowledged gsns, the stability watermark (durable/durable-registry.ts). */
+  private readonly durables: DurableRegistry
 
-  private constructor(options: ResolvedOptions, private readonly pipeline: Pipeline, state: EngineStateMachine, private readonly lockKey: string | null, logged: boolean) {
+  private constructor(
+    options: ResolvedOptions, private readonly pipeline: Pipeline, state: EngineStateMachine, private readonly lockKey: string | null, logged: boolean,
+    durableFile: string | null, loaded: readonly StoredDurable[], logger: Logger,
+  ) {
     this.options = options
     this.maxPayload = options.maxPayload
     this.maxGroups = options.maxGroups
@@ -86,7 +99,14 @@ export class Engine {
     this.recoveryScan = pipeline.recoveryScan
     this.state = state
     this.queue = new IngressQueue(pipeline.ingress)
-    this.port = new PipelinePort(pipeline, this.queue, state, options)
+    const wm = pipeline.wm
+    this.durables = new DurableRegistry(durableFile, loaded, { idleExpiryMs: options.durableIdleExpiryMs, maxPerIdentity: options.maxDurablesPerIdentity }, {
+      dispatchedGsn: () => pipeline.dispatcher.nextGsn - 1,
+      durableGsn: () => readU64(wm, slotIndex(SLOT_DURABLE)),
+      storeStable: (gsn) => storeU64(wm, slotIndex(SLOT_STABLE), gsn), // single writer: this thread
+      logger,
+    })
+    this.port = new PipelinePort(pipeline, this.queue, state, options, this.durables)
     this.lookup = pipeline.lookupGseqs
     this.own = new EmbeddedPublisher(this.port.newPublisherId(), this.lookup)
     pipeline.dispatcher.registerPublisher(this.own.publisher, this.own)
@@ -106,8 +126,14 @@ export class Engine {
     const state = new EngineStateMachine(join(o.dataDir, 'journal'))
     let engine: Engine | null = null
     try {
-      const pipeline = await Pipeline.start(o, (err) => engine?.stageFailed(err), (e) => engine?.journalEvent(e), options.logger ?? SILENT_LOGGER)
-      engine = new Engine(o, pipeline, state, lockKey, options.logger !== undefined)
+      // Read before the pipeline starts: a damaged file stops the open with nothing running,
+      // and the first retention floor already holds what the stored durables need.
+      const durableFile = o.durability === 'memory' ? null : join(o.dataDir, DURABLE_FILE)
+      const loaded = durableFile === null ? [] : loadDurables(durableFile)
+      const floor = (): number => (engine !== null ? engine.durables.floorGsn() : floorOf(loaded))
+      const logger = options.logger ?? SILENT_LOGGER
+      const pipeline = await Pipeline.start(o, (err) => engine?.stageFailed(err), (e) => engine?.journalEvent(e), logger, floor)
+      engine = new Engine(o, pipeline, state, lockKey, options.logger !== undefined, durableFile, loaded, logger)
       return engine
     } catch (err) {
       if (lockKey !== null) releaseDataDir(lockKey)
@@ -178,9 +204,30 @@ export class Engine {
     const fromGsn = fromGsnArgument(opts.fromGsn)
     const ids = this.groupIds(groups)
     const id = this.nextSubId++
+    if (opts.durable !== undefined) return this.subscribeDurable(ids, id, fromGsn, opts, handler)
     const { sink, live } = embeddedSubscriber(id, handler, opts.onError)
     const raw = this.pipeline.dispatcher.subscribe(ids, id, fromGsn, sink, opts.tentative === true)
     return subscriptionHandle(raw, live)
+  }
+
+  /** The stability watermark: every durable subscription acknowledged up to it (the durable gsn when there is none). */
+  get stableGsn(): bigint {
+    return BigInt(readU64(this.pipeline.wm, slotIndex(SLOT_STABLE)))
+  }
+
+  /** Durable subscriptions of one identity, or of all when identity is omitted. */
+  listDurables(identity?: string): DurableInfo[] {
+    return this.durables.list(identity)
+  }
+
+  /** One durable subscription (null: none with that name for that identity). */
+  inspectDurable(name: string, identity = EMBEDDED_IDENTITY): DurableInfo | null {
+    return this.durables.inspect(identity, name)
+  }
+
+  /** Deletes a durable subscription (its consumer, if attached, is told); false when there was none. */
+  deleteDurable(name: string, identity = EMBEDDED_IDENTITY): boolean {
+    return this.durables.delete(identity, name)
   }
 
   /**
@@ -270,6 +317,25 @@ export class Engine {
 
   // ---- internals -------------------------------------------------------------------------
 
+  private subscribeDurable(ids: number[], id: number, fromGsn: number, opts: SubscribeOptions & { onError?: (err: SubscriptionError) => void }, handler: DeliverHandler): Subscription {
+    const policy = opts.ackPolicy ?? 'explicit'
+    if (policy !== 'explicit' && policy !== 'afterHandler' && policy !== 'onDelivery') throw new EngineArgumentError('ackPolicy must be explicit, afterHandler or onDelivery', { ackPolicy: String(policy) })
+    if (typeof opts.durable !== 'string') throw new EngineArgumentError('durable must be a name (string)', { durable: describe(opts.durable) })
+    const identity = opts.identity ?? EMBEDDED_IDENTITY
+    if (typeof identity !== 'string' || identity === '') throw new EngineArgumentError('identity must be a non-empty string', { identity: describe(identity) })
+    let handle: DurableHandle | null = null
+    const after = policy === 'afterHandler' ? (lastGsn: number): void => void handle?.ack(lastGsn) : undefined
+    const { sink, live } = embeddedSubscriber(id, handler, opts.onError, after)
+    const r = this.durables.attach({
+      identity, name: opts.durable, groups: ids, ackPolicy: policy === 'onDelivery' ? AckPolicy.onDelivery : AckPolicy.explicit,
+      ackWaitMs: opts.ackWaitMs ?? 0, fromGsn, tentative: opts.tentative === true, sink,
+      open: (from, inner) => this.pipeline.dispatcher.subscribe(ids, id, from, inner, false),
+    })
+    if (!r.ok) throw new SubscriptionError(wireCodeName(r.code), r.message, BigInt(id), { wireCode: r.code, retryable: errorCodeInfo(r.code)?.retryable ?? false, details: { durable: opts.durable } })
+    handle = r.consumer
+    return subscriptionHandle(r.consumer, live, r.consumer)
+  }
+
   /** Throws the error a publish gets now when the engine does not take publishes. */
   private checkAccepting(): void {
     const s = this.state
@@ -354,6 +420,7 @@ export class Engine {
     try {
       await this.queue.drain() // let queued publishes in
       await this.pipeline.stop()
+      await this.durables.close() // the last acknowledgements reach the disk
     } finally {
       const err = new EngineClosedError('closed before the message was durable')
       this.own.failAll(err)

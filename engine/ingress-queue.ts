@@ -45,10 +45,13 @@ export class IngressQueue {
   queueFlush(): void {
     if (this.flushQueued) return
     this.flushQueued = true
-    queueMicrotask(() => {
-      this.flushQueued = false
-      this.writer.flush()
-    })
+    queueMicrotask(this.flushBound)
+  }
+
+  // Bound once: a closure per queued flush was an allocation per gateway frame.
+  private readonly flushBound = (): void => {
+    this.flushQueued = false
+    this.writer.flush()
   }
 
   /** Resolves once the backlog is empty and everything written is published. */

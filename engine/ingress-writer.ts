@@ -12,6 +12,7 @@ import { blobLength } from '../codec/message-layout.js'
 import { BATCH_HEADER, batchBlobsAt, writeBatchHeader } from './descriptors/sequenced-record-descriptor.js'
 import { writeMessage } from '../codec/message-writer.js'
 import { copyCanonical } from '../codec/copy-canonical.js'
+import { copyBytes, viewOf } from '../codec/byte-view.js'
 import type { RingProducer } from './ring/ring-producer.js'
 import type { MessageCursor } from '../codec/frame-reader.js'
 import type { Verdict } from '../codec/verdict.js'
@@ -105,7 +106,9 @@ export class IngressWriter {
   }
 
   private copyRun(src: Uint8Array, start: number, end: number, w: number): number {
-    this.bytes.set(src.subarray(start, end), w) // one view per run (per frame)
+    // A short run (a frame of a message or two) is copied through the two cached views; a
+    // long one through set(subarray), one view per run (byte-view.ts copyBytes).
+    copyBytes(this.bytes, viewOf(this.bytes), w, src, viewOf(src), start, end - start)
     return w + (end - start)
   }
 

@@ -20,6 +20,8 @@ export function engineMetricFamilies(e: EngineMetrics): MetricFamily[] {
     gauge('ordo_sequenced_gsn', 'Highest gsn given out by the sequencer.', e.sequencedGsn),
     gauge('ordo_durable_gsn', 'Highest gsn on stable storage (the durable watermark).', e.durableGsn),
     gauge('ordo_durable_lag_messages', 'Messages sequenced but not yet durable (sequenced gsn minus durable gsn).', Math.max(0, e.sequencedGsn - e.durableGsn)),
+    gauge('ordo_stable_gsn', 'Stability watermark: every durable subscription acknowledged up to this gsn (the durable gsn when there is none).', e.stableGsn ?? e.durableGsn),
+    gauge('ordo_durable_subscriptions', 'Durable subscriptions the engine keeps.', e.durableSubscriptions ?? 0),
     counter('ordo_messages_sequenced_total', 'Messages sequenced.', e.messagesSequenced),
     counter('ordo_batches_sequenced_total', 'Batches closed by the sequencer.', e.batchesSequenced),
     gauge('ordo_batch_mean_messages', 'Mean messages per sequenced batch.', e.meanBatchMessages),

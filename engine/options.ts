@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os'
 import type { Durability, EngineOptions } from './types.js'
 import { EngineOptionError } from './errors.js'
 import type { FileIoModule } from './journal/file-io-module.js'
+import { StageTrace } from './trace/stage-trace.js'
 
 export interface ResolvedOptions {
   dataDir: string
@@ -15,7 +16,9 @@ export interface ResolvedOptions {
   maxGroups: number
   dedupeWindow: number
   segmentBytes: number
-  retention: { maxBytes?: number; maxAgeMs?: number } | undefined
+  retention: { maxBytes?: number; maxAgeMs?: number; capBytes?: number; capAgeMs?: number } | undefined
+  durableIdleExpiryMs: number
+  maxDurablesPerIdentity: number
   batchMaxMessages: number
   batchMaxBytes: number
   lingerUs: number
@@ -25,6 +28,7 @@ export interface ResolvedOptions {
   snapshotEveryMessages: number
   idleSpins: number
   fileIo: FileIoModule | undefined
+  stageTrace: StageTrace | null
 }
 
 /** Spin budget by core count (see EngineOptions.idleSpins; measured in bench/RESULTS.md "Engine"). */
@@ -47,6 +51,8 @@ export const DEFAULTS = {
   sequencedRingBytes: 64 * 1024 * 1024,
   ingressSlots: 8,
   snapshotEveryMessages: 1_000_000,
+  durableIdleExpiryMs: 7 * 24 * 3600_000,
+  maxDurablesPerIdentity: 1000,
 }
 
 function int(name: string, v: unknown, min: number, max: number): number {
@@ -79,6 +85,8 @@ export function normalizeOptions(o: EngineOptions & { ingressSlots?: number }): 
   if (retention !== undefined) {
     if (retention.maxBytes !== undefined) int('retention.maxBytes', retention.maxBytes, 1, Number.MAX_SAFE_INTEGER)
     if (retention.maxAgeMs !== undefined) int('retention.maxAgeMs', retention.maxAgeMs, 1, Number.MAX_SAFE_INTEGER)
+    if (retention.capBytes !== undefined) int('retention.capBytes', retention.capBytes, 1, Number.MAX_SAFE_INTEGER)
+    if (retention.capAgeMs !== undefined) int('retention.capAgeMs', retention.capAgeMs, 1, Number.MAX_SAFE_INTEGER)
   }
   return {
     dataDir: resolve(o.dataDir ?? DEFAULTS.dataDir),
@@ -89,6 +97,8 @@ export function normalizeOptions(o: EngineOptions & { ingressSlots?: number }): 
     dedupeWindow: int('dedupeWindow', o.dedupeWindow ?? DEFAULTS.dedupeWindow, 1, 100_000_000),
     segmentBytes: int('segmentBytes', o.segmentBytes ?? DEFAULTS.segmentBytes, 64 * 1024, 2 ** 40),
     retention,
+    durableIdleExpiryMs: int('durableIdleExpiryMs', o.durableIdleExpiryMs ?? DEFAULTS.durableIdleExpiryMs, 100, Number.MAX_SAFE_INTEGER),
+    maxDurablesPerIdentity: int('maxDurablesPerIdentity', o.maxDurablesPerIdentity ?? DEFAULTS.maxDurablesPerIdentity, 1, 1_000_000),
     batchMaxMessages: int('batchMaxMessages', o.batchMaxMessages ?? DEFAULTS.batchMaxMessages, 1, 1_000_000),
     batchMaxBytes: int('batchMaxBytes', o.batchMaxBytes ?? DEFAULTS.batchMaxBytes, 4096, sequencedRingBytes / 2 - 64),
     lingerUs: int('lingerUs', o.lingerUs ?? DEFAULTS.lingerUs, 0, 1_000_000),
@@ -98,6 +108,7 @@ export function normalizeOptions(o: EngineOptions & { ingressSlots?: number }): 
     ingressSlots: int('ingressSlots', o.ingressSlots ?? DEFAULTS.ingressSlots, 1, 64),
     idleSpins: int('idleSpins', o.idleSpins ?? defaultIdleSpins(), 0, 100_000_000),
     fileIo: fileIoOption(o.fileIo),
+    stageTrace: traceOption(o.stageTrace),
   }
 }
 
@@ -107,4 +118,10 @@ function fileIoOption(v: EngineOptions['fileIo']): FileIoModule | undefined {
     throw new EngineOptionError(`bad option fileIo: expected { module: URL or path of a module exporting createFileIo, data? }`)
   }
   return { module: String(v.module), data: v.data }
+}
+
+function traceOption(v: unknown): StageTrace | null {
+  if (v === undefined || v === null) return null
+  if (!(v instanceof StageTrace)) throw new EngineOptionError('bad option stageTrace: expected a StageTrace (StageTrace.create())')
+  return v
 }

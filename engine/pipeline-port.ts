@@ -4,12 +4,15 @@
 // is the number-typed one, for in-process front ends on the hot path.
 
 import { SpmcRing } from './ring/spmc-ring.js'
-import { SLOT_DURABLE, SLOT_MAX_GROUP, SLOT_SEQUENCED, readU64, slotIndex } from './descriptors/watermark-descriptor.js'
+import { SLOT_DURABLE, SLOT_MAX_GROUP, SLOT_SEQUENCED, SLOT_STABLE, readU64, slotIndex } from './descriptors/watermark-descriptor.js'
 import { readEngineMetrics, readGroupList, readJournalFigures } from './engine-metrics.js'
 import type { Pipeline } from './pipeline.js'
 import type { IngressQueue } from './ingress-queue.js'
 import type { EngineStateMachine, EngineListener, EngineStatus } from './engine-state.js'
-import type { AckListener, ClusterStatus, EngineMetrics, EnginePort, FrameSink, GroupInfo, RawSubscription, SubscribeFramesOptions } from './engine-port.js'
+import type {
+  AckListener, ClusterStatus, DurableAdmin, DurableAttach, EngineMetrics, EnginePort, FrameSink, GroupInfo, RawSubscription, SubscribeDurableOptions, SubscribeFramesOptions,
+} from './engine-port.js'
+import type { DurableRegistry } from './durable/durable-registry.js'
 import type { ResolvedOptions } from './options.js'
 import { BACK_PRESSURED, BAD_PUBLISHER, CLOSED, NOT_MESSAGE_FRAME, UNAVAILABLE } from '../codec/results.js'
 import { MessageCursor } from '../codec/frame-reader.js'
@@ -18,6 +21,8 @@ import type { Verdict } from '../codec/verdict.js'
 import { randomBytes } from 'node:crypto'
 import { EngineState } from './engine-state.js'
 import { EngineClosedError } from './errors.js'
+import type { StageStamper } from './trace/stage-trace.js'
+import { TraceWriter } from './trace/stage-trace-descriptor.js'
 
 const MAX_U48 = 2 ** 48
 
@@ -34,12 +39,38 @@ export class PipelinePort implements EnginePort {
   /** Producer-side handle used only to read occupancy for metrics (opened on first scrape). */
   private sequencedRing: SpmcRing | null = null
 
+  /** The gateway's stamps of the publish -> deliver trace (EngineOptions.stageTrace), or null. */
+  readonly stageStamper: StageStamper | null
+
   constructor(
     private readonly pipeline: Pipeline,
     private readonly queue: IngressQueue,
     private readonly state: EngineStateMachine,
     private readonly options: ResolvedOptions,
-  ) {}
+    private readonly registry: DurableRegistry,
+  ) {
+    this.stageStamper = options.stageTrace?.writer(TraceWriter.main) ?? null
+  }
+
+  get durables(): DurableAdmin {
+    return this.registry
+  }
+
+  get stableGsn(): number {
+    return readU64(this.pipeline.wm, slotIndex(SLOT_STABLE))
+  }
+
+  subscribeDurable(groupIds: readonly number[], opts: SubscribeDurableOptions, sink: FrameSink): DurableAttach {
+    const s = this.state.state
+    if (s === EngineState.closing || s === EngineState.closed) throw new EngineClosedError('subscribe')
+    const d = this.pipeline.dispatcher
+    const r = this.registry.attach({
+      identity: opts.identity, name: opts.name, groups: groupIds, ackPolicy: opts.ackPolicy, ackWaitMs: opts.ackWaitMs,
+      fromGsn: opts.fromGsn, tentative: opts.tentative, sink,
+      open: (fromGsn, inner) => d.subscribe(groupIds, opts.id, fromGsn, inner, false, opts.visible ?? null),
+    })
+    return r.ok ? { ok: true, handle: r.consumer, ackedGsn: r.ackedGsn, created: r.created } : r
+  }
 
   get maxPayload(): number {
     return this.options.maxPayload
@@ -171,6 +202,7 @@ export class PipelinePort implements EnginePort {
     const m = readEngineMetrics(p.wm, p.layout, seq, p.ingress.producer, this.state.state)
     m.durability = this.options.durability
     m.groups = p.registry.size
+    m.durableSubscriptions = this.registry.count
     if (p.journalUsage !== null) m.journal = readJournalFigures(p.wm, p.journalUsage, p.reports.retentionRemoved)
     return m
   }

@@ -30,6 +30,7 @@ import type { JournalEvent, SequencerReady, SequencerReport, SequencerStopped, S
 import type { JournalSyncReady, JournalSyncStopped, JournalSyncWorkerData } from './stages/journal/journal-sync-messages.js'
 import { JournalUsageReader } from './journal/journal-usage.js'
 import { EngineReports } from './engine-reports.js'
+import { TraceWriter } from './trace/stage-trace-descriptor.js'
 import type { Logger } from './logger.js'
 
 export type Registry = GroupRegistry | MemoryGroupRegistry
@@ -89,7 +90,10 @@ export class Pipeline {
    * it resumed (the sequencer's events, in the order it posted them); log: the operator's
    * log (engine-reports.ts).
    */
-  static async start(o: ResolvedOptions, onFailure: (err: StageFailedError) => void, onJournal: (e: JournalEvent) => void, log: Logger): Promise<Pipeline> {
+  static async start(
+    o: ResolvedOptions, onFailure: (err: StageFailedError) => void, onJournal: (e: JournalEvent) => void, log: Logger,
+    durableFloor: () => number = () => Number.POSITIVE_INFINITY,
+  ): Promise<Pipeline> {
     const memory = o.durability === 'memory'
     const reports = new EngineReports(log)
     const warning = (message: string): void => reports.warning(message)
@@ -127,7 +131,7 @@ export class Pipeline {
         memoryMode: memory, durability: o.durability, dataDir: journalDir, stateDir: join(o.dataDir, 'state'),
         snapshotEvery: o.snapshotEveryMessages, segmentBytes: o.segmentBytes, retention: o.retention,
         batchMaxMessages: o.batchMaxMessages, batchMaxBytes: o.batchMaxBytes, maxGroups: o.maxGroups, dedupeWindow: o.dedupeWindow, idleSpins: o.idleSpins,
-        fileIo: o.fileIo,
+        fileIo: o.fileIo, trace: o.stageTrace?.buffer ?? null,
       }
       const report = (m: SequencerReport): void => {
         if (m.type === 'retention') reports.retention(m.report)
@@ -142,6 +146,7 @@ export class Pipeline {
         {
           wm: wmSab, dispatchBell: dispatchBell.buffer, syncBell: syncBell.buffer, ingressBell: ingressBell.buffer, dir: journalDir,
           durability: o.durability === 'fsync' ? 'fsync' : 'async', asyncFsyncIntervalMs: o.asyncFsyncIntervalMs, fileIo: o.fileIo,
+          trace: o.stageTrace?.buffer ?? null,
         },
         onFailure, { warning },
       )
@@ -166,13 +171,16 @@ export class Pipeline {
       // A fresh cursor at the dispatcher's released position: while the journal is faulted
       // the dispatcher answers the publishers of what waits beyond its durable cursor.
       const answerCursor = (): RingConsumer => SpmcRing.attachIn(arena, layout.sequencedOffset, dispatcherConsumer(memory))
-      const dispatcher = new Dispatcher({ consumer, lookahead, answerCursor, wm, bell: dispatchBell, catchup, journalDir, nextGsn: ready.nextGsn })
+      const dispatcher = new Dispatcher({
+        consumer, lookahead, answerCursor, wm, bell: dispatchBell, catchup, journalDir, nextGsn: ready.nextGsn, trace: o.stageTrace?.writer(TraceWriter.main) ?? null,
+      })
       pipeline = new Pipeline(
         wm, registry, arena, layout, ingressBell, new IngressWriter(ring0.producer), dispatcher, stages,
         ready.recovery, memory ? null : ready.scan, reports, memory ? null : new JournalUsageReader(journalDir), memory ? null : journalDir,
       )
       pipeline.replicated = replicated
       pipeline.dispatchBell = dispatchBell
+      pipeline.durableFloor = durableFloor
       if (o.retention !== undefined) pipeline.publishRetentionFloor()
       reports.opened(o, readU64(wm, slotIndex(SLOT_DURABLE)), pipeline.recovery, pipeline.recoveryScan)
       dispatcher.start()
@@ -186,9 +194,15 @@ export class Pipeline {
     }
   }
 
-  /** The journal never deletes a segment a subscriber still needs: the floor is republished every 500 ms. */
+  /** The lowest gsn durable subscriptions still need (Infinity: none), from the engine. */
+  private durableFloor: () => number = () => Number.POSITIVE_INFINITY
+
+  /**
+   * The journal never deletes a segment a subscriber or a durable subscription still needs
+   * (unless a retention cap forces it): the floor is republished every 500 ms.
+   */
   private publishRetentionFloor(): void {
-    const publish = (): void => storeU64(this.wm, slotIndex(SLOT_RETENTION_FLOOR), this.dispatcher.retentionFloor())
+    const publish = (): void => storeU64(this.wm, slotIndex(SLOT_RETENTION_FLOOR), Math.min(this.dispatcher.retentionFloor(), this.durableFloor()))
     publish()
     this.floorTimer = setInterval(publish, RETENTION_FLOOR_EVERY_MS)
     this.floorTimer.unref()

@@ -3,6 +3,7 @@
 
 import type { DeliverBatch } from '../codec/deliver-batch.js'
 import type { Logger } from './logger.js'
+import type { StageTrace } from './trace/stage-trace.js'
 export type { DeliverBatch } from '../codec/deliver-batch.js'
 
 export const Durability = { fsync: 'fsync', async: 'async', memory: 'memory', replicated: 'replicated' } as const
@@ -27,8 +28,18 @@ export interface EngineOptions {
   dedupeWindow?: number
   /** Journal segment size. Default 256 MiB. */
   segmentBytes?: number
-  /** Retention: delete whole old segments beyond these. Default: keep everything. */
-  retention?: { maxBytes?: number; maxAgeMs?: number }
+  /**
+   * Retention: delete whole old segments beyond maxBytes / maxAgeMs, but never one holding
+   * a gsn a durable subscription has not acknowledged (or a subscriber is reading). The
+   * caps capBytes / capAgeMs are stronger: beyond them segments go even when durable
+   * subscriptions still need them, and those get RETAINED_AWAY naming the oldest gsn kept.
+   * Default: keep everything.
+   */
+  retention?: { maxBytes?: number; maxAgeMs?: number; capBytes?: number; capAgeMs?: number }
+  /** A durable subscription with no consumer for this long is deleted, so it stops holding retention. Default 7 days. */
+  durableIdleExpiryMs?: number
+  /** Most durable subscriptions one identity may hold. Default 1000. */
+  maxDurablesPerIdentity?: number
   /** Sequencer closes a batch at this many messages / bytes, or after lingerUs. */
   batchMaxMessages?: number
   batchMaxBytes?: number
@@ -61,6 +72,13 @@ export interface EngineOptions {
    * tests and special storage; default node:fs.
    */
   fileIo?: { module: string | URL; data?: unknown }
+  /**
+   * Per-stage timestamps of the publish -> deliver path (engine/trace/stage-trace.ts): each
+   * stage stamps a record per run of messages while the trace's sampling is switched on.
+   * For benchmarks and latency investigations; off it costs one check per run of messages.
+   * Default: none.
+   */
+  stageTrace?: StageTrace
 }
 
 /** Identity a publisher may pass; omitted: the engine's own publisher with automatic pseq. */
@@ -80,6 +98,22 @@ export interface SubscribeOptions {
   fromGsn?: bigint
   /** Deliver before durable (marked by Deliver.durable_gsn < gsn). Default false. */
   tentative?: boolean
+  /**
+   * A durable subscription's name: the engine stores its acknowledged gsn, and subscribing
+   * again with the name (after a restart too) resumes right after it. fromGsn omitted: from
+   * there (a new one: from now).
+   */
+  durable?: string
+  /** Whose durable subscription it is (names are per identity). Default 'embedded'. */
+  identity?: string
+  /**
+   * 'explicit' (default: call sub.ack(gsn); what is not acknowledged within ackWaitMs is
+   * delivered again), 'afterHandler' (acknowledged when the handler returns without
+   * throwing) or 'onDelivery' (acknowledged as it is handed to the handler: at most once).
+   */
+  ackPolicy?: 'explicit' | 'afterHandler' | 'onDelivery'
+  /** Redelivery timeout of explicit acks, ms. Default 30 000. */
+  ackWaitMs?: number
 }
 
 export type DeliverHandler = (batch: DeliverBatch) => void
@@ -90,5 +124,9 @@ export interface Subscription {
   readonly nextGsn: bigint
   /** Resolves when replay caught up and the subscription is live. */
   readonly live: Promise<void>
+  /** Durable subscriptions: acknowledge everything delivered up to gsn (cumulative). Returns the acknowledged gsn. */
+  ack(gsn: bigint): bigint
+  /** Durable subscriptions: the acknowledged gsn (0n for ordinary ones). */
+  readonly ackedGsn: bigint
   close(): void
 }

@@ -11,6 +11,7 @@ import { groupNameProblemText } from '../codec/group-name.js'
 import { ErrorCode } from '../codec/error-codes.js'
 import { handlePublish } from './publish-path.js'
 import { SubscriptionSink } from './subscription-sink.js'
+import { subscribeDurable } from './durable-subscribe.js'
 import { groupsFrame, heartbeatFrame, subscribedFrame, welcomeFrame } from './wire/control-frames.js'
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
@@ -60,7 +61,7 @@ export function handleFrame(conn: Connection, message: ArrayBuffer, isBinary: bo
       handleAck(conn, bytes)
       return
     case BodyType.Heartbeat:
-      conn.send(heartbeatFrame(ctx.engine.durableGsn))
+      conn.send(heartbeatFrame(ctx.engine.durableGsn, ctx.engine.stableGsn))
       return
     default:
       conn.sendError(ErrorCode.UNEXPECTED_FRAME, `unexpected frame from a client: body=${bodyTypeName(type)} (server-to-client only)`, 0)
@@ -206,6 +207,10 @@ function handleSubscribe(conn: Connection, bytes: Uint8Array): void {
     }
   }
   const fromGsn = f.fromGsn > MAX_SAFE ? Number.MAX_SAFE_INTEGER : Number(f.fromGsn)
+  if ((f.name !== undefined && f.name !== '') || (f.ackPolicy ?? 0) !== 0) {
+    subscribeDurable(conn, f, fromGsn)
+    return
+  }
   const sink = new SubscriptionSink(conn, id, f.groups, f.tentative)
   subs.set(id, sink)
   try {
@@ -246,6 +251,9 @@ function handleAck(conn: Connection, bytes: Uint8Array): void {
     conn.sendError(ErrorCode.UNKNOWN_SUBSCRIPTION, `ack for an unknown subscription: id=${f.subscription}`, f.subscription, f.subscription)
     return
   }
-  const gsn = Number(f.gsn)
-  if (gsn > sink.lastAckedGsn) sink.lastAckedGsn = gsn
+  const gsn = f.gsn > MAX_SAFE ? Number.MAX_SAFE_INTEGER : Number(f.gsn)
+  // A durable subscription stores it (cumulative, never backwards, never past what was
+  // delivered); an ordinary one only reports it (lag in the admin API).
+  if (sink.durable !== null) sink.lastAckedGsn = sink.durable.ack(gsn)
+  else if (gsn > sink.lastAckedGsn) sink.lastAckedGsn = gsn
 }

@@ -52,7 +52,7 @@ export class Housekeeping {
     let frame: Uint8Array | null = null
     if (beat) {
       this.lastHeartbeat = now
-      frame = heartbeatFrame(ctx.engine.durableGsn)
+      frame = heartbeatFrame(ctx.engine.durableGsn, ctx.engine.stableGsn)
     }
     for (const conn of this.connections) {
       if (conn.closed) continue

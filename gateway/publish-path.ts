@@ -17,11 +17,15 @@ import { GroupAccess } from './auth/group-access.js'
 import type { Connection } from './connection.js'
 import { PendingPublishes } from './pending-publishes.js'
 import { ErrorCode } from '../codec/error-codes.js'
+import { monotonicMs } from '../engine/trace/monotonic-clock.js'
+import { TraceStage } from '../engine/trace/stage-trace.js'
 
 /** Handles a Publish frame that verifyFrame accepted, held in bytes[0, length). */
 export function handlePublish(conn: Connection, bytes: Uint8Array, length: number): void {
   const ctx = conn.ctx
   const arrived = performance.now()
+  const stamper = ctx.engine.stageStamper
+  const tracedAt = stamper != null && stamper.on ? monotonicMs() : 0
   // Shutting down: take nothing more. The frame is not acknowledged, so the
   // client resends it after reconnecting (deduplicated if it got through).
   if (ctx.draining) return
@@ -109,6 +113,7 @@ export function handlePublish(conn: Connection, bytes: Uint8Array, length: numbe
     conn.publishFrames++
     conn.messagesIn += k
     conn.timing.received(lastPseq, arrived)
+    if (tracedAt > 0) stamper!.stampAt(TraceStage.gatewayReceived, firstPseq, lastPseq, tracedAt)
   }
   if (k === count) offer(conn, bytes, length, count, firstPseq)
   else if (k > 0) {
@@ -126,6 +131,9 @@ function offer(conn: Connection, bytes: Uint8Array, length: number, count: numbe
     if (r >= 0) {
       conn.entry!.offered(conn.generation, r)
       ctx.counters.messagesIn += r
+      const stamper = ctx.engine.stageStamper
+      // The engine publishes the ring's tail in a microtask queued by the offer; one queued after it runs once that is done.
+      if (stamper != null && r > 0 && stamper.on) queueMicrotask(() => stamper.stamp(TraceStage.ingressCommitted, firstPseq, firstPseq + r - 1))
       return
     }
     if (r !== BACK_PRESSURED) {

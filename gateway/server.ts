@@ -22,6 +22,7 @@
 // two servers must not share a port by accident) and binds again at once after
 // a restart or a kill -9.
 
+import { installDurableRoutes } from './admin/durable-routes.js'
 import type { EnginePort } from '../engine/engine-port.js'
 import { EngineState } from '../engine/engine-state.js'
 import { Authenticator } from './auth/token.js'
@@ -126,6 +127,7 @@ export class GatewayServer {
     const cors = new Cors(options.corsOrigins ?? [])
     cors.install(this.app)
     installAdminRoutes(this.app, this.ctx, new AdminView(this), cors)
+    installDurableRoutes(this.app, this.ctx, cors)
     if (options.ui !== false) installUiRoutes(this.app, cors)
     installHttpRoutes(this.app, {
       ctx: this.ctx,
@@ -135,7 +137,7 @@ export class GatewayServer {
         if (this.state !== 'ready') return null
         const s = engine.status
         const cl = engine.clusterStatus?.() ?? null
-        const body: Record<string, unknown> = { durableGsn: engine.durableGsn, sequencedGsn: engine.sequencedGsn, connections: this.connections.size, auth: auth.open ? 'open' : 'token', transport: transport.name, node: process.versions.node }
+        const body: Record<string, unknown> = { durableGsn: engine.durableGsn, sequencedGsn: engine.sequencedGsn, stableGsn: engine.stableGsn ?? engine.durableGsn, connections: this.connections.size, auth: auth.open ? 'open' : 'token', transport: transport.name, node: process.versions.node }
         if (cl !== null) {
           body.cluster = {
             node: cl.node, role: cl.role, epoch: cl.epoch, leader: cl.leader ?? '', leaderUrl: cl.leaderUrl ?? '', committedGsn: cl.committedGsn,

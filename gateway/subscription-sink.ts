@@ -10,13 +10,20 @@
 import { BodyType, writerFrameKind } from '../codec/index.js'
 import { DELIVER_COUNT_POS } from '../codec/frame-layout.js'
 import { viewOf } from '../codec/byte-view.js'
-import type { FrameSink, RawSubscription } from '../engine/engine-port.js'
+import type { DurableHandle, FrameSink, RawSubscription } from '../engine/engine-port.js'
 import type { Connection } from './connection.js'
 import { subscribedFrame } from './wire/control-frames.js'
 import type { LatencyHistogram } from './metrics/latency-histogram.js'
+import { SubarrayCache } from '../codec/subarray-cache.js'
+
+const frameRange = new SubarrayCache()
 
 export class SubscriptionSink implements FrameSink {
   raw: RawSubscription | null = null
+  /** The consumer of a durable subscription (null: an ordinary subscription). */
+  durable: DurableHandle | null = null
+  /** The durable subscription's name ('' when ordinary). */
+  durableName = ''
   paused = false
   /** Subscribed was sent (it must precede the first Deliver). */
   announced = false
@@ -52,7 +59,9 @@ export class SubscriptionSink implements FrameSink {
   onFrame(bytes: Uint8Array, offset: number, length: number, lastGsn: number): boolean {
     const conn = this.conn
     // A closing connection drops what is still on the way; the engine closes the subscription next.
-    if (conn.closed || this.closed) return true
+    // A durable subscription declines instead, so the frame does not count as delivered
+    // (an on-delivery ack would otherwise cover what never left).
+    if (conn.closed || this.closed) return this.durable === null
     const ctx = conn.ctx
     if (!this.announced) this.announce(firstGsn(ctx.cursor, bytes, offset, length))
     if (conn.ws.getBufferedAmount() > ctx.limits.sendBufferHighBytes) {
@@ -65,8 +74,8 @@ export class SubscriptionSink implements FrameSink {
       if (conn.stalledSince === 0) conn.stalledSince = Date.now()
       return false
     }
-    // subarray: one small view per frame (a frame carries many messages).
-    if (!conn.send(bytes.subarray(offset, offset + length))) return true
+    // The frame as a view of its own (the socket takes whole arrays); the same view again while frames keep their length.
+    if (!conn.send(frameRange.range(bytes, offset, length))) return this.durable === null
     ctx.counters.messagesOut += messageCount(bytes, offset, length, ctx.cursor)
     this.sentThrough = lastGsn
     if (this.live) observeDeliver(ctx.counters.deliverLatency, ctx.cursor, bytes, offset, length)

@@ -26,6 +26,10 @@ const COMMANDS: Record<string, Entry> = {
     summary: 'verify a journal directory: segments, records, CRC failures, gsn range, groups',
     load: async () => (await import('./cli/inspect.js')).inspectCommand,
   },
+  durable: {
+    summary: 'list, inspect or delete your durable subscriptions (their acknowledged gsns) on a running server',
+    load: async () => (await import('./cli/durable.js')).durableCommand,
+  },
   token: {
     summary: 'mint an access token listing the groups a client may publish/subscribe to (--monitor: dashboard)',
     load: async () => (await import('./cli/token.js')).tokenCommand,

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Runs before `npm pack` / `npm publish` (package.json "prepack"): rewrites the compiled
 // JavaScript that the package ships (dist/engine, dist/codec, dist/gateway, dist/tools)
-// without comments. The sources keep every comment and the .d.ts files keep their doc
-// comments; what users install is the code alone, which keeps the package under 1 MB.
+// without comments and without indentation or blank lines (esbuild's whitespace and syntax
+// minification; identifiers keep their names, so stack traces still name every function
+// and class). The sources keep every comment and the .d.ts files keep their doc comments;
+// what users install is the code alone, which keeps the package under 1 MB.
 // The dashboard's browser scripts (dist/gateway/ui/browser, served at /ui/*.js and read
 // by browsers only) are minified as well.
 // Idempotent: a file without comments comes out the same.
@@ -25,8 +27,9 @@ function walk(dir) {
     if (statSync(p).isDirectory()) walk(p)
     else if (name.endsWith('.js')) {
       const code = readFileSync(p, 'utf8')
-      const minify = dir === browserDir
-      const out = transformSync(code, { loader: 'js', format: 'esm', target: 'es2022', legalComments: 'none', charset: 'utf8', minify }).code
+      // Browser scripts get identifiers shortened too: they are served, not debugged by users.
+      const minifyIdentifiers = dir === browserDir
+      const out = transformSync(code, { loader: 'js', format: 'esm', target: 'es2022', legalComments: 'none', charset: 'utf8', minifyWhitespace: true, minifySyntax: true, minifyIdentifiers }).code
       before += code.length
       after += out.length
       files++

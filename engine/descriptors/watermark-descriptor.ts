@@ -9,10 +9,10 @@
 // their single owner under a seqlock and read with a retry loop (see readU64), so no
 // BigInt is created on the hot path and no reader ever sees a torn or backward value.
 //
-//   byte 0     128    256    384    512    640    768    896    1024   1152   1280   1408   1536
-//        +------+------+------+------+------+------+------+------+------+------+------+------+
-//        |SEQ   |DUR   |WRIT  |STATE |MAXGRP|SEQST |JRNST |FLOOR |HEAP  |SEGMNT|SYNCD |CLUSTR|
-//        +------+------+------+------+------+------+------+------+------+------+------+------+
+//   byte 0     128    256    384    512    640    768    896    1024   1152   1280   1408   1536   1664
+//        +------+------+------+------+------+------+------+------+------+------+------+------+------+
+//        |SEQ   |DUR   |WRIT  |STATE |MAXGRP|SEQST |JRNST |FLOOR |HEAP  |SEGMNT|SYNCD |CLUSTR|STABLE|
+//        +------+------+------+------+------+------+------+------+------+------+------+------+------+
 //   SEQ     sequenced gsn      (writer: sequencer)       [lo, hi, version]
 //   DUR     durable gsn        (writer: journal-sync stage in fsync mode; the sequencer
 //           thread in async mode (journal appender) and in memory mode; in replicated mode
@@ -33,6 +33,9 @@
 //   CLUSTR  replicated mode: the role word (sequencing / applying the log; writer: main thread)
 //   SYNCD   gsn the journal-sync stage's last successful fdatasync covered (writer: that
 //           stage, both modes); the appender passes it to Journal.confirmSynced
+//   STABLE  stability watermark: every durable subscription acknowledged up to it (the
+//           durable gsn when there is none); monotonic (writer: main thread,
+//           engine/durable/durable-registry.ts). sequenced >= durable >= stable.
 // Who wakes whom does not live here: each sleeper has a doorbell of its own
 // (engine/ring/doorbell.ts), rung by whoever moves the watermark it waits for.
 
@@ -50,7 +53,8 @@ export const SLOT_HEAP = 8
 export const SLOT_ACTIVE_SEGMENT = 9
 export const SLOT_SYNCED = 10
 export const SLOT_CLUSTER = 11
-export const SLOT_COUNT = 12
+export const SLOT_STABLE = 12
+export const SLOT_COUNT = 13
 // Words inside SLOT_CLUSTER (replicated mode; writer: the main thread's cluster node).
 /** ROLE_SEQUENCING: the sequencer gives gsns (a leader, or no cluster); ROLE_APPLYING: it only
  *  applies batches read from the cluster's log and refuses publishes with NOT_LEADER. */

@@ -47,6 +47,25 @@ const waitAsync = (Atomics as unknown as {
 const MAX_TIMER_MS = 2 ** 31 - 1
 function noop(): void {}
 
+// A pending Atomics.waitAsync does not keep Node's event loop alive (the process would exit
+// mid-wait with nothing else scheduled), so a timer holds it open while any wait of this
+// thread is pending. One timer per thread, ref'd while waits are pending and unref'd
+// otherwise: a timer made per wait cost an allocation and a timer-list insert and removal
+// at every sleep, which the dispatcher does per message at low rates.
+let keepAlive: ReturnType<typeof setInterval> | null = null
+let pendingWaits = 0
+
+function holdLoop(): void {
+  if (pendingWaits++ === 0) {
+    keepAlive ??= setInterval(noop, MAX_TIMER_MS)
+    keepAlive.ref()
+  }
+}
+
+function releaseLoop(): void {
+  if (--pendingWaits === 0) keepAlive!.unref()
+}
+
 export class Doorbell {
   readonly i32: Int32Array
   readonly seqIndex: number
@@ -120,10 +139,8 @@ export class Doorbell {
 
   /**
    * Sleeper, step 3 for the main thread: Atomics.waitAsync, so the event loop keeps
-   * running. Resolves false on timeout. Allocates a promise and a timer: call it per
-   * sleep, not per record. A pending waitAsync does not keep Node's event loop alive by
-   * itself (the process would exit mid-wait with nothing else scheduled), so a timer of
-   * the same length holds it open until the wait settles.
+   * running. Resolves false on timeout. Allocates the promises of one wait (no closure,
+   * no timer): call it per sleep, not per record.
    */
   awaitAsync(seq: number, timeoutMs: number): Promise<boolean> {
     const r = waitAsync(this.i32, this.seqIndex, seq, timeoutMs)
@@ -131,11 +148,13 @@ export class Doorbell {
       this.cancel()
       return Promise.resolve(r.value !== 'timed-out')
     }
-    const keepAlive = setInterval(noop, MAX_TIMER_MS)
-    return (r.value as Promise<'ok' | 'timed-out'>).then((v) => {
-      clearInterval(keepAlive)
-      this.cancel()
-      return v !== 'timed-out'
-    })
+    holdLoop()
+    return (r.value as Promise<'ok' | 'timed-out'>).then(this.settled)
+  }
+
+  private readonly settled = (v: 'ok' | 'timed-out'): boolean => {
+    releaseLoop()
+    this.cancel()
+    return v !== 'timed-out'
   }
 }

@@ -40,6 +40,8 @@ export interface StatsDoc {
     distance: number
     /** Oldest gsn the journal still holds (0: none or memory mode). */
     oldestGsn: number
+    /** Stability watermark: every durable subscription acknowledged up to it (durableGsn when there is none). */
+    stableGsn: number
   }
   counters: {
     messagesIn: number
@@ -115,6 +117,8 @@ export interface SubscriberDoc {
   subject: string
   groups: string[]
   tentative: boolean
+  /** The durable subscription's name (null: an ordinary subscription). */
+  durable: string | null
   /** Next gsn it will be sent. */
   nextGsn: number
   /** Messages sequenced but not yet sent to it. */

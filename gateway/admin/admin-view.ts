@@ -64,7 +64,7 @@ export class AdminView {
         durability: e?.durability ?? 'unknown',
         state: src.stateName,
       },
-      watermarks: { sequencedGsn: sequenced, durableGsn: durable, distance: Math.max(0, sequenced - durable), oldestGsn: e?.journal?.oldestGsn ?? 0 },
+      watermarks: { sequencedGsn: sequenced, durableGsn: durable, distance: Math.max(0, sequenced - durable), oldestGsn: e?.journal?.oldestGsn ?? 0, stableGsn: e?.stableGsn ?? src.engine.stableGsn ?? durable },
       counters: {
         messagesIn: c.messagesIn,
         messagesOut: c.messagesOut,
@@ -158,6 +158,7 @@ export class AdminView {
           subject: conn.subject,
           groups: s.groups.map((id) => engine.groupName(id) ?? `#${id}`),
           tentative: s.tentative,
+          durable: s.durableName === '' ? null : s.durableName,
           nextGsn: next,
           lag: Math.max(0, head - (next - 1)),
           ackedGsn: s.lastAckedGsn,

@@ -327,7 +327,7 @@ export class Client implements Link, PublishLink, SessionOwner {
         this.resolver.onGroups(f.names, f.ids)
         return
       case 'Subscribed':
-        this.subscriptions.onSubscribed(f.id, Number(f.nextGsn))
+        this.subscriptions.onSubscribed(f.id, Number(f.nextGsn), Number(f.ackedGsn ?? 0n))
         return
       case 'Heartbeat':
         if (f.durableGsn > this.durableGsn) this.durableGsn = f.durableGsn

@@ -14,7 +14,7 @@
 
 import { ClientMessage } from './client-message.js'
 import type { DeliverBatch } from './deliver-batch.js'
-import { ClientErrorCode, type OrdoError } from './errors.js'
+import { ClientErrorCode, OrdoError } from './errors.js'
 import type { ClientSubscribeOptions, ClientSubscription } from './subscriptions.js'
 
 export interface SubscriptionStreamOptions extends ClientSubscribeOptions {
@@ -46,6 +46,12 @@ export class SubscriptionStream implements AsyncIterableIterator<ClientMessage> 
     )
     // A refusal reaches the consumer through next(); this copy must not count as unhandled.
     this.subscribed.catch(() => {})
+  }
+
+  /** Durable subscriptions: acknowledge everything taken from the stream up to gsn (see ClientSubscription.ack). */
+  ack(gsn: bigint): void {
+    if (this.sub === null) throw new OrdoError(ClientErrorCode.BAD_ARGUMENT, 'ack() before the subscription exists: await stream.subscribed first')
+    this.sub.ack(gsn)
   }
 
   /** Messages waiting for the consumer. */

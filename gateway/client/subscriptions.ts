@@ -8,10 +8,20 @@
 // A subscription can also be paused (an async iterator whose consumer is slow):
 // it is unsubscribed at the server and frames still arriving for it are dropped;
 // resuming subscribes again from the last gsn handed over + 1, so nothing is lost.
+//
+// A durable subscription (options.durable = name) is the server's to resume: its
+// acknowledged gsn is kept there, so a new process with the name continues right after
+// it. After a reconnect it subscribes again from what this process acknowledged + 1 (or
+// from the server's acknowledgement when that is further on), so what was handed over
+// and not acknowledged comes again (at least once), and acknowledgements that were on
+// their way when the connection dropped are not lost. It sends no lag Acks of its own:
+// its Acks are acknowledgements (sub.ack(gsn), or after the handler with
+// ackPolicy 'afterHandler').
 
-import { encodeAck, encodeSubscribe, encodeUnsubscribe, type MessageCursor } from '../../codec/index.js'
+import { AckPolicy, encodeAck, encodeSubscribe, encodeUnsubscribe, type MessageCursor } from '../../codec/index.js'
 import { ClientDeliverBatch, scanDeliver, type DeliverBatch } from './deliver-batch.js'
 import { ClientErrorCode, OrdoError } from './errors.js'
+import { ErrorCode } from '../../codec/error-codes.js'
 import type { GroupResolver, Link } from './group-resolver.js'
 
 export interface ClientSubscribeOptions {
@@ -23,7 +33,25 @@ export interface ClientSubscribeOptions {
   onError?: (err: OrdoError) => void
   /** Create groups that do not exist yet (default true); false: subscribe fails with UNKNOWN_GROUP instead. */
   create?: boolean
+  /**
+   * A durable subscription's name (1-255 of [A-Za-z0-9._-], per token subject): the server keeps its
+   * acknowledged gsn, and subscribing with the name again, from any process, resumes right after it
+   * (fromGsn omitted; a new one starts from now). One consumer per name (DURABLE_BUSY).
+   */
+  durable?: string
+  /**
+   * Durable only. 'explicit' (default): call sub.ack(gsn); what is not acknowledged within ackWaitMs is
+   * delivered again. 'afterHandler': acknowledged when the handler returns without throwing.
+   * 'onDelivery': the server acknowledges as it sends (at most once).
+   */
+  ackPolicy?: 'explicit' | 'afterHandler' | 'onDelivery'
+  /** Durable, explicit acks: redelivery timeout in ms (omitted: the server's default, 30 s). */
+  ackWaitMs?: number
 }
+
+const POLICIES: Record<string, number> = { explicit: AckPolicy.explicit, afterHandler: AckPolicy.explicit, onDelivery: AckPolicy.onDelivery }
+/** A durable subscription refused with DURABLE_BUSY after a reconnect (the server has not yet seen the old connection go): retry after this. */
+const BUSY_RETRY_MS = 1000
 
 export type ClientDeliverHandler = (batch: DeliverBatch) => void
 
@@ -40,7 +68,14 @@ export class ClientSubscription {
   state: State = 'resolving'
   groupIds: number[] = []
   lastAckAt = 0
+  /** Highest gsn acknowledged to the server (durable: by ack() or after the handler; else lag reports). */
   ackedGsn = 0
+  /** Durable: the acknowledged gsn the server reported in its last Subscribed. */
+  serverAckedGsn = 0
+  /** Durable: gsns up to this are dropped once (a resume after pause re-sends what was buffered). */
+  skipThrough = 0
+  /** Durable: a Subscribe was sent (later ones resume where the server or this process got to). */
+  subscribedOnce = false
   settle: { resolve: (s: ClientSubscription) => void; reject: (e: Error) => void } | null = null
   /** Called once when the subscription ends for good (closed by the user, refused, the client closed). */
   onEnd: ((err: OrdoError | null) => void) | null = null
@@ -53,7 +88,20 @@ export class ClientSubscription {
     readonly tentative: boolean,
     readonly handler: ClientDeliverHandler,
     readonly onError: ((err: OrdoError) => void) | undefined,
+    /** Durable subscription name ('' for an ordinary one). */
+    readonly durable = '',
+    /** Durable: 'explicit', 'afterHandler' or 'onDelivery'. */
+    readonly ackPolicy: 'explicit' | 'afterHandler' | 'onDelivery' = 'explicit',
+    readonly ackWaitMs = 0,
   ) {}
+
+  /**
+   * Durable subscriptions: acknowledge everything handed over up to gsn (cumulative; a lower gsn than an
+   * earlier ack changes nothing). The server keeps it; a consumer with the name resumes after it.
+   */
+  ack(gsn: bigint): void {
+    this.set.ack(this, gsn)
+  }
 
   /** Where the stream continues: the next gsn this subscription will hand to its handler. */
   get nextGsn(): bigint {
@@ -62,6 +110,10 @@ export class ClientSubscription {
 
   /** from_gsn for the next Subscribe. */
   resumeFrom(): number {
+    if (this.durable !== '') {
+      if (!this.subscribedOnce) return this.fromGsn
+      return this.ackedGsn > this.serverAckedGsn ? this.ackedGsn + 1 : 0
+    }
     if (this.lastGsn > 0) return this.lastGsn + 1
     if (this.firstNextGsn > 0) return this.firstNextGsn
     return this.fromGsn
@@ -111,7 +163,13 @@ export class SubscriptionSet {
       return Promise.reject(new OrdoError(ClientErrorCode.BAD_ARGUMENT, `fromGsn must be a bigint in 0..2^53-1: fromGsn=${String(from)}`))
     }
     if (!Array.isArray(groups) || groups.length === 0) return Promise.reject(new OrdoError(ClientErrorCode.BAD_ARGUMENT, 'subscribe needs at least one group name'))
-    const s = new ClientSubscription(this, this.nextId++, [...groups], Number(from), opts.tentative ?? false, handler, opts.onError)
+    const durable = opts.durable ?? ''
+    const policy = opts.ackPolicy ?? 'explicit'
+    if (typeof durable !== 'string') return Promise.reject(new OrdoError(ClientErrorCode.BAD_ARGUMENT, `durable must be a name (string): durable=${String(durable)}`))
+    if (POLICIES[policy] === undefined) return Promise.reject(new OrdoError(ClientErrorCode.BAD_ARGUMENT, `ackPolicy must be explicit, afterHandler or onDelivery: ackPolicy=${String(policy)}`))
+    const wait = opts.ackWaitMs ?? 0
+    if (!Number.isInteger(wait) || wait < 0 || wait > 86_400_000) return Promise.reject(new OrdoError(ClientErrorCode.BAD_ARGUMENT, `ackWaitMs must be an integer in 0..86400000: ackWaitMs=${String(wait)}`))
+    const s = new ClientSubscription(this, this.nextId++, [...groups], Number(from), opts.tentative ?? false, handler, opts.onError, durable, policy, wait)
     setup?.(s)
     this.subs.set(s.id, s)
     return new Promise((resolve, reject) => {
@@ -131,7 +189,26 @@ export class SubscriptionSet {
   private sendSubscribe(s: ClientSubscription): void {
     if (!this.link.open || s.state === 'closed' || s.state === 'resolving' || s.state === 'paused') return
     s.state = 'pending'
-    this.link.sendControl(encodeSubscribe({ id: s.id, groups: s.groupIds, fromGsn: BigInt(s.resumeFrom()), tentative: s.tentative }))
+    if (s.durable === '') {
+      this.link.sendControl(encodeSubscribe({ id: s.id, groups: s.groupIds, fromGsn: BigInt(s.resumeFrom()), tentative: s.tentative }))
+      return
+    }
+    const from = s.resumeFrom()
+    s.subscribedOnce = true
+    this.link.sendControl(encodeSubscribe({
+      id: s.id, groups: s.groupIds, fromGsn: BigInt(from), tentative: s.tentative, name: s.durable, ackPolicy: POLICIES[s.ackPolicy]!, ackWaitMs: s.ackWaitMs,
+    }))
+  }
+
+  /** sub.ack(gsn) of a durable subscription. */
+  ack(s: ClientSubscription, gsn: bigint): void {
+    if (s.durable === '') throw new OrdoError(ClientErrorCode.BAD_ARGUMENT, `ack() is for durable subscriptions: subscribe with { durable: name } (subscription=${s.id})`, 0n, { subscription: s.id })
+    if (typeof gsn !== 'bigint' || gsn < 0n) throw new OrdoError(ClientErrorCode.BAD_ARGUMENT, `ack needs a gsn (bigint >= 0n): gsn=${String(gsn)}`, 0n, { subscription: s.id })
+    const g = gsn > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(gsn)
+    if (g <= s.ackedGsn) return
+    s.ackedGsn = g
+    // Not connected: the next Subscribe starts after it (resumeFrom), which the server takes as acknowledged.
+    if (this.link.open && s.state === 'active') this.link.sendControl(encodeAck({ subscription: s.id, gsn: BigInt(g) }))
   }
 
   /** After a reconnect: subscribe everything again from where it got to. */
@@ -139,10 +216,14 @@ export class SubscriptionSet {
     for (const s of this.subs.values()) this.sendSubscribe(s)
   }
 
-  onSubscribed(id: number, nextGsn: number): void {
+  onSubscribed(id: number, nextGsn: number, ackedGsn = 0): void {
     const s = this.subs.get(id)
     if (s === undefined || s.state === 'closed' || s.state === 'paused') return
     if (s.firstNextGsn === 0) s.firstNextGsn = nextGsn
+    if (s.durable !== '') {
+      s.serverAckedGsn = ackedGsn
+      if (ackedGsn > s.ackedGsn) s.ackedGsn = ackedGsn
+    }
     s.state = 'active'
     const settle = s.settle
     s.settle = null
@@ -153,12 +234,16 @@ export class SubscriptionSet {
     const s = this.subs.get(subscription)
     if (s === undefined || s.state === 'closed' || s.state === 'paused') return
     const scan = this.scan
-    scanDeliver(this.cursor, bytes, offset, length, s.lastGsn, scan)
+    // A durable subscription's redeliveries (gsns handed over before) are handed over again.
+    const skip = s.durable === '' ? s.lastGsn : s.skipThrough
+    scanDeliver(this.cursor, bytes, offset, length, skip, scan)
+    if (s.durable !== '' && scan.lastGsn > s.skipThrough) s.skipThrough = 0
     if (scan.fresh > 0) {
       const lastGsn = scan.lastGsn
-      this.batch.reset(bytes, offset, length, s.lastGsn, scan.fresh)
+      this.batch.reset(bytes, offset, length, skip, scan.fresh)
       try {
         s.handler(this.batch)
+        if (s.ackPolicy === 'afterHandler' && s.durable !== '') this.ack(s, BigInt(lastGsn))
       } catch (err) {
         // Reported, and the subscription goes on: the batch counts as delivered (the
         // embedded API does the same, engine/embedded-subscriber.ts).
@@ -167,6 +252,7 @@ export class SubscriptionSet {
       }
       if (lastGsn > s.lastGsn) s.lastGsn = lastGsn
     }
+    if (s.durable !== '') return
     const now = Date.now()
     if (now - s.lastAckAt >= ACK_EVERY_MS && s.lastGsn > s.ackedGsn && this.link.open && s.state === 'active') {
       s.lastAckAt = now
@@ -179,6 +265,12 @@ export class SubscriptionSet {
   onRefused(id: number, err: OrdoError): boolean {
     const s = this.subs.get(id)
     if (s === undefined) return false
+    if (err.wireCode === ErrorCode.DURABLE_BUSY && s.settle === null && s.state !== 'closed') {
+      // Resubscribing after a reconnect, before the server saw the old connection go: try again.
+      s.state = 'paused'
+      setTimeout(() => this.resume(s), BUSY_RETRY_MS)
+      return true
+    }
     this.fail(s, err)
     return true
   }
@@ -209,6 +301,8 @@ export class SubscriptionSet {
   resume(s: ClientSubscription): void {
     if (s.state !== 'paused') return
     s.state = 'pending'
+    // A durable one starts again after its acknowledgement: what was handed over meanwhile comes again once; drop it.
+    if (s.durable !== '') s.skipThrough = s.lastGsn
     this.sendSubscribe(s)
   }
 

@@ -24,10 +24,12 @@ export function groupsFrame(names: string[], ids: number[]): Uint8Array {
   return encodeGroups({ names, ids })
 }
 
-export function subscribedFrame(id: number, nextGsn: number): Uint8Array {
-  return encodeSubscribed({ id, nextGsn: BigInt(nextGsn) })
+/** ackedGsn: a durable subscription's acknowledged gsn (omitted for ordinary ones). */
+export function subscribedFrame(id: number, nextGsn: number, ackedGsn?: number): Uint8Array {
+  return encodeSubscribed(ackedGsn === undefined ? { id, nextGsn: BigInt(nextGsn) } : { id, nextGsn: BigInt(nextGsn), ackedGsn: BigInt(ackedGsn) })
 }
 
-export function heartbeatFrame(durableGsn: number): Uint8Array {
-  return encodeHeartbeat({ durableGsn: BigInt(durableGsn) })
+/** stableGsn: the stability watermark, where the engine keeps one. */
+export function heartbeatFrame(durableGsn: number, stableGsn?: number): Uint8Array {
+  return encodeHeartbeat(stableGsn === undefined ? { durableGsn: BigInt(durableGsn) } : { durableGsn: BigInt(durableGsn), stableGsn: BigInt(stableGsn) })
 }

@@ -32,8 +32,11 @@ const FLAGS = {
   'max-connections': { type: 'string', arg: 'N', help: 'most WebSocket connections (default 100000)' },
   'send-buffer-high': { type: 'string', arg: 'BYTES', help: "slow consumer: a connection's subscriptions pause above this\nmuch unsent data (default 1048576) and catch up later" },
   'slow-consumer-timeout': { type: 'string', arg: 'DUR', help: 'slow consumer: a connection paused this long is closed with\nSLOW_CONSUMER naming the gsn to resume from (default 30s)' },
-  'retention-max-bytes': { type: 'string', arg: 'SIZE', help: 'retention: delete the oldest whole segments while the journal\nis larger than this (e.g. 10GiB; default: keep everything)' },
-  'retention-max-age': { type: 'string', arg: 'DUR', help: 'retention: delete whole segments last written longer ago than\nthis (e.g. 7d; default: keep everything)' },
+  'retention-bytes': { type: 'string', arg: 'SIZE', help: 'retention: delete the oldest whole segments while the journal\nis larger than this (e.g. 10GiB; default: keep everything), but\nnone a durable subscription has not acknowledged' },
+  'retention-age': { type: 'string', arg: 'DUR', help: 'retention: delete whole segments last written longer ago than\nthis (e.g. 7d; default: keep everything), but none a durable\nsubscription has not acknowledged' },
+  'retention-max-bytes': { type: 'string', arg: 'SIZE', help: 'retention cap: above this the oldest segments go even when durable\nsubscriptions still need them (they get RETAINED_AWAY naming the\noldest gsn kept; default: no cap)' },
+  'retention-max-age': { type: 'string', arg: 'DUR', help: 'retention cap on age, likewise (default: no cap)' },
+  'durable-idle-expiry': { type: 'string', arg: 'DUR', help: 'a durable subscription with no consumer for this long is deleted,\nso it stops holding retention back (default 7d)' },
   'segment-bytes': { type: 'string', arg: 'SIZE', help: 'journal segment size, the unit retention deletes (default 256MiB)' },
   transport: {
     type: 'string',
@@ -56,7 +59,7 @@ const help = `Usage: ordo start [options]
 
 Starts the engine and the gateway in the foreground: WebSocket at ws://HOST:PORT/,
 and on the same port GET|HEAD /health, GET /metrics, POST /publish, the admin API
-(GET /api/stats, /api/groups, /api/subscribers, /api/connections) and the live
+(GET /api/stats, /api/groups, /api/subscribers, /api/connections, /api/durables) and the live
 dashboard at /ui. /health answers 200 once ready. SIGTERM or SIGINT stop it
 gracefully; after kill -9 it restarts on the same directory and port, and every
 acknowledged message is still there.
@@ -98,8 +101,13 @@ export const startCommand: Command = {
     const maxConnections = parseInteger('--max-connections', str('max-connections'), 100_000, 1)
     const sendBufferHighBytes = parseInteger('--send-buffer-high', str('send-buffer-high'), 1024 * 1024, 1024)
     const slowConsumerTimeoutMs = str('slow-consumer-timeout') === undefined ? 30_000 : parseDuration('--slow-consumer-timeout', str('slow-consumer-timeout')!)
-    const retentionMaxBytes = str('retention-max-bytes') === undefined ? undefined : parseBytes('--retention-max-bytes', str('retention-max-bytes')!)
-    const retentionMaxAgeMs = str('retention-max-age') === undefined ? undefined : parseDuration('--retention-max-age', str('retention-max-age')!)
+    // --retention-bytes/-age are the engine's maxBytes/maxAgeMs (held back by durable
+    // subscriptions); --retention-max-bytes/-age are its caps capBytes/capAgeMs (they win).
+    const retentionMaxBytes = str('retention-bytes') === undefined ? undefined : parseBytes('--retention-bytes', str('retention-bytes')!)
+    const retentionMaxAgeMs = str('retention-age') === undefined ? undefined : parseDuration('--retention-age', str('retention-age')!)
+    const retentionCapBytes = str('retention-max-bytes') === undefined ? undefined : parseBytes('--retention-max-bytes', str('retention-max-bytes')!)
+    const retentionCapAgeMs = str('retention-max-age') === undefined ? undefined : parseDuration('--retention-max-age', str('retention-max-age')!)
+    const durableIdleExpiryMs = str('durable-idle-expiry') === undefined ? undefined : parseDuration('--durable-idle-expiry', str('durable-idle-expiry')!)
     const segmentBytes = str('segment-bytes') === undefined ? undefined : parseBytes('--segment-bytes', str('segment-bytes')!)
     const corsOrigins = (str('cors-origin') ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0)
     const level = values.quiet === true ? 'error' : (str('log-level') ?? 'info')
@@ -107,7 +115,8 @@ export const startCommand: Command = {
     const format = str('log-format') ?? 'auto'
     if (!isLogFormat(format)) throw new UsageError(`ordo start: bad --log-format ${JSON.stringify(format)}: one of ${LOG_FORMATS.join(', ')}`)
     const log = createLogger({ level: level as LogLevel, format: format as LogFormat })
-    const retention = retentionMaxBytes === undefined && retentionMaxAgeMs === undefined ? undefined : { maxBytes: retentionMaxBytes, maxAgeMs: retentionMaxAgeMs }
+    const limits = { maxBytes: retentionMaxBytes, maxAgeMs: retentionMaxAgeMs, capBytes: retentionCapBytes, capAgeMs: retentionCapAgeMs }
+    const retention = Object.values(limits).every((v) => v === undefined) ? undefined : limits
     let transport: TransportChoice
     try {
       transport = parseTransportChoice(str('transport'), (parsed.values as { transport?: string }).transport !== undefined ? '--transport' : 'ORDO_TRANSPORT')
@@ -141,7 +150,7 @@ export const startCommand: Command = {
     )
     let engine: Engine
     try {
-      engine = await openEngine({ dataDir, durability: durability as Durability, maxPayload, retention, segmentBytes, logger: log })
+      engine = await openEngine({ dataDir, durability: durability as Durability, maxPayload, retention, segmentBytes, durableIdleExpiryMs, logger: log })
     } catch (err) {
       log.fatal({ event: 'engine_open_failed', dataDir, err: err instanceof Error ? err.message : String(err) }, 'cannot open the engine')
       if (err instanceof CommandError) throw err

@@ -4,7 +4,7 @@
 // message that the reader did not subscribe to are named through the admin
 // API's group lookup (tools/cli/group-names-http.ts).
 
-import type { DeliverBatch } from '../../gateway/client/index.js'
+import type { ClientSubscription, DeliverBatch } from '../../gateway/client/index.js'
 import { OrdoError } from '../../gateway/client/index.js'
 import { open } from './publish.js'
 import { CommandError, defaultUrl, parse, parseInteger, splitGroups, splitUrls, stderr, UsageError, type Command } from './common.js'
@@ -22,6 +22,9 @@ Reconnects and resumes by itself. Stops on Ctrl-C (or after --count messages).
 Options:
   --from N           start at gsn N (replay from the journal, then live); default: from now
   --from-beginning   start at the oldest message the journal still holds
+  --durable NAME     a durable subscription: the server remembers what was printed
+                     (acknowledged once written to stdout), and the next
+                     'ordo tail --durable NAME' resumes right after it
   --count N          exit after N messages
   --json             one JSON object per line, for jq:
                      {"gsn","groups","gseqs","publisher","pseq","time","payload"}
@@ -67,6 +70,7 @@ export const tailCommand: Command = {
     const { values, positionals } = parse('tail', argv, {
       from: { type: 'string' },
       'from-beginning': { type: 'boolean' },
+      durable: { type: 'string' },
       count: { type: 'string' },
       json: { type: 'boolean' },
       url: { type: 'string' },
@@ -120,16 +124,27 @@ export const tailCommand: Command = {
               queue.length = 0
               break
             }
-            out.push(format(queue.shift()!))
+            const r = queue.shift()!
+            out.push(format(r))
+            lastPrinted = r.gsn
             seen++
           }
-          if (out.length > 0) process.stdout.write(out.join('\n') + '\n')
+          if (out.length > 0) {
+            // Durable: acknowledged once stdout took the lines, so a restart resumes after them.
+            const printedThrough = lastPrinted
+            process.stdout.write(out.join('\n') + '\n', () => {
+              if (durable && sub !== null && printedThrough > 0) sub.ack(BigInt(printedThrough))
+            })
+          }
           if (count > 0 && seen >= count) finish?.()
         }
       } finally {
         printing = false
       }
     }
+    let sub: ClientSubscription | null = null
+    let lastPrinted = 0
+    const durable = values.durable !== undefined
     const handler = (b: DeliverBatch): void => {
       while (b.next()) {
         const gs: number[] = []
@@ -144,9 +159,10 @@ export const tailCommand: Command = {
     }
 
     const subscribe = async (): Promise<void> => {
-      await client.subscribe(groups, {
+      sub = await client.subscribe(groups, {
         fromGsn: BigInt(from),
         create: false,
+        ...(values.durable !== undefined ? { durable: values.durable, ackPolicy: 'explicit' as const } : {}),
         onError: (err) => {
           // --from-beginning: retention removed the start meanwhile; go on from the oldest kept.
           if (err.codeName === 'RETAINED_AWAY' && values['from-beginning'] === true && err.ref > 0n) {
@@ -176,6 +192,8 @@ export const tailCommand: Command = {
     await done
     process.off('SIGINT', stop)
     process.off('SIGTERM', stop)
+    // Durable: let stdout take what was printed (its callbacks send the acks) before the connection closes.
+    if (values.durable !== undefined) await new Promise<void>((r) => process.stdout.write('', () => r()))
     await client.close()
     if (failure !== null) throw failure
     return 0

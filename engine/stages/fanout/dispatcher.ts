@@ -42,6 +42,8 @@ import { GroupStats } from './group-stats.js'
 import { patchDeliverSubscription } from '../../../codec/frame-writer.js'
 import { ErrorCode } from '../../../codec/error-codes.js'
 import type { CatchupRequest, CatchupResult } from '../catchup/catchup-messages.js'
+import { TraceStage, type StageStamper } from '../../trace/stage-trace.js'
+import { monotonicMs } from '../../trace/monotonic-clock.js'
 
 const TWO_32 = 4294967296
 const RECORDS_PER_PASS = 512
@@ -63,6 +65,8 @@ export interface DispatcherOptions {
   catchup: ((req: CatchupRequest) => Promise<CatchupResult>) | null
   journalDir: string
   nextGsn: number
+  /** Where passes are stamped (EngineOptions.stageTrace), or null. */
+  trace?: StageStamper | null
 }
 
 export class Dispatcher implements SubOwner, AnswerTarget {
@@ -102,6 +106,9 @@ export class Dispatcher implements SubOwner, AnswerTarget {
   private idleResolvers: (() => void)[] = []
   /** Answers publishers while the journal cannot write (fault-answers.ts). */
   private readonly faults: FaultAnswers
+  private readonly trace: StageStamper | null
+  /** When the doorbell woke this thread (monotonic ms) while tracing; 0 when the pass did not follow a wait. */
+  private wokenAt = 0
 
   constructor(private readonly o: DispatcherOptions) {
     this.consumer = o.consumer
@@ -112,6 +119,7 @@ export class Dispatcher implements SubOwner, AnswerTarget {
     this.look = o.lookahead
     this.lookNextGsn = o.nextGsn
     this.faults = new FaultAnswers(o.answerCursor, o.wm)
+    this.trace = o.trace ?? null
   }
 
   // ---- publishers -------------------------------------------------------------------
@@ -335,7 +343,13 @@ export class Dispatcher implements SubOwner, AnswerTarget {
   private run(): void {
     this.scheduled = false
     if (this.stopped) return
+    const trace = this.trace
+    const tracing = trace !== null && trace.on
+    const t0 = tracing ? monotonicMs() : 0
+    const before = this.nextGsn
     const n = this.pass()
+    if (tracing && this.nextGsn > before) this.stampPass(trace, before, t0)
+    this.wokenAt = 0
     this.promoteTentative()
     if (n > 0) {
       this.schedule()
@@ -354,10 +368,29 @@ export class Dispatcher implements SubOwner, AnswerTarget {
       return
     }
     this.waiting = true
-    void this.o.bell.awaitAsync(seq, 200).then(() => {
-      this.waiting = false
-      this.schedule()
-    })
+    void this.o.bell.awaitAsync(seq, 200).then(this.wokenBound)
+  }
+
+  /**
+   * The doorbell rang (or the wait timed out): run the pass now, in this microtask, rather
+   * than one event-loop turn later (setImmediate): whoever rang has just made something
+   * durable, and the turn in between is where the socket events and timers of the whole
+   * server run first. Later passes of a busy stretch still go through setImmediate (run),
+   * so sockets are served between them.
+   */
+  private readonly wokenBound = (): void => {
+    this.waiting = false
+    if (this.trace !== null && this.trace.on) this.wokenAt = monotonicMs()
+    if (this.scheduled || this.stopped) return
+    this.run()
+  }
+
+  /** Stamps the pass that dispatched before..nextGsn-1: woken (if it followed a wait), started at t0, done now. */
+  private stampPass(trace: StageStamper, before: number, t0: number): void {
+    const last = this.nextGsn - 1
+    if (this.wokenAt > 0) trace.stampAt(TraceStage.dispatcherWoken, before, last, this.wokenAt)
+    trace.stampAt(TraceStage.dispatcherPass, before, last, t0)
+    trace.stamp(TraceStage.deliverSent, before, last)
   }
 
   /** Whether the next record may be dispatched now. */

@@ -16,6 +16,8 @@ export interface JournalSyncWorkerData {
   dir: string
   durability: 'fsync' | 'async'
   asyncFsyncIntervalMs: number
+  /** EngineOptions.stageTrace's buffer, or null. */
+  trace: SharedArrayBuffer | null
 }
 
 /** Started; it waits for the sequencer to open the journal before it touches a watermark. */

@@ -46,6 +46,8 @@ import type { JournalSyncMessage, JournalSyncWorkerData } from './journal-sync-m
 import { BackoffIdleStrategy } from '../../idle/backoff-idle-strategy.js'
 import type { Parker } from '../../idle/idle-strategy.js'
 import { runUntilFinished, type DrainingStage } from '../../idle/stage.js'
+import { StageStamper, TraceStage } from '../../trace/stage-trace.js'
+import { TraceWriter } from '../../trace/stage-trace-descriptor.js'
 
 
 const d = workerData as JournalSyncWorkerData
@@ -62,6 +64,7 @@ const WRIT = slotIndex(SLOT_WRITTEN)
 const SEG = slotIndex(SLOT_ACTIVE_SEGMENT)
 const SYNCED = slotIndex(SLOT_SYNCED)
 const fsyncMode = d.durability === 'fsync'
+const trace = d.trace === null ? null : new StageStamper(d.trace, TraceWriter.sync)
 
 let fd = -1
 let fdSegment = 0
@@ -167,11 +170,13 @@ class JournalSyncStage implements DrainingStage {
     const written = readU64(wm, WRIT)
     if (written <= synced) return 0
     if (fsyncMode) {
+      const from = synced + 1
       if (!syncUpTo(written)) return 0
       // The journal may have faulted while we synced (a write error after `written`):
       // what we synced up to `written` is durable all the same.
       storeU64(wm, DUR, written)
       dispatchBell.ring()
+      if (trace !== null) trace.stamp(TraceStage.durable, from, written)
       return 1
     }
     if (performance.now() - this.lastSync < d.asyncFsyncIntervalMs) return 0

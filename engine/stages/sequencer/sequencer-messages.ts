@@ -34,6 +34,8 @@ export interface SequencerWorkerData {
   idleSpins: number
   /** The journal's file operations (fault injection); default node:fs. */
   fileIo?: FileIoModule
+  /** EngineOptions.stageTrace's buffer, or null. */
+  trace: SharedArrayBuffer | null
 }
 
 /** The journal is open and recovered, the state rebuilt: the sequencer takes traffic. */

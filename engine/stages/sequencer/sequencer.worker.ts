@@ -35,6 +35,9 @@ import {
 } from '../../descriptors/watermark-descriptor.js'
 import { JOURNAL_CONSUMER } from '../../descriptors/arena-descriptor.js'
 import type { SequencerMessage, SequencerWorkerData } from './sequencer-messages.js'
+import { StageStamper, TraceStage } from '../../trace/stage-trace.js'
+import { TraceWriter } from '../../trace/stage-trace-descriptor.js'
+import { monotonicMs } from '../../trace/monotonic-clock.js'
 
 
 const d = workerData as SequencerWorkerData
@@ -52,6 +55,7 @@ const bytes = new Uint8Array(d.arena)
 const i32 = new Int32Array(d.arena)
 const ingressBell = Doorbell.attach(d.ingressBell)
 const dispatchBell = Doorbell.attach(d.dispatchBell)
+const trace = d.trace === null ? null : new StageStamper(d.trace, TraceWriter.sequencer)
 
 const out = SpmcRing.attachIn(d.arena, d.layout.sequencedOffset)
 const sink = new ArenaSequencedSink(out.producer, out.dataOffset, out.maxPayloadLength)
@@ -125,6 +129,7 @@ const seq: Sequencer = new Sequencer({
   clockUs: () => Math.floor((origin + performance.now()) * 1000),
   onCommit: (lastGsn, messages, batches) => {
     storeU64(wm, SEQ, lastGsn)
+    if (trace !== null) stages.committed(lastGsn)
     addU64(wm, STATS + SS_MESSAGES, messages)
     addU64(wm, STATS + SS_BATCHES, batches)
     if (seq.duplicates !== lastDup) {
@@ -220,13 +225,22 @@ const stopRequested = (): boolean => Atomics.load(wm, STATE + STATE_STOP_REQUEST
 /** One pass of the sequencer thread: sequence what the ingress rings hold, then journal it. */
 class SequencerStage implements DrainingStage {
   private passes = 0
+  // Last gsns committed and written, kept while a trace is given (fields, not module-level
+  // lets: those would box a double per store), so a stamp covers exactly the gsns that moved.
+  private tracedCommitted = seq.nextGsn - 1
+  private tracedWritten = appender === null ? 0 : appender.journal.writtenGsn
 
   doWork(): number {
     if (d.durability === 'replicated') followRole()
+    const tracing = trace !== null && trace.on
+    const t0 = tracing ? monotonicMs() : 0
+    const before = seq.nextGsn
     let n = seq.doWork()
+    if (tracing && seq.nextGsn > before) trace.stampAt(TraceStage.sequencerTook, before, seq.nextGsn - 1, t0)
     if (appender !== null) {
       try {
         n += appender.pump()
+        if (trace !== null && appender.journal.writtenGsn > this.tracedWritten) this.stampWritten(appender.journal.writtenGsn)
         if ((this.passes & 255) === 0) reportRetention(appender.maybeRetain(Date.now()))
       } catch (err) {
         journalFailed(err)
@@ -239,7 +253,20 @@ class SequencerStage implements DrainingStage {
   finished(): boolean {
     return stopRequested() && !anyInput()
   }
+
+  committed(lastGsn: number): void {
+    const from = this.tracedCommitted + 1
+    this.tracedCommitted = lastGsn
+    if (lastGsn >= from) trace!.stamp(TraceStage.sequenced, from, lastGsn)
+  }
+
+  private stampWritten(written: number): void {
+    const from = this.tracedWritten + 1
+    this.tracedWritten = written
+    trace!.stamp(TraceStage.journalWritten, from, written)
+  }
 }
+const stages = new SequencerStage()
 
 /**
  * Sleeps on the ingress doorbell that every ingress producer rings (race-free: the
@@ -272,7 +299,7 @@ const ingressParker: Parker = {
 // Spin idleSpins empty passes (EngineOptions.idleSpins: a wake-up costs tens of µs, a spin
 // holds a core), then park on the doorbell for up to 100 ms at a time until work shows up.
 runUntilFinished(
-  new SequencerStage(),
+  stages,
   new BackoffIdleStrategy({ maxSpins: d.idleSpins, maxYields: 0, minParkMs: 100, maxParkMs: 100, parker: ingressParker }),
 )
 seq.flush()

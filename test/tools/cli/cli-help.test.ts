@@ -6,7 +6,7 @@ import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
 const cli = fileURLToPath(new URL('../../../tools/cli.js', import.meta.url))
-const COMMANDS = ['start', 'publish', 'tail', 'inspect', 'token', 'bench']
+const COMMANDS = ['start', 'publish', 'tail', 'inspect', 'durable', 'token', 'bench']
 
 function ordo(...args: string[]) {
   return spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 20_000 })

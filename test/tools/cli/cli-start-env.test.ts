@@ -13,7 +13,7 @@ import { freePort } from '../../gateway/helpers/server-process.js'
 
 const FLAGS = [
   'port', 'host', 'data', 'durability', 'secret', 'max-payload', 'max-connections', 'send-buffer-high', 'slow-consumer-timeout',
-  'retention-max-bytes', 'retention-max-age', 'segment-bytes', 'cors-origin', 'no-ui', 'log-level', 'log-format', 'quiet',
+  'retention-bytes', 'retention-age', 'retention-max-bytes', 'retention-max-age', 'segment-bytes', 'cors-origin', 'no-ui', 'log-level', 'log-format', 'quiet',
 ]
 
 test('--help names the variable of every flag', async () => {

@@ -2,12 +2,10 @@
 // node that is down is passed over; when none answers the error names them all;
 // a list without a WebSocket URL is a usage error.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { after, before, test } from 'node:test'
-import { fileURLToPath } from 'node:url'
+import { ordo } from '../../gateway/helpers/cli.js'
 import { startServerProcess, type ServerProcess } from '../../gateway/helpers/server-process.js'
 
-const cli = fileURLToPath(new URL('../../../tools/cli.js', import.meta.url))
 /** Nothing listens on port 1 (privileged, never bound by tests): connecting there fails at once. */
 const DOWN = 'ws://127.0.0.1:1/'
 let server: ServerProcess
@@ -20,28 +18,12 @@ after(async () => {
   await server?.stop()
 })
 
-function ordo(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [cli, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    const t = setTimeout(() => p.kill('SIGKILL'), 30_000)
-    p.on('exit', (code) => {
-      clearTimeout(t)
-      resolve({ code, stdout, stderr })
-    })
-    p.stdin.end(input)
-  })
-}
-
 test('a node that is down is passed over: publish and tail go to the next URL of the list', async () => {
   const list = `${DOWN},${server.wsUrl}`
   const pub = await ordo(['publish', 'listed', 'one', '--url', list])
   assert.equal(pub.code, 0, pub.stderr)
   assert.match(pub.stdout, /^gsn=\d+$/m)
-  const lines = await ordo(['publish', 'listed', '--url', list], 'two\nthree\n')
+  const lines = await ordo(['publish', 'listed', '--url', list], { input: 'two\nthree\n' })
   assert.equal(lines.code, 0, lines.stderr)
   assert.match(lines.stdout, /published 2 messages/)
   const tail = await ordo(['tail', 'listed', '--from-beginning', '--count', '3', '--url', list])
