@@ -25,7 +25,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { Engine } from '../../engine.js'
 import type { EngineOptions } from '../../types.js'
-import type { ReplicationPort } from '../../replication-port.js'
+import type { ReplicationHandle } from '../../replication-handle.js'
 import { NotLeaderError } from '../../errors.js'
 import { Journal } from '../../journal/journal-writer.js'
 import { RECORD_HEADER_BYTES } from '../../journal/segment-descriptor.js'
@@ -107,7 +107,7 @@ export class ClusterNode {
   epochsSeen = 0
   readonly ended: Promise<NodeEnd>
   private endWith!: (why: NodeEnd) => void
-  private readonly port: ReplicationPort
+  private readonly port: ReplicationHandle
   private readonly replicator: Replicator
   private readonly silence: SilenceDetector
   private interp: LogInterpreter

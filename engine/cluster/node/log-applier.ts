@@ -14,7 +14,7 @@ import type { LogInterpreter } from '../log-interpreter.js'
 import { Verdict } from '../log-interpreter.js'
 import type { TailEntry } from '../log-tail.js'
 import type { SilenceDetector } from '../silence.js'
-import type { ReplicationPort } from '../../replication-port.js'
+import type { ReplicationHandle } from '../../replication-handle.js'
 import { RECORD_HEADER_BYTES, RecordHeader, readU64, recordBytes } from '../../journal/segment-descriptor.js'
 import { ClusterError, ClusterErrorCode } from '../errors.js'
 
@@ -32,7 +32,7 @@ export class LogApplier {
   applied = 0
 
   constructor(
-    private readonly port: ReplicationPort,
+    private readonly port: ReplicationHandle,
     readonly interp: LogInterpreter,
     private readonly silence: SilenceDetector,
     /** Gsns the local journal already holds. */

@@ -18,7 +18,7 @@
 // that uses it.
 
 import { APPEND_FULL, APPEND_STOPPED, type FencedAppender } from '../fenced-appender.js'
-import type { ReplicationPort } from '../../replication-port.js'
+import type { ReplicationHandle } from '../../replication-handle.js'
 import { RecordType, batchBlobsAt, batchBytes, batchCount, batchFirstGsn } from '../../descriptors/sequenced-record-descriptor.js'
 import { encodeRecord } from '../../journal/record-encoder.js'
 import { recordBytes } from '../../journal/segment-descriptor.js'
@@ -50,7 +50,7 @@ export class Replicator {
   private readonly parts: number[] = []
 
   constructor(
-    private readonly port: ReplicationPort,
+    private readonly port: ReplicationHandle,
     /** Largest entry the log takes (the servers' max_payload minus headers). */
     private readonly maxEntryBytes: number,
     /** A batch the log cannot take (larger than the servers' max_payload): leading stops. */
