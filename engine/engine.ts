@@ -38,6 +38,7 @@ import { IngressQueue } from './ingress-queue.js'
 import { Pipeline } from './pipeline.js'
 import { PipelinePort } from './pipeline-port.js'
 import { ReplicationPort } from './replication-port.js'
+import type { ReplicationHandle } from './replication-handle.js'
 import { readStageHeap, type StageHeap } from './engine-metrics.js'
 import { BACK_PRESSURED, TOO_LARGE } from '../codec/results.js'
 import type { EngineMetrics, EnginePort } from './engine-port.js'
@@ -290,7 +291,7 @@ export class Engine {
    * (replication-port.ts); one per engine. Not part of the embedding API.
    * @internal
    */
-  replication(): ReplicationPort {
+  replication(): ReplicationHandle {
     if (this.options.durability !== 'replicated') throw new EngineArgumentError('replication() needs durability replicated', { durability: this.options.durability })
     this.replicationPort ??= new ReplicationPort(this.pipeline, this.port as PipelinePort)
     return this.replicationPort

@@ -14,6 +14,7 @@ import type {
 } from './engine-port.js'
 import type { DurableRegistry } from './durable/durable-registry.js'
 import type { ResolvedOptions } from './options.js'
+import type { GroupHook } from './replication-handle.js'
 import { BACK_PRESSURED, BAD_PUBLISHER, CLOSED, NOT_MESSAGE_FRAME, UNAVAILABLE } from '../codec/results.js'
 import { MessageCursor } from '../codec/frame-reader.js'
 import { blobLength } from '../codec/message-layout.js'
@@ -25,14 +26,6 @@ import type { StageStamper } from './trace/stage-trace.js'
 import { TraceWriter } from './trace/stage-trace-descriptor.js'
 
 const MAX_U48 = 2 ** 48
-
-/** A cluster node's say in group creation. */
-export interface GroupHook {
-  /** Throws (NotLeaderError) when this node may not create groups now. */
-  mayCreate(): void
-  /** Group `id` was just given to `name` (and recorded locally). */
-  created(id: number, name: string): void
-}
 
 export class PipelinePort implements EnginePort {
   private readonly cursor = new MessageCursor()

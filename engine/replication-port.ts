@@ -18,11 +18,12 @@ import {
   readU64, slotIndex, storeU64,
 } from './descriptors/watermark-descriptor.js'
 import type { Pipeline } from './pipeline.js'
-import type { GroupHook, PipelinePort } from './pipeline-port.js'
+import type { PipelinePort } from './pipeline-port.js'
+import type { GroupHook, ReplicationHandle } from './replication-handle.js'
 import type { ClusterStatus } from './engine-port.js'
 import { BACK_PRESSURED } from '../codec/results.js'
 
-export class ReplicationPort {
+export class ReplicationPort implements ReplicationHandle {
   /** Consumer REPLICA_CONSUMER of the sequenced ring (main thread only). */
   readonly consumer: RingConsumer
   readonly dispatchBell: Doorbell

@@ -74,24 +74,27 @@ class Reply {
     private readonly res: uWS.HttpResponse,
     /** A HEAD request: status and headers only (uWS would write a body given to end() even then). */
     private readonly head = false,
+    /** The gateway is shutting down: every answer closes its keep-alive connection. */
+    private readonly draining: () => boolean = () => false,
   ) {
     res.onAborted(() => {
       this.aborted = true
     })
   }
 
-  send(status: number, body: string, contentType = 'application/json'): void {
+  /** closeConnection: end the keep-alive connection after this response (a server that is going away). */
+  send(status: number, body: string, contentType = 'application/json', closeConnection = false): void {
     if (this.aborted || this.done) return
     this.done = true
     this.res.cork(() => {
       this.res.writeStatus(STATUS[status] ?? `${status} Status`).writeHeader('content-type', contentType)
       writeCorsHeaders(this.res)
-      this.res.end(this.head ? undefined : body)
+      this.res.end(this.head ? undefined : body, closeConnection || this.draining())
     })
   }
 
-  json(status: number, body: unknown): void {
-    this.send(status, JSON.stringify(body) + '\n')
+  json(status: number, body: unknown, closeConnection = false): void {
+    this.send(status, JSON.stringify(body) + '\n', 'application/json', closeConnection)
   }
 
   error(ctx: GatewayContext, code: number, message: string, status = statusFor(code)): void {
@@ -120,10 +123,13 @@ export function installHttpRoutes(app: uWS.TemplatedApp, deps: HttpDeps): void {
         }
       }
     }
+  const isDraining = (): boolean => deps.ctx.draining
   app.get('/health', guard((res) => {
-    const r = new Reply(res)
+    const r = new Reply(res, false, isDraining)
     const h = deps.health()
-    if (h === null) r.json(503, { status: 'unavailable' })
+    // Starting or stopping: the connection is closed after the answer, so that a client keeping
+    // connections alive reaches whatever serves this port next (a cluster node restarting in place).
+    if (h === null) r.json(503, { status: 'unavailable' }, true)
     else if (h.ok) r.json(200, { status: 'ok', ...h.body })
     else r.json(503, { status: String(h.body.state), ...h.body })
   }))
@@ -139,12 +145,12 @@ export function installHttpRoutes(app: uWS.TemplatedApp, deps: HttpDeps): void {
   }))
 
   app.get('/metrics', guard((res) => {
-    new Reply(res).send(200, deps.metrics(), 'text/plain; version=0.0.4; charset=utf-8')
+    new Reply(res, false, isDraining).send(200, deps.metrics(), 'text/plain; version=0.0.4; charset=utf-8')
   }))
 
   const publish = new HttpPublishRoute(ctx)
   const publishRoute = (res: uWS.HttpResponse, req: uWS.HttpRequest, pathGroups: string | null): void => {
-    const r = new Reply(res)
+    const r = new Reply(res, false, isDraining)
     const reply: HttpReplyPort = {
       get aborted() {
         return r.aborted
@@ -175,7 +181,7 @@ export function installHttpRoutes(app: uWS.TemplatedApp, deps: HttpDeps): void {
   app.post('/publish/*', guard((res, req) => publishRoute(res, req, req.getUrl().slice('/publish/'.length))))
 
   app.any('/*', guard((res, req) => {
-    const r = new Reply(res, req.getMethod() === 'head')
+    const r = new Reply(res, req.getMethod() === 'head', isDraining)
     r.error(ctx, ErrorCode.BAD_REQUEST, `no such endpoint: ${req.getMethod().toUpperCase()} ${req.getUrl()} (WebSocket at /, GET /health, GET /metrics, POST /publish, POST /publish/<group>, GET /api/stats|groups|subscribers|connections, GET /ui)`, 404)
   }))
 }

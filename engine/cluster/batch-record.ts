@@ -67,3 +67,45 @@ export function recordFirstGsn(bytes: Uint8Array): number {
 export function recordCount(bytes: Uint8Array): number {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(RecordHeader.count, true)
 }
+
+/**
+ * Verifies bytes[0, bytes.length) as one or more whole records back to back, each CRC-valid, the
+ * gsns of each continuing the previous one's: a batch entry (the leader puts several sequenced
+ * batches in one entry when they are waiting, so that entries are large under load). A follower
+ * appends each record unchanged. Allocates one DataView.
+ */
+export function checkRecords(bytes: Uint8Array): RecordCheck {
+  if (bytes.length < RECORD_HEADER_BYTES) return RecordCheck.tooShort
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  let p = 0
+  let next = -1
+  while (p < bytes.length) {
+    if (bytes.length - p < RECORD_HEADER_BYTES) return RecordCheck.tooShort
+    if (view.getUint32(p + RecordHeader.magic, true) !== RECORD_MAGIC) return RecordCheck.badMagic
+    const length = view.getUint32(p + RecordHeader.length, true)
+    if (length > MAX_RECORD_BATCH_BYTES || p + recordBytes(length) > bytes.length) return RecordCheck.badLength
+    let crc = crc32cJs(bytes, p, p + RECORD_CRC_LENGTH_END, 0)
+    crc = crc32cRange(bytes, p + RECORD_CRC_BODY_START, p + RECORD_HEADER_BYTES + length, crc)
+    if (crc !== view.getUint32(p + RecordHeader.crc, true)) return RecordCheck.badCrc
+    const count = view.getUint32(p + RecordHeader.count, true)
+    if (count === 0 || !u64IsSafe(view, p + RecordHeader.firstGsnLo)) return RecordCheck.badGsn
+    const first = readU64(view, p + RecordHeader.firstGsnLo)
+    if (next >= 0 && first !== next) return RecordCheck.badGsn
+    next = first + count
+    p += recordBytes(length)
+  }
+  return RecordCheck.ok
+}
+
+/** Last gsn of an entry of records (caller checked it with checkRecords). */
+export function entryLastGsn(bytes: Uint8Array): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  let p = 0
+  let last = 0
+  while (p < bytes.length) {
+    const length = view.getUint32(p + RecordHeader.length, true)
+    last = readU64(view, p + RecordHeader.firstGsnLo) + view.getUint32(p + RecordHeader.count, true) - 1
+    p += recordBytes(length)
+  }
+  return last
+}

@@ -25,7 +25,7 @@
 // has its own reply subject <inbox>.<ticket>.<attempt>, so a late answer to an early send is told apart.
 
 import { createInbox, headers, type Msg, type MsgHdrs, type Subscription } from '@nats-io/transport-node'
-import { checkRecord, recordCheckReason, recordCount, recordFirstGsn } from './batch-record.js'
+import { checkRecords, entryLastGsn, recordCheckReason, recordFirstGsn } from './batch-record.js'
 import type { ClusterLog } from './cluster-log.js'
 import {
   EntryKind,
@@ -175,7 +175,7 @@ export class FencedAppender {
   }
 
   /**
-   * Appends one journal record (exactly the bytes the journal stores). Its first gsn must follow the previous
+   * Appends one or more journal records back to back (exactly the bytes the journal stores). Its first gsn must follow the previous
    * batch's last. Returns the ticket, APPEND_FULL when `window` entries are in flight, APPEND_STOPPED after
    * the pipeline stopped. The appender keeps `record` (for resends) until the entry is committed or the
    * pipeline stops: do not modify it before.
@@ -184,8 +184,8 @@ export class FencedAppender {
     if (this.#stopped !== undefined) return APPEND_STOPPED
     if (this.inFlight >= this.window) return APPEND_FULL
     if (this.#verify) {
-      const check = checkRecord(record)
-      if (check !== 0) throw new ClusterError(ClusterErrorCode.badArgument, `not a journal record: reason=${recordCheckReason(check)}`)
+      const check = checkRecords(record)
+      if (check !== 0) throw new ClusterError(ClusterErrorCode.badArgument, `not journal records: reason=${recordCheckReason(check)}`)
     }
     if (record.length > this.#log.maxEntryBytes) {
       throw new ClusterError(
@@ -197,7 +197,7 @@ export class FencedAppender {
     if (first !== this.#tailGsn + 1) {
       throw new ClusterError(ClusterErrorCode.badArgument, `batch does not follow the previous one: firstGsn=${first}, expected=${this.#tailGsn + 1}`)
     }
-    return this.#append(EntryKind.batch, this.#log.names.logSubject, record, batchMsgId(this.epoch, first), first + recordCount(record) - 1)
+    return this.#append(EntryKind.batch, this.#log.names.logSubject, record, batchMsgId(this.epoch, first), entryLastGsn(record))
   }
 
   /** Appends a heartbeat (tells followers the leader is alive; refused by the fence if it is not the leader). */

@@ -25,7 +25,7 @@
 // the log to its end with this interpreter and either finds a newer EPOCH (deposed) or takes epoch + 1 fenced
 // on the end (its later entries, stored or not, are stale from then on) and re-sends from nextGsn.
 
-import { checkRecord, recordCheckReason, recordCount, recordFirstGsn } from './batch-record.js'
+import { checkRecords, entryLastGsn, recordCheckReason, recordFirstGsn } from './batch-record.js'
 import { EntryKind } from './entry-descriptor.js'
 import { type EpochRecord, decodeEpochRecord } from './epoch-entry.js'
 import { ClusterError, ClusterErrorCode } from './errors.js'
@@ -112,14 +112,14 @@ export class LogInterpreter {
     if (kind === undefined || epochHeader < 0) return Verdict.foreign
     switch (kind) {
       case EntryKind.batch: {
-        const check = checkRecord(data)
+        const check = checkRecords(data)
         if (check !== 0) {
-          throw new ClusterError(ClusterErrorCode.badEntry, `batch entry is not a valid journal record: seq=${seq}, reason=${recordCheckReason(check)}`)
+          throw new ClusterError(ClusterErrorCode.badEntry, `batch entry is not valid journal records: seq=${seq}, reason=${recordCheckReason(check)}`)
         }
         if (epochHeader !== this.epoch) return Verdict.stale
         const first = recordFirstGsn(data)
         if (first !== this.nextGsn) return Verdict.stale
-        const count = recordCount(data)
+        const count = entryLastGsn(data) - first + 1
         this.batchFirstGsn = first
         this.batchCount = count
         this.nextGsn = first + count

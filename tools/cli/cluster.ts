@@ -4,7 +4,7 @@
 
 import fs from 'node:fs'
 import path from 'node:path'
-import { LocalOrdoCluster, type NodeHealth } from '../cluster/local-ordo-cluster.js'
+import type { LocalOrdoCluster, NodeHealth } from '../cluster/local-ordo-cluster.js'
 import { CommandError, parse, parseInteger, stderr, UsageError, type Command } from './common.js'
 
 const UP_FLAGS = {
@@ -59,9 +59,16 @@ async function up(argv: string[]): Promise<number> {
   const nodes = parseInteger('--nodes', p.values.nodes, 3, 1, 9)
   const dir = p.values.dir === undefined ? undefined : path.resolve(p.values.dir)
   stderr(`ordo cluster up: starting 3 nats-servers and ${nodes} ordo nodes${dir === undefined ? '' : ` in ${dir}`}`)
+  // The local cluster runs the nats-server release tools/nats.sh installs: a source checkout only.
+  let start: typeof LocalOrdoCluster.start
+  try {
+    start = (await import('../cluster/local-ordo-cluster.js')).LocalOrdoCluster.start.bind(null)
+  } catch {
+    throw new CommandError('NOT_INSTALLED', 'ordo cluster up runs from a source checkout (git clone, npm ci, npx ordo cluster up): it starts the nats-server release tools/nats.sh installs; with nats-servers of your own, run ordo start --cluster NATS_URLS --node NAME on each node')
+  }
   let c: LocalOrdoCluster
   try {
-    c = await LocalOrdoCluster.start({
+    c = await start({
       nodes, ...(dir === undefined ? {} : { dir }), clusterName: p.values.name ?? 'local',
       ...(p.values['failover-timeout'] === undefined ? {} : { failoverTimeout: p.values['failover-timeout'] }),
       onProgress: (line) => stderr(`  ${line}`),

@@ -122,14 +122,16 @@ export class LocalOrdoCluster {
 
   async waitReady(i: number, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs
+    let last = 'no answer'
     for (;;) {
       const h = await this.health(i)
       if (h?.cluster !== undefined) return
+      if (h !== null) last = JSON.stringify(h)
       const c = this.nodes[i]!.child
       if (c !== null && (c.exitCode !== null || c.signalCode !== null)) {
         throw new Error(`ordo node ${this.nodes[i]!.name} exited (${c.exitCode ?? c.signalCode}); log: ${this.nodes[i]!.logFile}\n${tailOf(this.nodes[i]!.logFile)}`)
       }
-      if (Date.now() > deadline) throw new Error(`ordo node ${this.nodes[i]!.name} not ready within ${timeoutMs} ms; log: ${this.nodes[i]!.logFile}\n${tailOf(this.nodes[i]!.logFile)}`)
+      if (Date.now() > deadline) throw new Error(`ordo node ${this.nodes[i]!.name} not ready within ${timeoutMs} ms (last /health: ${last}); log: ${this.nodes[i]!.logFile}\n${tailOf(this.nodes[i]!.logFile)}`)
       await new Promise((r) => setTimeout(r, 100))
     }
   }

@@ -21,13 +21,15 @@
 // same data directory, whose start cuts what the cluster did not commit.
 // Clocks decide only when to try; the fenced append decides who leads (docs/cluster.md).
 
-import { rmSync } from 'node:fs'
+import { existsSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { Engine } from '../../engine.js'
 import type { EngineOptions } from '../../types.js'
-import type { ReplicationPort } from '../../replication-port.js'
+import type { ReplicationHandle } from '../../replication-handle.js'
 import { NotLeaderError } from '../../errors.js'
 import { Journal } from '../../journal/journal-writer.js'
+import { RECORD_HEADER_BYTES } from '../../journal/segment-descriptor.js'
+import { DEFAULTS } from '../../options.js'
 import { GROUPS_FILE_NAME } from '../../groups/group-registry.js'
 import { ErrorCode } from '../../../codec/error-codes.js'
 import { type ClusterLog, openLog } from '../cluster-log.js'
@@ -43,6 +45,7 @@ import { encodeEpochRecord } from '../epoch-entry.js'
 import { ClusterError, ClusterErrorCode } from '../errors.js'
 import { LogApplier } from './log-applier.js'
 import { Replicator } from './replicator.js'
+import { AppendLatency } from './append-latency.js'
 import { nodeIdOf, readPosition, saveNodeId, writePosition } from './node-files.js'
 import type { ClusterStatus, NodeRole } from './cluster-status.js'
 import type { ClusterStatus as PortClusterStatus } from '../../engine-port.js'
@@ -75,8 +78,25 @@ export interface ClusterNodeOptions {
 
 export type NodeEnd = 'deposed' | 'failed' | 'closed'
 
-/** Append-latency histogram bounds, seconds. */
-const APPEND_BUCKETS_S = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, Number.POSITIVE_INFINITY]
+/**
+ * A data directory that holds a single node's journal (segments, but no cluster node id) is not
+ * taken: joining would cut that journal to what the cluster's log holds. Refused before anything
+ * is written.
+ */
+function refuseStandaloneJournal(dataDir: string): void {
+  const journal = join(dataDir, 'journal')
+  if (!existsSync(journal) || existsSync(join(dataDir, 'cluster', 'node-id'))) return
+  if (readdirSync(journal).some((n) => n.endsWith('.seg'))) {
+    throw new ClusterError(
+      ClusterErrorCode.badArgument,
+      `data directory ${dataDir} holds the journal of a single (non-cluster) node; a cluster node keeps only what the cluster's log holds and would cut it: give this node an empty data directory`,
+    )
+  }
+}
+
+/** Bytes a message takes in a batch beyond its payload, at most (16 groups); options.ts checks the rings with the same bound. */
+const MESSAGE_OVERHEAD_BYTES = 16 * 12 + 256
+
 
 export class ClusterNode {
   readonly engine: Engine
@@ -87,7 +107,7 @@ export class ClusterNode {
   epochsSeen = 0
   readonly ended: Promise<NodeEnd>
   private endWith!: (why: NodeEnd) => void
-  private readonly port: ReplicationPort
+  private readonly port: ReplicationHandle
   private readonly replicator: Replicator
   private readonly silence: SilenceDetector
   private interp: LogInterpreter
@@ -101,9 +121,7 @@ export class ClusterNode {
   private peers: string[] = []
   private peersAt = 0
   endReason: Error | null = null
-  /** Cumulative append-latency counts per APPEND_BUCKETS_S bound (the last is +Inf). */
-  private readonly latency = new Array<number>(APPEND_BUCKETS_S.length).fill(0)
-  private latencySumS = 0
+  private readonly latency = new AppendLatency()
 
   private constructor(
     private readonly o: ClusterNodeOptions,
@@ -115,7 +133,7 @@ export class ClusterNode {
     this.engine = engine
     this.log = log
     this.port = engine.replication()
-    this.replicator = new Replicator(this.port)
+    this.replicator = new Replicator(this.port, log.maxEntryBytes, (err) => this.finish('failed', err))
     this.silence = new SilenceDetector(o.failoverTimeoutMs ?? 1000)
     this.interp = new LogInterpreter()
     this.applier = this.newApplier(localLastGsn)
@@ -131,6 +149,7 @@ export class ClusterNode {
 
   /** Joins the cluster: see the top of this file. Refuses, before writing anything, bad URLs, old servers, foreign streams and taken names. */
   static async start(o: ClusterNodeOptions): Promise<ClusterNode> {
+    refuseStandaloneJournal(o.dataDir)
     const log = await openLog({ urls: o.natsUrls, cluster: o.cluster, replicas: o.replicas ?? 3, connectionName: `ordo ${o.node}` })
     let claim: NodeClaim | null = null
     let engine: Engine | null = null
@@ -158,7 +177,18 @@ export class ClusterNode {
       // Cut what this node wrote that the cluster may not have committed, and take the groups from the log.
       const cut = Journal.truncateAfter(join(o.dataDir, 'journal'), position)
       rmSync(join(o.dataDir, GROUPS_FILE_NAME), { force: true })
-      engine = await Engine.open({ ...o.engine, dataDir: o.dataDir, durability: 'replicated' })
+      // Every batch must fit one log entry (the servers' max_payload): cut batches below it, and
+      // refuse a largest message that could not fit at all.
+      const maxBatch = log.maxEntryBytes - RECORD_HEADER_BYTES - 8
+      const maxPayload = o.engine?.maxPayload ?? DEFAULTS.maxPayload
+      if (maxPayload + MESSAGE_OVERHEAD_BYTES > maxBatch) {
+        throw new ClusterError(
+          ClusterErrorCode.entryTooLarge,
+          `largest message does not fit one log entry: maxPayload=${maxPayload}, maxEntryBytes=${log.maxEntryBytes}; raise max_payload on the nats-servers or lower --max-payload`,
+        )
+      }
+      const batchMaxBytes = Math.min(o.engine?.batchMaxBytes ?? DEFAULTS.batchMaxBytes, maxBatch)
+      engine = await Engine.open({ ...o.engine, batchMaxBytes, dataDir: o.dataDir, durability: 'replicated' })
       const port = engine.replication()
       for (const g of groups) {
         if (!port.applyGroup(g.id, g.name)) throw new ClusterError(ClusterErrorCode.badEntry, `groups in the log do not number densely: id=${g.id}, name=${g.name}`)
@@ -195,27 +225,16 @@ export class ClusterNode {
   status(): ClusterStatus {
     const committed = this.port.durableGsn
     const logLast = this.role === 'leader' ? (this.appender?.appendedGsn ?? committed) : this.interp.lastGsn
-    this.drainLatency()
+    this.latency.drain(this.replicator.latencyUs)
     return {
       node: this.o.node, cluster: this.o.cluster, role: this.role, epoch: this.epoch, leader: this.leaderNode, leaderUrl: this.leaderUrl,
       committedGsn: committed, sequencedGsn: this.port.sequencedGsn, writtenGsn: this.port.writtenGsn,
       lagGsns: Math.max(0, (this.role === 'leader' ? this.port.sequencedGsn : logLast) - committed),
       logSeq: this.role === 'leader' ? (this.appender?.committedSeq ?? 0) : this.interp.lastSeq,
       failovers: this.failovers, entriesAppended: this.replicator.entries, bytesAppended: this.replicator.bytes,
-      appendLatency: { buckets: APPEND_BUCKETS_S.map((le, i) => ({ le, count: this.latency[i]! })), sum: this.latencySumS, count: this.latency[this.latency.length - 1]! },
+      appendLatency: this.latency.snapshot(),
       natsServers: this.log.probe.servers.length,
     }
-  }
-
-  /** Moves the replicator's latency samples into the cumulative histogram. */
-  private drainLatency(): void {
-    const lat = this.replicator.latencyUs
-    for (const us of lat) {
-      const s = us / 1e6
-      this.latencySumS += s
-      for (let i = 0; i < APPEND_BUCKETS_S.length; i++) if (s <= APPEND_BUCKETS_S[i]!) this.latency[i]!++
-    }
-    lat.length = 0
   }
 
   /** The gateway's view (engine-port ClusterStatus). */
@@ -305,7 +324,25 @@ export class ClusterNode {
     const delay = takeoverDelayMs(this.o.node, candidates, { timeoutMs: this.o.failoverTimeoutMs ?? 1000, staggerMs: this.o.staggerMs ?? 300 })
     if (this.silence.silentForMs() < delay) return
     this.busy = true
-    void this.takeOver().catch((e: unknown) => this.finish('failed', e instanceof Error ? e : new Error(String(e)))).finally(() => (this.busy = false))
+    void this.takeOver().catch((e: unknown) => this.takeOverFailed(e)).finally(() => (this.busy = false))
+  }
+
+  /**
+   * A takeover that could not finish (the log unreachable: no stream leader while nats-servers
+   * elect one, a timeout): follow on and try again after another silence. A broken log is fatal.
+   */
+  private async takeOverFailed(e: unknown): Promise<void> {
+    const err = e instanceof Error ? e : new Error(String(e))
+    if (err instanceof ClusterError && err.code === ClusterErrorCode.badEntry) {
+      this.finish('failed', err)
+      return
+    }
+    this.event('takeover_failed', { reason: err.message })
+    if (this.role !== 'leader') this.role = 'follower'
+    this.silence.heard()
+    if (this.tail === null && this.role === 'follower') {
+      await this.follow(this.interp.lastSeq + 1).catch((e2: unknown) => this.finish('failed', e2 instanceof Error ? e2 : new Error(String(e2))))
+    }
   }
 
   private async takeOver(): Promise<void> {

@@ -14,8 +14,8 @@ import type { LogInterpreter } from '../log-interpreter.js'
 import { Verdict } from '../log-interpreter.js'
 import type { TailEntry } from '../log-tail.js'
 import type { SilenceDetector } from '../silence.js'
-import type { ReplicationPort } from '../../replication-port.js'
-import { RECORD_HEADER_BYTES, RecordHeader } from '../../journal/segment-descriptor.js'
+import type { ReplicationHandle } from '../../replication-handle.js'
+import { RECORD_HEADER_BYTES, RecordHeader, readU64, recordBytes } from '../../journal/segment-descriptor.js'
 import { ClusterError, ClusterErrorCode } from '../errors.js'
 
 interface Pending {
@@ -32,7 +32,7 @@ export class LogApplier {
   applied = 0
 
   constructor(
-    private readonly port: ReplicationPort,
+    private readonly port: ReplicationHandle,
     readonly interp: LogInterpreter,
     private readonly silence: SilenceDetector,
     /** Gsns the local journal already holds. */
@@ -60,16 +60,28 @@ export class LogApplier {
       const first = this.interp.batchFirstGsn
       const count = this.interp.batchCount
       if (first + count - 1 <= this.skipUpTo) return
-      if (first <= this.skipUpTo) {
-        throw new ClusterError(ClusterErrorCode.badEntry, `a batch of the log straddles this node's journal end: seq=${e.seq}, firstGsn=${first}, count=${count}, localLastGsn=${this.skipUpTo}`)
+      // The entry holds one or more records back to back (checked by the interpreter): each goes in as it is.
+      const data = e.data
+      const view = new DataView(data.buffer, data.byteOffset, data.byteLength)
+      let queued = false
+      for (let p = 0; p < data.length; ) {
+        const length = view.getUint32(p + RecordHeader.length, true)
+        const rFirst = readU64(view, p + RecordHeader.firstGsnLo)
+        const rCount = view.getUint32(p + RecordHeader.count, true)
+        const body = p + RECORD_HEADER_BYTES
+        p += recordBytes(length)
+        if (rFirst + rCount - 1 <= this.skipUpTo) continue
+        if (rFirst <= this.skipUpTo) {
+          throw new ClusterError(ClusterErrorCode.badEntry, `a batch of the log straddles this node's journal end: seq=${e.seq}, firstGsn=${rFirst}, count=${rCount}, localLastGsn=${this.skipUpTo}`)
+        }
+        if (!queued && this.queue.length === 0 && this.port.offerApply(data, body, length, rFirst, rCount) === 0) {
+          this.applied++
+          continue
+        }
+        queued = true
+        this.queue.push({ data: data.slice(body, body + length), length, firstGsn: rFirst, count: rCount })
       }
-      const length = new DataView(e.data.buffer, e.data.byteOffset, e.data.byteLength).getUint32(RecordHeader.length, true)
-      if (this.queue.length === 0 && this.port.offerApply(e.data, RECORD_HEADER_BYTES, length, first, count) === 0) {
-        this.applied++
-        return
-      }
-      this.queue.push({ data: e.data.slice(RECORD_HEADER_BYTES, RECORD_HEADER_BYTES + length), length, firstGsn: first, count })
-      return this.drain()
+      if (queued) return this.drain()
     }
   }
 

@@ -13,7 +13,7 @@ import {
   takeoverDelayMs,
   versionAtLeast,
 } from '../../../engine/cluster/index.js'
-import { RecordCheck, checkRecord } from '../../../engine/cluster/batch-record.js'
+import { RecordCheck, checkRecord, checkRecords, entryLastGsn } from '../../../engine/cluster/batch-record.js'
 import { AckClass, emptyPubAck, readPubAck } from '../../../engine/cluster/pub-ack.js'
 import { makeRecord } from './helpers.js'
 
@@ -80,6 +80,28 @@ test('a batch entry must be exactly one CRC-valid journal record', () => {
   const magic = r.slice()
   magic[20] = 0
   assert.equal(checkRecord(magic), RecordCheck.badMagic)
+})
+
+test('a batch entry may hold several whole records back to back, each valid, gsns continuing', () => {
+  const a = makeRecord(7, 2, 33)
+  const b = makeRecord(9, 5, 100)
+  const both = new Uint8Array(a.length + b.length)
+  both.set(a, 0)
+  both.set(b, a.length)
+  assert.equal(checkRecords(both), RecordCheck.ok)
+  assert.equal(entryLastGsn(both), 13)
+  assert.equal(checkRecords(a), RecordCheck.ok)
+  assert.equal(entryLastGsn(a), 8)
+  assert.equal(checkRecord(both), RecordCheck.badLength, 'one record only: the single-record check refuses an entry of two')
+  const gap = new Uint8Array(a.length + b.length)
+  gap.set(a, 0)
+  gap.set(makeRecord(10, 5, 100), a.length)
+  assert.equal(checkRecords(gap), RecordCheck.badGsn)
+  assert.equal(checkRecords(both.subarray(0, a.length + 20)), RecordCheck.tooShort)
+  assert.equal(checkRecords(both.subarray(0, both.length - 8)), RecordCheck.badLength)
+  const flipped = both.slice()
+  flipped[a.length + 30] = flipped[a.length + 30]! ^ 1
+  assert.equal(checkRecords(flipped), RecordCheck.badCrc)
 })
 
 test('GsnSeqIndex maps a gsn to the seq of the batch that holds it', () => {

@@ -1,6 +1,6 @@
 // `ordo start --cluster` with bad input, as a user runs it: a malformed or unreachable NATS URL,
 // a nats-server older than 2.10, a stream of the log's name made by something else, a node name
-// another running node holds, a missing --node. Each exits non-zero at once with an error saying
+// another running node holds, a missing --node, a data directory holding a single node's journal. Each exits non-zero at once with an error saying
 // what is wrong, and writes nothing: no journal, no data directory, nothing in the foreign stream.
 
 import { after, before, test } from 'node:test'
@@ -15,7 +15,8 @@ import { freePort } from '../../../../tools/nats/local-nats-cluster.js'
 import { debianNatsServer } from '../../../../tools/nats/nats-binary.js'
 import { clusterNames } from '../../../../engine/cluster/index.js'
 import { type LocalNatsCluster, startTestNats, uniqueClusterName } from '../helpers.js'
-import { tempDataDir, waitFor } from './node-helpers.js'
+import { journalRecords, tempDataDir, waitFor } from './node-helpers.js'
+import { Engine } from '../../../../engine/engine.js'
 
 const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'tools', 'cli.js')
 let nats: LocalNatsCluster
@@ -120,4 +121,18 @@ test('two nodes with the same name: the second is refused naming the first, and 
   assert.match(r.stderr, /node name same is held by another running ordo node/)
   assert.match(r.stderr, new RegExp(`pid=${child.pid}`))
   assert.equal(fs.existsSync(path.join(second.dataDir, 'journal')), false)
+})
+
+test('a data directory holding a single node\'s journal is refused, and its journal is left as it was', async () => {
+  const a = await startArgs(uniqueClusterName('standalone'), 'a', nats.urls.join(','))
+  const engine = await Engine.open({ dataDir: a.dataDir, durability: 'fsync' })
+  await engine.publish(['g'], 'kept')
+  await engine.close()
+  const before = journalRecords(a.dataDir)
+  assert.equal(before.length, 1)
+  const r = runRefused(a.args)
+  assert.notEqual(r.status, 0)
+  assert.match(r.stderr, /holds the journal of a single \(non-cluster\) node/)
+  assert.deepEqual(journalRecords(a.dataDir).map((x) => x.bytes.toString('hex')), before.map((x) => x.bytes.toString('hex')))
+  assert.equal(fs.existsSync(path.join(a.dataDir, 'cluster')), false)
 })
