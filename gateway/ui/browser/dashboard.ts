@@ -204,7 +204,9 @@ function render(s: StatsDoc, groups: PageDoc<GroupDoc>, subs: PageDoc<Subscriber
     $('subs'),
     subs.items.map((x) => {
       const state = x.paused ? '<span class="tag paused">paused</span>' : x.live ? '<span class="tag live">live</span>' : '<span class="tag catchup">catch-up</span>'
-      const mode = x.tentative ? '<span class="tag tentative">tentative</span>' : '<span class="tag">durable</span>'
+      // tentative: sees messages before they are durable; otherwise committed only. A durable
+      // subscription (stored position) shows its name.
+      const mode = x.tentative ? '<span class="tag tentative">tentative</span>' : x.durable !== null ? `<span class="tag" title="durable subscription">durable ${esc(x.durable)}</span>` : '<span class="tag">committed</span>'
       return `<tr><td title="${esc(x.subject)}">${esc(x.subject || '–')}</td><td class="num">${x.connection}/${x.subscription}</td><td title="${esc(x.groups.join(', '))}">${esc(x.groups.join(', '))}</td><td>${mode}</td><td>${state}</td><td class="n">${exact(x.lag)}</td><td class="n">${exact(x.nextGsn)}</td></tr>`
     }),
     'no subscribers',

@@ -79,7 +79,7 @@ test('the dashboard loads without console errors and its figures follow a runnin
   for (const g of ['orders.eu', 'orders.us', 'payments', 'audit']) assert.ok(groups!.includes(g), `group ${g} listed: ${groups}`)
   const subs = await page.textContent('#subs')
   assert.ok(subs!.includes('billing') && subs!.includes('auditor'), `subscribers by subject: ${subs}`)
-  assert.ok(subs!.includes('tentative') && subs!.includes('durable'), 'modes shown')
+  assert.ok(subs!.includes('tentative') && subs!.includes('committed'), 'modes shown')
 
   await page.waitForTimeout(Math.max(0, LOAD_SECONDS * 1000 - 3000))
   mkdirSync(dirname(screenshot), { recursive: true })
