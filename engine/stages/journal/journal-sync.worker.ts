@@ -174,9 +174,11 @@ class JournalSyncStage implements DrainingStage {
       if (!syncUpTo(written)) return 0
       // The journal may have faulted while we synced (a write error after `written`):
       // what we synced up to `written` is durable all the same.
+      // Stamped before DUR moves: once it has, the main thread may deliver, and a sampling
+      // window closed right after that delivery would drop a stamp made later.
+      if (trace !== null) trace.stamp(TraceStage.durable, from, written)
       storeU64(wm, DUR, written)
       dispatchBell.ring()
-      if (trace !== null) trace.stamp(TraceStage.durable, from, written)
       return 1
     }
     if (performance.now() - this.lastSync < d.asyncFsyncIntervalMs) return 0
