@@ -52,6 +52,10 @@ export class Client implements Link, PublishLink, SessionOwner {
   private readonly closedPromise: Promise<OrdoError | undefined>
   private resolveClosed: (e: OrdoError | undefined) => void = () => {}
   private published = false
+  /** The URL of the server that assigned the publisher id ('' when the user chose it, or before the first Welcome). */
+  private assignedBy = ''
+  /** The next Welcome brings a replacement publisher id: unsettled publishes are renumbered under it. */
+  private renumberOnWelcome = false
   /** Publisher id (after the first Welcome). */
   publisher = 0n
   /** Highest durable gsn the server reported. */
@@ -91,6 +95,7 @@ export class Client implements Link, PublishLink, SessionOwner {
       get refreshesToken() {
         return options.getToken !== undefined && client.connections > 0
       },
+      publisherElsewhere: (err) => this.publisherElsewhere(err),
       notLeader: (leaderUrl) => {
         this.endpoints.notLeader(leaderUrl)
         this.reopen(leaderUrl === '' ? undefined : 0)
@@ -351,8 +356,13 @@ export class Client implements Link, PublishLink, SessionOwner {
       return
     }
     this.session.markWelcomed()
+    if (this.publisher === 0n) this.assignedBy = this.endpoints.current
     this.publisher = f.publisher
     this.publishes.publisher = Number(f.publisher)
+    if (this.renumberOnWelcome) {
+      this.renumberOnWelcome = false
+      this.publishes.renumberAll()
+    }
     this.publishes.checks.maxPayload = f.maxPayload
     this.publishes.checks.maxGroups = f.maxGroups
     this.maxPayload = f.maxPayload
@@ -366,6 +376,27 @@ export class Client implements Link, PublishLink, SessionOwner {
     const first = this.firstWelcome
     this.firstWelcome = null
     first?.resolve()
+  }
+
+  /**
+   * The server refused, at Hello, the publisher id another server assigned (standby servers, or cluster nodes,
+   * keep their own bindings). The client reconnects with publisher 0 and resends what is unsettled under the id
+   * it gets, numbered from 1: the previous server's deduplication no longer covers those messages.
+   */
+  private publisherElsewhere(err: OrdoError): boolean {
+    if (this.session.welcomed || this.assignedBy === '' || this.assignedBy === this.endpoints.current) return false
+    const old = this.publisher
+    this.publisher = 0n
+    this.assignedBy = ''
+    this.renumberOnWelcome = true
+    this.report(
+      new OrdoError(
+        ErrorCode.PUBLISHER_TAKEN,
+        `publisher id ${old} (assigned by another server) belongs to another identity at ${this.endpoints.current}; asking it for a new publisher id: ` +
+          `${this.publishes.unsettled} unacknowledged message(s) are sent again under it, and one the previous server had already stored would be stored twice`,
+      ),
+    )
+    return true
   }
 
   private onServerError(err: OrdoError): void {

@@ -16,6 +16,11 @@ export interface ErrorTargets {
   /** BAD_TOKEN is not fatal: a getToken hook brings a new token at the next attempt. */
   readonly refreshesToken: boolean
   notLeader(leaderUrl: string): void
+  /**
+   * PUBLISHER_TAKEN: true when the client can ask for a new publisher id (its id was assigned by another
+   * server than the one refusing it); false when the refusal ends the client.
+   */
+  publisherElsewhere(err: OrdoError): boolean
   /** DISK_FULL / JOURNAL_IO for a publish in flight: everything in flight is sent again after a pause. */
   retryLater(err: OrdoError): void
   fail(err: OrdoError): void
@@ -51,8 +56,9 @@ export function routeServerError(err: OrdoError, to: ErrorTargets): void {
     return
   }
   if (code === ErrorCode.PUBLISHER_TAKEN) {
-    // The publisher id belongs to another identity: retrying with it cannot succeed.
-    to.fail(err)
+    // The publisher id belongs to another identity here: retrying with it cannot succeed. An id another
+    // server assigned is replaced by one of this server's; an id the user chose (or this server gave) is not.
+    if (!to.publisherElsewhere(err)) to.fail(err)
     return
   }
   if (code === ErrorCode.NOT_LEADER) {

@@ -344,6 +344,13 @@ export class PublishQueue implements AckPairSink {
     this.pump()
   }
 
+  /** Under a new publisher id: everything unsettled is sent again, numbered from pseq 1. */
+  renumberAll(): void {
+    this.nextPseq = 1
+    this.rebuild(this.ring.head, 1)
+    this.pump()
+  }
+
   /**
    * Copies every encoded, unsettled message from ticket `from` on into fresh frames (ready, not sent),
    * renumbering them from pseq `renumberFrom` when it is not 0. The frames they were in are released.
