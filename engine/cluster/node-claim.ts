@@ -27,6 +27,11 @@ export interface NodeClaimOptions {
   readonly url?: string
   /** Called once if another instance takes the name over. */
   readonly onLost?: (e: ClusterError) => void
+  /**
+   * How long claim() keeps trying while the claims stream has no leader (a cluster starting cold elects one
+   * a few seconds after the stream is created; a lost quorum has none until it is back). Default 30 000 ms.
+   */
+  readonly deadlineMs?: number
 }
 
 export interface ClaimValue {
@@ -84,7 +89,11 @@ export class NodeClaim {
   /** Claims `node` for this process; throws DuplicateNodeError when another live node holds it. */
   static async claim(log: ClusterLog, o: NodeClaimOptions): Promise<NodeClaim> {
     checkNodeName(o.node)
-    const info = await log.jsm.streams.info(log.names.nodesStream)
+    const deadlineMs = o.deadlineMs ?? 30_000
+    const deadline = Date.now() + deadlineMs
+    // Every request below is retried while the stream has no leader (no responders, timeouts, "not available").
+    const patiently = <T>(what: string, f: () => Promise<T>): Promise<T> => untilLeader(log, deadline, deadlineMs, `${what} on node name ${o.node}`, f)
+    const info = await patiently('could not read the claims stream', () => log.jsm.streams.info(log.names.nodesStream))
     const ttlMs = Math.max(1000, Math.floor((info.config.max_age ?? 0) / 1e6) || log.claimTtlMs)
     const value: ClaimValue = {
       node: o.node,
@@ -97,7 +106,7 @@ export class NodeClaim {
     }
     const subject = log.names.nodeSubject(o.node)
     for (let attempt = 0; attempt < 5; attempt++) {
-      const current = await lastClaim(log, subject)
+      const current = await patiently('could not read the claim', () => lastClaim(log, subject))
       let expect = 0
       if (current !== undefined) {
         const held = parseClaim(current)
@@ -112,13 +121,17 @@ export class NodeClaim {
         }
         expect = current.seq
       }
-      try {
-        const ack = await log.js.publish(subject, encoder.encode(JSON.stringify(value)), { expect: { lastSubjectSequence: expect }, timeout: 5000 })
-        return new NodeClaim(log, value, ack.seq, ttlMs, o.onLost)
-      } catch (e) {
-        if (e instanceof JetStreamApiError && (e.code === JsErrCode.wrongLastSequence || e.code === JsErrCode.wrongLastSequenceConstant)) continue // raced: look again
-        throw new ClusterError(ClusterErrorCode.appendFailed, `could not write the claim on node name ${o.node}: ${e instanceof Error ? e.message : String(e)}`, { cause: e })
-      }
+      let raced = false
+      const ack = await patiently('could not write the claim', () =>
+        log.js.publish(subject, encoder.encode(JSON.stringify(value)), { expect: { lastSubjectSequence: expect }, timeout: 5000 }).catch((e: unknown) => {
+          if (e instanceof JetStreamApiError && (e.code === JsErrCode.wrongLastSequence || e.code === JsErrCode.wrongLastSequenceConstant)) {
+            raced = true // another writer, or our own earlier attempt that timed out but was stored: look again
+            return undefined
+          }
+          throw e
+        }),
+      )
+      if (ack !== undefined && !raced) return new NodeClaim(log, value, ack.seq, ttlMs, o.onLost)
     }
     throw new ClusterError(ClusterErrorCode.appendFailed, `claim on node name ${o.node} kept racing with another writer; try again`)
   }
@@ -172,14 +185,34 @@ export class NodeClaim {
 }
 
 async function lastClaim(log: ClusterLog, subject: string): Promise<StoredMsg | undefined> {
-  // A stream created a moment ago may have no leader yet (the request times out): retry for a while.
-  const deadline = Date.now() + 15_000
+  try {
+    return (await log.jsm.streams.getMessage(log.names.nodesStream, { last_by_subj: subject })) ?? undefined
+  } catch (e) {
+    if (e instanceof JetStreamApiError && e.code === NO_MESSAGE) return undefined
+    throw e
+  }
+}
+
+/**
+ * Runs f until it succeeds, retrying errors that mean "no stream leader reachable right now" (a stream created a
+ * moment ago, an election, a lost quorum) with a growing pause, until the deadline; then fails saying what to check.
+ */
+async function untilLeader<T>(log: ClusterLog, deadline: number, deadlineMs: number, what: string, f: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return (await log.jsm.streams.getMessage(log.names.nodesStream, { last_by_subj: subject })) ?? undefined
+      return await f()
     } catch (e) {
-      if (e instanceof JetStreamApiError && e.code === NO_MESSAGE) return undefined
-      if (!isTransientJsError(e) || Date.now() > deadline || log.closed) throw e
+      if (e instanceof ClusterError || e instanceof DuplicateNodeError) throw e
+      const why = e instanceof Error ? e.message : String(e)
+      if (!isTransientJsError(e) || log.closed) throw new ClusterError(ClusterErrorCode.appendFailed, `${what}: ${why}`, { cause: e })
+      if (Date.now() >= deadline) {
+        throw new ClusterError(
+          ClusterErrorCode.appendFailed,
+          `${what} within ${deadlineMs} ms: ${why} (the claims stream has no leader: check that a majority of the nats-servers are up, ` +
+            `joined in one cluster with JetStream enabled, e.g. their /healthz and /jsz)`,
+          { cause: e },
+        )
+      }
       await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 1000)))
     }
   }
@@ -189,8 +222,9 @@ async function lastClaim(log: ClusterLog, subject: string): Promise<StoredMsg | 
 export async function liveClaims(log: ClusterLog): Promise<ClaimValue[]> {
   const info = await log.jsm.streams.info(log.names.nodesStream, { subjects_filter: log.names.nodeSubjects })
   const out: ClaimValue[] = []
+  const deadline = Date.now() + 15_000
   for (const subject of Object.keys(info.state.subjects ?? {}).sort()) {
-    const m = await lastClaim(log, subject)
+    const m = await untilLeader(log, deadline, 15_000, `could not read the claim ${subject}`, () => lastClaim(log, subject))
     const v = m === undefined ? undefined : parseClaim(m)
     if (v !== undefined) out.push(v)
   }

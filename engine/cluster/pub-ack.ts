@@ -115,5 +115,7 @@ export function isTransientJsError(e: unknown): boolean {
       c === JsErrCode.clusterNoPeers || c === JsErrCode.insufficientResources
   }
   const name = e instanceof Error ? e.name : ''
-  return name === 'TimeoutError' || name === 'NoRespondersError' || name === 'RequestError'
+  // JetStreamNotEnabled: what nats.js makes of "no responders" to a JetStream request, which in a cluster means
+  // no leader for the stream (or the API) right now, not that JetStream is off.
+  return name === 'TimeoutError' || name === 'NoRespondersError' || name === 'RequestError' || name === 'JetStreamNotEnabled'
 }

@@ -1,10 +1,12 @@
 // Two ordo nodes claiming the same node name: the second is refused with an error naming the first; the same
 // node restarting (same nodeId from its data directory) takes its name back at once; a released name is free;
 // an instance whose name was taken over is told; a claim left unrefreshed past its TTL frees the name.
+// Last, with real kills: while the claims stream has no leader (a cluster starting cold, a lost quorum), a claim
+// waits for one, and says what to check when none comes within its deadline.
 
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { ClusterErrorCode, DuplicateNodeError, NodeClaim, liveClaims } from '../../../engine/cluster/index.js'
+import { ClusterError, ClusterErrorCode, DuplicateNodeError, NodeClaim, liveClaims, openLog } from '../../../engine/cluster/index.js'
 import { type LocalNatsCluster, openTestLog, sleep, startTestNats, uniqueClusterName, within } from './helpers.js'
 
 let nats: LocalNatsCluster
@@ -82,5 +84,55 @@ test('a claim not refreshed for its TTL expires and the name is free again', asy
   } finally {
     await log1.close()
     await log2.close()
+  }
+})
+
+test('the claims stream has no leader (two of three servers killed): a claim waits until they are back', async () => {
+  const cluster = uniqueClusterName('noleader')
+  const log = await openLog({ urls: [nats.urls[0]!], cluster, connectTimeoutMs: 2000 })
+  try {
+    const warm = await NodeClaim.claim(log, { node: 'warm', nodeId: 'disk-w' }) // the streams exist and have a leader
+    await warm.release()
+    await nats.kill(1)
+    await nats.kill(2)
+    const started = Date.now()
+    const pending = NodeClaim.claim(log, { node: 'delta', nodeId: 'disk-d', deadlineMs: 60_000 }).then(
+      (c) => ({ c, at: Date.now() }),
+      (e: unknown) => ({ e, at: Date.now() }),
+    )
+    await sleep(2000)
+    await nats.restart(1)
+    await nats.restart(2)
+    const restartedAt = Date.now()
+    const r = await pending
+    assert.ok('c' in r, `the claim failed instead of waiting: ${'e' in r ? String(r.e) : ''}`)
+    assert.ok(r.at >= restartedAt - 1000, `claimed ${r.at - started} ms after the kill, before the servers were back (${restartedAt - started} ms)`)
+    assert.equal(r.c.value.node, 'delta')
+    await r.c.release()
+  } finally {
+    await log.close()
+    await nats.waitReady()
+  }
+})
+
+test('no leader within the claim deadline: an error that says what to check', async () => {
+  const cluster = uniqueClusterName('deadline')
+  const log = await openLog({ urls: [nats.urls[0]!], cluster, connectTimeoutMs: 2000 })
+  try {
+    const warm = await NodeClaim.claim(log, { node: 'warm', nodeId: 'disk-w' })
+    await warm.release()
+    await nats.kill(1)
+    await nats.kill(2)
+    const err = await NodeClaim.claim(log, { node: 'epsilon', nodeId: 'disk-e', deadlineMs: 3000 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    assert.ok(err instanceof ClusterError, `expected a ClusterError, got ${String(err)}`)
+    assert.match(err.message, /on node name epsilon within 3000 ms/)
+    assert.match(err.message, /majority of the nats-servers are up/)
+  } finally {
+    await log.close()
+    await nats.restart(1).catch(() => {})
+    await nats.restart(2).catch(() => {})
   }
 })
