@@ -121,6 +121,13 @@ export interface EnginePort {
   onIngressDrain(cb: () => void): void
   /** Group ids for names (-1 where unknown and create is false). Throws GroupNameError on a bad name. */
   resolveGroupIds(names: readonly string[], create: boolean): number[]
+  /**
+   * In a cluster a group id is the cluster's only once the log entry naming it is committed (until then the
+   * leader could be deposed and the next one give the id to another name). null when every id up to maxId
+   * is committed (always outside a cluster); else a promise settled once they are, rejected with a
+   * NotLeaderError when this node stops leading first. A front end answers names with ids only then.
+   */
+  groupsCommitted?(maxId: number): Promise<void> | null
   groupName(id: number): string | undefined
   /**
    * Only for front ends whose group table lives in another server (a relay,

@@ -167,6 +167,11 @@ export class PipelinePort implements EnginePort {
   /** Set by a cluster node (replication-port.ts): who may create groups, and who hears of new ones. */
   groupHook: GroupHook | null = null
 
+  groupsCommitted(maxId: number): Promise<void> | null {
+    const hook = this.groupHook
+    return hook === null ? null : hook.committed(maxId)
+  }
+
   /** Set by a cluster node: its state for the gateway (Welcome, NOT_LEADER, /health, /metrics, /api/stats). */
   clusterView: (() => ClusterStatus) | null = null
 

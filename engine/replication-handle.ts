@@ -12,6 +12,11 @@ export interface GroupHook {
   mayCreate(): void
   /** Group `id` was just given to `name` (and recorded locally). */
   created(id: number, name: string): void
+  /**
+   * null when every group id up to maxId is committed in the cluster's log; else a promise settled once it
+   * is, rejected (NotLeaderError) when this node stops leading first. See EnginePort.groupsCommitted.
+   */
+  committed(maxId: number): Promise<void> | null
 }
 
 export interface ReplicationHandle {

@@ -10,7 +10,7 @@ import type { Connection } from './connection.js'
 import { groupNameProblemText } from '../codec/group-name.js'
 import { ErrorCode } from '../codec/error-codes.js'
 import { handlePublish } from './publish-path.js'
-import { holdForLookup, Redispatch } from './group-lookup.js'
+import { holdForLookup, holdUntil, Redispatch } from './group-lookup.js'
 import { SubscriptionSink } from './subscription-sink.js'
 import { subscribeDurable } from './durable-subscribe.js'
 import { groupsFrame, heartbeatFrame, subscribedFrame, welcomeFrame } from './wire/control-frames.js'
@@ -195,7 +195,23 @@ function handleResolve(conn: Connection, bytes: Uint8Array): void {
     names.push(visible ? name : '')
     out.push(visible ? id : 0)
   }
-  conn.send(groupsFrame(names, out))
+  // A cluster leader gives out ids only once the log entries naming them are committed.
+  let maxId = 0
+  for (const id of out) if (id > maxId) maxId = id
+  const wait = maxId === 0 ? null : (conn.ctx.engine.groupsCommitted?.(maxId) ?? null)
+  if (wait === null) {
+    conn.send(groupsFrame(names, out))
+    return
+  }
+  holdUntil(
+    conn,
+    wait,
+    (err) => {
+      if (err === undefined) conn.send(groupsFrame(names, out))
+      else conn.sendError(ErrorCode.NOT_LEADER, err instanceof Error ? err.message : `not the leader: ${String(err)}`, 0)
+    },
+    handleFrame,
+  )
 }
 
 function handleSubscribe(conn: Connection, bytes: Uint8Array): void {

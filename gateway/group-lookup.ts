@@ -6,8 +6,8 @@
 // frame, and every later frame of the connection, is copied and held until the
 // answer is in; then they are handled in arrival order, so the conversation's
 // order holds (ResolveGroups answered in order, Publish frames in pseq order).
-// A server with a local group table never holds anything: the engine port has
-// no lookupGroups and this code is not reached.
+// A server with a local group table holds frames only behind a ResolveGroups
+// answer that waits for its group ids to be committed (a cluster leader: holdUntil).
 
 import { BodyType, decodeFrame } from '../codec/index.js'
 import { ErrorCode } from '../codec/error-codes.js'
@@ -34,9 +34,23 @@ export function holdForLookup(conn: Connection, type: number, bytes: Uint8Array,
   if (wait === null) return false
   conn.lookupQueue = []
   hold(conn, message)
-  const drain = () => drainHeld(conn, handleFrame)
+  const drain = () => drainHeld(conn, handleFrame, Redispatch.LOOKED_UP)
   wait.then(drain, drain)
   return true
+}
+
+/**
+ * Holds the connection's later frames until `wait` settles, then calls `answer` (with the rejection, if
+ * any) and handles the held frames in arrival order. A cluster leader answers a ResolveGroups only once
+ * the ids in it are committed: the answers after it must not overtake it.
+ */
+export function holdUntil(conn: Connection, wait: Promise<void>, answer: (err: unknown) => void, handleFrame: Redispatcher): void {
+  conn.lookupQueue ??= []
+  const settle = (err: unknown): void => {
+    if (!conn.closed) answer(err)
+    drainHeld(conn, handleFrame, Redispatch.HELD)
+  }
+  wait.then(() => settle(undefined), settle)
 }
 
 function startLookup(conn: Connection, type: number, bytes: Uint8Array, length: number): Promise<void> | null {
@@ -89,7 +103,8 @@ function hold(conn: Connection, message: ArrayBuffer): void {
   }
 }
 
-function drainHeld(conn: Connection, handleFrame: Redispatcher): void {
+/** first: how the first held frame is handled again (LOOKED_UP when it is the frame whose lookup finished). */
+function drainHeld(conn: Connection, handleFrame: Redispatcher, first: number): void {
   const held = conn.lookupQueue
   conn.lookupQueue = null
   conn.lookupHeldBytes = 0
@@ -102,7 +117,7 @@ function drainHeld(conn: Connection, handleFrame: Redispatcher): void {
       return
     }
     try {
-      handleFrame(conn, held[i]!, true, i === 0 ? Redispatch.LOOKED_UP : Redispatch.HELD)
+      handleFrame(conn, held[i]!, true, i === 0 ? first : Redispatch.HELD)
     } catch (err) {
       conn.ctx.logger.error({ event: 'internal_error', conn: conn.generation, subject: conn.subject, err: err instanceof Error ? (err.stack ?? err.message) : String(err) }, 'internal error on a connection')
       conn.fail(ErrorCode.INTERNAL, `internal error: ${err instanceof Error ? err.message : String(err)}`, 0)

@@ -143,6 +143,13 @@ export class ClusterNode {
         if (this.role !== 'leader') throw new NotLeaderError('only the leader creates groups', this.leaderUrl)
       },
       created: (id, name) => this.replicator.enqueueGroup(id, name),
+      // A follower (or candidate) knows only the log's groups, all committed; the leader knows the ones it
+      // named too; a deposed or stopped node may hold ids that never commit.
+      committed: (maxId) => {
+        if (this.role === 'leader') return this.replicator.groupsCommitted(maxId)
+        if (this.role === 'follower' || this.role === 'candidate') return null
+        return Promise.reject(new NotLeaderError('this node stopped leading', this.leaderUrl))
+      },
     })
     this.port.setClusterView(() => this.view())
   }
@@ -294,6 +301,7 @@ export class ClusterNode {
       this.port.setSequencing(false)
       this.port.answerWaiting(ErrorCode.NOT_LEADER)
     }
+    this.replicator.failGroupWaiters(new NotLeaderError('this node stopped leading before the group was committed', ''))
     this.role = why === 'deposed' ? 'deposed' : 'stopped'
     this.event(why === 'deposed' ? 'deposed' : 'node_failed', { reason: err?.message ?? why })
     this.endWith(why)
@@ -400,7 +408,7 @@ export class ClusterNode {
         },
       },
     })
-    this.replicator.lead(this.appender)
+    this.replicator.lead(this.appender, this.port.groups().length)
     this.role = 'leader'
     this.failovers++
     this.port.setSequencing(true)

@@ -15,7 +15,8 @@
 // window is full the ring is not read on: the sequenced ring fills, the sequencer stops taking
 // input, publishers are back-pressured.
 // Groups the leader names are appended first, so a follower knows a group before any batch
-// that uses it.
+// that uses it. The ids the leader gives are answered to clients only once their entries are
+// committed (groupsCommitted): until then a new leader could give the same id to another name.
 
 import { APPEND_FULL, APPEND_STOPPED, type FencedAppender } from '../fenced-appender.js'
 import type { ReplicationHandle } from '../../replication-handle.js'
@@ -31,6 +32,12 @@ const MIN_ENTRY_BYTES = 64 * 1024
 export class Replicator {
   private appender: FencedAppender | null = null
   private readonly groups: Array<{ id: number; name: string }> = []
+  /** Group entries sent and not committed: their tickets and ids, in ticket order. */
+  private readonly groupTickets: number[] = []
+  private readonly groupIds: number[] = []
+  /** Every group id up to this one is committed in the log. */
+  private committedGroup = 0
+  private groupWaiters: Array<{ id: number; resolve: () => void; reject: (e: Error) => void }> = []
   private scheduled = false
   private waiting = false
   private blocked = false
@@ -57,16 +64,35 @@ export class Replicator {
     private readonly onError: (err: Error) => void,
   ) {}
 
-  /** Leads from now on: every batch the ring holds beyond appender.appendedGsn goes to the log. */
-  lead(appender: FencedAppender): void {
+  /**
+   * Leads from now on: every batch the ring holds beyond appender.appendedGsn goes to the log.
+   * `knownGroups`: the groups the node knows now, all from the log (committed).
+   */
+  lead(appender: FencedAppender, knownGroups: number): void {
     this.appender = appender
+    this.committedGroup = knownGroups
     this.schedule()
+  }
+
+  /** null when every group id up to maxId is committed; else a promise settled once it is (see failGroupWaiters). */
+  groupsCommitted(maxId: number): Promise<void> | null {
+    if (maxId <= this.committedGroup) return null
+    return new Promise((resolve, reject) => this.groupWaiters.push({ id: maxId, resolve, reject }))
+  }
+
+  /** The node stops leading: group ids not committed yet never will be by this node. */
+  failGroupWaiters(err: Error): void {
+    const w = this.groupWaiters
+    this.groupWaiters = []
+    for (const x of w) x.reject(err)
   }
 
   /** Follows (or stops leading): batches only move DUR. */
   follow(): void {
     this.appender = null
     this.groups.length = 0
+    this.groupTickets.length = 0
+    this.groupIds.length = 0
     this.blocked = false
     this.schedule()
   }
@@ -83,10 +109,25 @@ export class Replicator {
 
   /** The appender reported entries committed up to `lastGsn` (called in order). */
   committed(ticket: number, lastGsn: number): void {
+    if (this.groupTickets.length > 0 && this.groupTickets[0]! <= ticket) this.groupsUpTo(ticket)
     const t = this.sentAt[ticket & 4095]!
     if (t > 0 && this.latencyUs.length < 65536) this.latencyUs.push((performance.now() - t) * 1000)
     this.port.setDurable(lastGsn)
     this.schedule() // an entry that waited to grow may go now
+  }
+
+  private groupsUpTo(ticket: number): void {
+    while (this.groupTickets.length > 0 && this.groupTickets[0]! <= ticket) {
+      this.groupTickets.shift()
+      this.committedGroup = this.groupIds.shift()!
+    }
+    if (this.groupWaiters.length === 0) return
+    const still: typeof this.groupWaiters = []
+    for (const w of this.groupWaiters) {
+      if (w.id <= this.committedGroup) w.resolve()
+      else still.push(w)
+    }
+    this.groupWaiters = still
   }
 
   /** Mean bytes a message takes in the entries sent so far (a guess of 128 before the first). */
@@ -165,6 +206,8 @@ export class Replicator {
           return n
         }
         if (t === APPEND_STOPPED) return n
+        this.groupTickets.push(t)
+        this.groupIds.push(g.id)
         this.groups.shift()
         n++
       }
