@@ -49,6 +49,11 @@ export class PipelinePort implements EnginePort {
     return this.registry
   }
 
+  /** A cluster node: the lowest gsn the other live nodes have applied (stable_gsn waits for it). */
+  setReplicaFloor(gsn: number): void {
+    this.registry.setReplicaFloor(gsn)
+  }
+
   get stableGsn(): number {
     return readU64(this.pipeline.wm, slotIndex(SLOT_STABLE))
   }

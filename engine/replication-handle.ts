@@ -45,4 +45,6 @@ export interface ReplicationHandle {
   setClusterView(view: (() => ClusterStatus) | null): void
   /** Answers every publish waiting beyond DUR with `code`. */
   answerWaiting(code: number): void
+  /** The lowest gsn the other live nodes have applied (MAX_SAFE_INTEGER: none): stable_gsn never passes it. */
+  setReplicaFloor(gsn: number): void
 }

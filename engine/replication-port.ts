@@ -112,6 +112,10 @@ export class ReplicationPort implements ReplicationHandle {
     this.port.clusterView = view
   }
 
+  setReplicaFloor(gsn: number): void {
+    this.port.setReplicaFloor(gsn)
+  }
+
   /** Answers every publish waiting beyond DUR with `code` (a deposed leader: NOT_LEADER). */
   answerWaiting(code: number): void {
     this.pipeline.dispatcher.enterFault(code, readU64(this.wm, this.SEQ))

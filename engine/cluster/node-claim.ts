@@ -42,6 +42,8 @@ export interface ClaimValue {
   readonly host: string
   readonly pid: number
   readonly claimedAt: string
+  /** The highest gsn this node has applied (journaled from the log), as of its last refresh. */
+  readonly appliedGsn?: number
 }
 
 const NO_MESSAGE = 10037
@@ -68,6 +70,7 @@ export class NodeClaim {
   #timer: NodeJS.Timeout | undefined
   #lost: ClusterError | undefined
   #busy = false
+  #applied = 0
 
   private constructor(log: ClusterLog, value: ClaimValue, seq: number, ttlMs: number, onLost: NodeClaimOptions['onLost']) {
     this.#log = log
@@ -79,6 +82,15 @@ export class NodeClaim {
     this.#onLost = onLost
     this.#timer = setInterval(() => void this.#refresh(), Math.max(250, Math.floor(ttlMs / 4)))
     this.#timer.unref()
+  }
+
+  /** The node's applied gsn, carried by the next refreshes (what the other nodes' stability watermark waits for). */
+  setApplied(gsn: number): void {
+    if (gsn > this.#applied) this.#applied = gsn
+  }
+
+  #payload(): Uint8Array {
+    return encoder.encode(JSON.stringify({ ...this.value, appliedGsn: this.#applied }))
   }
 
   /** Set when another instance took the name. */
@@ -140,7 +152,7 @@ export class NodeClaim {
     if (this.#busy || this.#lost !== undefined || this.#log.closed) return
     this.#busy = true
     try {
-      const ack = await this.#log.js.publish(this.#subject, encoder.encode(JSON.stringify(this.value)), {
+      const ack = await this.#log.js.publish(this.#subject, this.#payload(), {
         expect: { lastSubjectSequence: this.#seq },
         timeout: Math.max(500, Math.floor(this.ttlMs / 4)),
       })
@@ -153,7 +165,7 @@ export class NodeClaim {
       if (held !== undefined && held.instance === this.value.instance) {
         this.#seq = current!.seq
       } else if (current === undefined) {
-        const ack = await this.#log.js.publish(this.#subject, encoder.encode(JSON.stringify(this.value)), { expect: { lastSubjectSequence: 0 }, timeout: 5000 }).catch(() => undefined)
+        const ack = await this.#log.js.publish(this.#subject, this.#payload(), { expect: { lastSubjectSequence: 0 }, timeout: 5000 }).catch(() => undefined)
         if (ack !== undefined) this.#seq = ack.seq
       } else {
         this.#lost = new ClusterError(

@@ -3,8 +3,9 @@
 // (durable-file.ts) and their expiry.
 //
 // stable_gsn is the lowest acknowledged gsn over every durable subscription (the durable
-// gsn when there is none): everything at or below it has been acknowledged by everyone
-// who asked to be remembered. It is published in the watermark block (SLOT_STABLE) as a
+// gsn when there is none), and in a cluster over the gsns the other live nodes applied:
+// everything at or below it has been acknowledged by everyone who asked to be remembered
+// and is in every live replica's journal. It is published in the watermark block (SLOT_STABLE) as a
 // monotonic counter: a durable subscription created later at an older gsn does not move
 // it back (it holds retention through floorGsn() instead, which is exact).
 // Retention keeps every gsn above the lowest acknowledged one, unless a cap forces it
@@ -66,6 +67,8 @@ export class DurableRegistry implements ConsumerOwner {
   private dirty = false
   private retryAt = 0
   private stable = 0
+  /** In a cluster: the lowest gsn the other live nodes have applied (none: MAX_SAFE_INTEGER). */
+  private replicaFloor = Number.MAX_SAFE_INTEGER
   private closed = false
   /** Saves completed and failed since open (metrics). */
   saves = 0
@@ -236,8 +239,14 @@ export class DurableRegistry implements ConsumerOwner {
 
   // ---- internals -------------------------------------------------------------------------
 
+  /** In a cluster: the lowest gsn the other live nodes have applied (MAX_SAFE_INTEGER: no other node). */
+  setReplicaFloor(gsn: number): void {
+    this.replicaFloor = gsn
+    this.publishStable()
+  }
+
   private computeStable(): number {
-    let min = this.hooks.durableGsn()
+    let min = Math.min(this.hooks.durableGsn(), this.replicaFloor)
     for (const r of this.recs.values()) if (r.ackedGsn < min) min = r.ackedGsn
     return min
   }

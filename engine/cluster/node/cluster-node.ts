@@ -33,7 +33,7 @@ import { DEFAULTS } from '../../options.js'
 import { GROUPS_FILE_NAME } from '../../groups/group-registry.js'
 import { ErrorCode } from '../../../codec/error-codes.js'
 import { type ClusterLog, openLog } from '../cluster-log.js'
-import { NodeClaim, liveClaims } from '../node-claim.js'
+import { NodeClaim, liveClaims, type ClaimValue } from '../node-claim.js'
 import { LogInterpreter, Verdict } from '../log-interpreter.js'
 import { LogTail } from '../log-tail.js'
 import { readToEnd } from '../read-to-end.js'
@@ -321,18 +321,28 @@ export class ClusterNode {
   private tick(): void {
     if (this.closed) return
     this.savePosition()
-    if (this.role !== 'follower' || this.busy) return
+    this.claim.setApplied(this.port.durableGsn)
     const now = Date.now()
-    if (now - this.peersAt > 2000) {
+    if (now - this.peersAt > 2000 && (this.role === 'follower' || this.role === 'leader')) {
       this.peersAt = now
-      void liveClaims(this.log).then((c) => (this.peers = c.map((v) => v.node)), () => {})
+      void liveClaims(this.log).then((c) => this.heardPeers(c), () => {})
     }
+    if (this.role !== 'follower' || this.busy) return
     const leader = this.interp.leader?.node
     const candidates = [...new Set([...this.peers, this.o.node])].filter((n) => n !== leader).map((node) => ({ node, appliedSeq: -1 }))
     const delay = takeoverDelayMs(this.o.node, candidates, { timeoutMs: this.o.failoverTimeoutMs ?? 1000, staggerMs: this.o.staggerMs ?? 300 })
     if (this.silence.silentForMs() < delay) return
     this.busy = true
     void this.takeOver().catch((e: unknown) => this.takeOverFailed(e)).finally(() => (this.busy = false))
+  }
+
+  /** The live nodes (their claims): candidates for a takeover, and the applied gsns stable_gsn waits for. */
+  private heardPeers(claims: ClaimValue[]): void {
+    if (this.closed) return
+    this.peers = claims.map((v) => v.node)
+    let floor = Number.MAX_SAFE_INTEGER
+    for (const c of claims) if (c.node !== this.o.node) floor = Math.min(floor, typeof c.appliedGsn === 'number' ? c.appliedGsn : 0)
+    this.port.setReplicaFloor(floor)
   }
 
   /**
