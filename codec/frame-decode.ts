@@ -115,6 +115,8 @@ export function decodeFrame(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS, 
       const policy = s.ackPolicy()
       const wait = s.ackWaitMs()
       if (name !== null || policy !== 0 || wait !== 0) Object.assign(sub, { name: name ?? '', ackPolicy: policy, ackWaitMs: wait })
+      const seen = s.seenEpoch()
+      if (seen !== 0n) Object.assign(sub, { seenEpoch: seen })
       return sub
     }
     case Body.Subscribed: {

@@ -131,6 +131,7 @@ function buildBody(b: flatbuffers.Builder, f: WireFrame): number {
       if (name !== 0) Subscribe.addName(b, name)
       if (f.ackPolicy !== undefined) Subscribe.addAckPolicy(b, u32('ackPolicy', f.ackPolicy))
       if (f.ackWaitMs !== undefined) Subscribe.addAckWaitMs(b, u32('ackWaitMs', f.ackWaitMs))
+      if (f.seenEpoch !== undefined && f.seenEpoch !== 0n) Subscribe.addSeenEpoch(b, u64('seenEpoch', f.seenEpoch))
       return Subscribe.endSubscribe(b)
     }
     case 'Subscribed':

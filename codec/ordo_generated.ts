@@ -1009,8 +1009,24 @@ mutate_ack_wait_ms(value:number):boolean {
   return true;
 }
 
+seenEpoch():bigint {
+  const offset = this.bb!.__offset(this.bb_pos, 18);
+  return offset ? this.bb!.readUint64(this.bb_pos + offset) : BigInt('0');
+}
+
+mutate_seen_epoch(value:bigint):boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 18);
+
+  if (offset === 0) {
+    return false;
+  }
+
+  this.bb!.writeUint64(this.bb_pos + offset, value);
+  return true;
+}
+
 static startSubscribe(builder:flatbuffers.Builder) {
-  builder.startObject(7);
+  builder.startObject(8);
 }
 
 static addId(builder:flatbuffers.Builder, id:number) {
@@ -1058,12 +1074,16 @@ static addAckWaitMs(builder:flatbuffers.Builder, ackWaitMs:number) {
   builder.addFieldInt32(6, ackWaitMs, 0);
 }
 
+static addSeenEpoch(builder:flatbuffers.Builder, seenEpoch:bigint) {
+  builder.addFieldInt64(7, seenEpoch, BigInt('0'));
+}
+
 static endSubscribe(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createSubscribe(builder:flatbuffers.Builder, id:number, groupsOffset:flatbuffers.Offset, fromGsn:bigint, tentative:boolean, nameOffset:flatbuffers.Offset, ackPolicy:number, ackWaitMs:number):flatbuffers.Offset {
+static createSubscribe(builder:flatbuffers.Builder, id:number, groupsOffset:flatbuffers.Offset, fromGsn:bigint, tentative:boolean, nameOffset:flatbuffers.Offset, ackPolicy:number, ackWaitMs:number, seenEpoch:bigint):flatbuffers.Offset {
   Subscribe.startSubscribe(builder);
   Subscribe.addId(builder, id);
   Subscribe.addGroups(builder, groupsOffset);
@@ -1072,6 +1092,7 @@ static createSubscribe(builder:flatbuffers.Builder, id:number, groupsOffset:flat
   Subscribe.addName(builder, nameOffset);
   Subscribe.addAckPolicy(builder, ackPolicy);
   Subscribe.addAckWaitMs(builder, ackWaitMs);
+  Subscribe.addSeenEpoch(builder, seenEpoch);
   return Subscribe.endSubscribe(builder);
 }
 }

@@ -52,7 +52,7 @@ const BODY_FIELDS: readonly (readonly FieldSpec[])[] = [
   [f(NAMES, 'names'), f(IDS, 'ids')], // Groups
   [f(MESSAGES, 'messages')], // Publish
   [f(U64S, 'pseqs'), f(U64S, 'gsns')], // PublishAck
-  [f(U32, 'id'), f(IDS, 'groups'), f(U64, 'from_gsn'), f(BOOL, 'tentative'), f(STRING, 'name'), f(U32, 'ack_policy'), f(U32, 'ack_wait_ms')], // Subscribe
+  [f(U32, 'id'), f(IDS, 'groups'), f(U64, 'from_gsn'), f(BOOL, 'tentative'), f(STRING, 'name'), f(U32, 'ack_policy'), f(U32, 'ack_wait_ms'), f(U64, 'seen_epoch')], // Subscribe
   [f(U32, 'id'), f(U64, 'next_gsn'), f(U64, 'acked_gsn')], // Subscribed
   [f(U32, 'subscription'), f(MESSAGES, 'messages'), f(U64, 'durable_gsn')], // Deliver
   [f(U32, 'id')], // Unsubscribe

@@ -65,6 +65,8 @@ export interface SubscribeFrame {
   ackPolicy?: number
   /** Redelivery timeout of explicit acks in ms (0: the server's default). */
   ackWaitMs?: number
+  /** Clusters: the leader epoch of the node that showed this tentative subscription its last messages (absent or 0: none). */
+  seenEpoch?: bigint
 }
 export interface SubscribedFrame {
   type: 'Subscribed'

@@ -154,6 +154,12 @@ export interface EnginePort {
   groupList?(): GroupInfo[]
   /** Replication state when the engine runs in a cluster; absent or null on a single node. */
   clusterStatus?(): ClusterStatus | null
+  /**
+   * Clusters: for a tentative subscriber last shown messages by the leader of `epoch`, the gsn above which
+   * those were withdrawn by a failover (the committed gsn the next epoch started from); -1 when no later
+   * epoch is known on this node, or outside a cluster.
+   */
+  withdrawnAbove?(epoch: number): number
   /** The main thread's writer into EngineOptions.stageTrace (the gateway stamps receive and ingress); absent or null without one. */
   readonly stageStamper?: StageStamper | null
 }

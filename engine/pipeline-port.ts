@@ -180,6 +180,13 @@ export class PipelinePort implements EnginePort {
   /** Set by a cluster node: its state for the gateway (Welcome, NOT_LEADER, /health, /metrics, /api/stats). */
   clusterView: (() => ClusterStatus) | null = null
 
+  /** Set by a cluster node: see EnginePort.withdrawnAbove. */
+  epochBounds: ((epoch: number) => number) | null = null
+
+  withdrawnAbove(epoch: number): number {
+    return this.epochBounds === null ? -1 : this.epochBounds(epoch)
+  }
+
   clusterStatus(): ClusterStatus | null {
     return this.clusterView === null ? null : this.clusterView()
   }

@@ -43,6 +43,8 @@ export interface ReplicationHandle {
   setGroupHook(hook: GroupHook | null): void
   /** What the gateway shows of the cluster (null: nothing). */
   setClusterView(view: (() => ClusterStatus) | null): void
+  /** Where a failover withdrew what the leader of an epoch showed tentative subscribers (EnginePort.withdrawnAbove). */
+  setEpochBounds(bounds: ((epoch: number) => number) | null): void
   /** Answers every publish waiting beyond DUR with `code`. */
   answerWaiting(code: number): void
   /** The lowest gsn the other live nodes have applied (MAX_SAFE_INTEGER: none): stable_gsn never passes it. */

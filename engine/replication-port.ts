@@ -112,6 +112,10 @@ export class ReplicationPort implements ReplicationHandle {
     this.port.clusterView = view
   }
 
+  setEpochBounds(bounds: ((epoch: number) => number) | null): void {
+    this.port.epochBounds = bounds
+  }
+
   setReplicaFloor(gsn: number): void {
     this.port.setReplicaFloor(gsn)
   }

@@ -3,7 +3,7 @@
 // objects here (they are rare) and answered.
 
 import { groupResolveRefusal } from './group-resolve-refusal.js'
-import { BodyType, bodyTypeName, decodeFrame, VerifyCode, verifyCodeName, verifyFrame } from '../codec/index.js'
+import { BodyType, bodyTypeName, decodeFrame, VerifyCode, verifyCodeName, verifyFrame, type WireFrame } from '../codec/index.js'
 import { GroupAccessCache, GroupAccess } from './auth/group-access.js'
 import { AuthError } from './auth/auth-errors.js'
 import type { Connection } from './connection.js'
@@ -13,7 +13,8 @@ import { handlePublish } from './publish-path.js'
 import { holdForLookup, holdUntil, Redispatch } from './group-lookup.js'
 import { SubscriptionSink } from './subscription-sink.js'
 import { subscribeDurable } from './durable-subscribe.js'
-import { groupsFrame, heartbeatFrame, subscribedFrame, welcomeFrame } from './wire/control-frames.js'
+import { groupsFrame, heartbeatFrame, subscribedFrame, welcomeFrame, withdrawnFrame } from './wire/control-frames.js'
+import { awaitResume, decideResume, type ResumeDecision } from './withdrawn.js'
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 
@@ -247,6 +248,44 @@ function handleSubscribe(conn: Connection, bytes: Uint8Array): void {
   const fromGsn = f.fromGsn > MAX_SAFE ? Number.MAX_SAFE_INTEGER : Number(f.fromGsn)
   if ((f.name !== undefined && f.name !== '') || (f.ackPolicy ?? 0) !== 0) {
     subscribeDurable(conn, f, fromGsn)
+    return
+  }
+  const seenEpoch = f.tentative && f.seenEpoch !== undefined && f.seenEpoch <= MAX_SAFE ? Number(f.seenEpoch) : 0
+  if (seenEpoch > 0) {
+    // A tentative subscription resuming in a cluster: first, whether a failover withdrew what it saw (withdrawn.ts).
+    const d = decideResume(ctx.engine, seenEpoch, fromGsn)
+    if (!d.wait) {
+      resumeTentative(conn, f, d)
+      return
+    }
+    // Until this node can tell, the connection's later frames wait behind this one (their answers stay in order).
+    let decided: ResumeDecision | null = null
+    const wait = awaitResume(ctx.engine, seenEpoch, fromGsn, () => conn.closed).then((r) => {
+      decided = r
+    })
+    holdUntil(conn, wait, () => {
+      if (decided !== null) resumeTentative(conn, f, decided)
+    }, handleFrame)
+    return
+  }
+  subscribeOrdinary(conn, f, fromGsn)
+}
+
+function resumeTentative(conn: Connection, f: Extract<WireFrame, { type: 'Subscribe' }>, d: ResumeDecision): void {
+  if (d.wait) return
+  if (d.withdrawnTo > 0) {
+    conn.ctx.counters.withdrawn++
+    conn.send(withdrawnFrame(f.id, d.fromGsn, d.withdrawnTo))
+  }
+  subscribeOrdinary(conn, f, d.fromGsn)
+}
+
+function subscribeOrdinary(conn: Connection, f: Extract<WireFrame, { type: 'Subscribe' }>, fromGsn: number): void {
+  const ctx = conn.ctx
+  const id = f.id
+  const subs = (conn.subs ??= new Map())
+  if (subs.has(id)) {
+    conn.sendError(ErrorCode.DUPLICATE_SUBSCRIPTION_ID, `subscription id already in use on this connection: id=${id}`, id, id)
     return
   }
   const sink = new SubscriptionSink(conn, id, f.groups, f.tentative)

@@ -27,6 +27,8 @@ export class GatewayCounters {
   slowConsumerDisconnects = 0
   ingressBackPressured = 0
   authFailures = 0
+  /** Withdrawn corrections sent (tentative subscriptions resuming after a failover). */
+  withdrawn = 0
   /** Error frames (and HTTP refusals) sent, by wire code. */
   readonly errorsByCode = new Float64Array(64)
   /** From a Publish frame's arrival to the PublishAck that completes it. */
@@ -89,6 +91,7 @@ export function gatewayMetricFamilies(c: GatewayCounters, g: GatewayGauges): Met
     counter('ordo_connections_opened_total', 'WebSocket connections accepted since start.', c.connectionsOpened),
     counter('ordo_connections_closed_total', 'WebSocket connections closed since start.', c.connectionsClosed),
     counter('ordo_auth_failures_total', 'Hellos and HTTP requests refused for a bad, expired or missing token.', c.authFailures),
+    counter('ordo_withdrawn_total', 'Withdrawn corrections sent to tentative subscriptions that resumed after a failover.', c.withdrawn),
     gauge('ordo_subscriptions', 'Active subscriptions over all connections.', g.subscriptions),
     gauge('ordo_subscriptions_paused', 'Subscriptions held back by a full send buffer (slow consumers).', g.pausedSubscriptions),
     counter('ordo_frames_in_total', 'WebSocket frames received.', c.framesIn),

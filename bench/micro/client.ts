@@ -18,6 +18,7 @@ const PUBLISHER = 0x9abc_def0_1234
 
 class BenchLink implements Link, PublishLink {
   readonly open = true
+  readonly epoch = 0n
   /** Messages in the frames sent so far. */
   sent = 0
   frames = 0

@@ -74,6 +74,9 @@ export class LogInterpreter {
   batchCount = 0
   /** The group the last apply() accepted. */
   group: { id: number; name: string } = { id: 0, name: '' }
+  /** Each valid EPOCH read: its epoch and the committed gsn it started from, ascending. */
+  private readonly epochs: number[] = []
+  private readonly epochStarts: number[] = []
 
   constructor(start: LogPosition = EMPTY_LOG) {
     this.epoch = start.epoch
@@ -81,6 +84,16 @@ export class LogInterpreter {
     this.nextGsn = start.nextGsn
     this.lastSeq = start.lastSeq
     this.lastValidSeq = start.lastSeq
+  }
+
+  /**
+   * For a subscriber shown messages by the leader of `epoch`: every gsn that leader committed is at or below
+   * the returned one (the committed gsn the next epoch started from), so what it showed above it was
+   * withdrawn. -1 when no later epoch is known here (that leader may still be leading).
+   */
+  withdrawnAbove(epoch: number): number {
+    for (let i = 0; i < this.epochs.length; i++) if (this.epochs[i]! > epoch) return this.epochStarts[i]!
+    return -1
   }
 
   /** Last gsn sequenced by the valid entries read so far. */
@@ -161,6 +174,8 @@ export class LogInterpreter {
         }
         this.epoch = rec.epoch
         this.leader = rec
+        this.epochs.push(rec.epoch)
+        this.epochStarts.push(rec.committedGsn)
         this.epochSeq = seq
         this.lastValidSeq = seq
         return Verdict.epoch

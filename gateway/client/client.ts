@@ -337,6 +337,9 @@ export class Client implements Link, PublishLink, SessionOwner {
       case 'Heartbeat':
         if (f.durableGsn > this.durableGsn) this.durableGsn = f.durableGsn
         return
+      case 'Withdrawn':
+        this.subscriptions.onWithdrawn(f.subscription, Number(f.fromGsn), Number(f.toGsn))
+        return
       case 'Error':
         this.onServerError(new OrdoError(f.code, f.message, f.ref, { subscription: f.subscription ?? 0, leaderUrl: f.leaderUrl ?? '' }))
         return

@@ -17,6 +17,8 @@ export const ClientErrorCode = {
   BAD_ARGUMENT: 'BAD_ARGUMENT',
   /** A subscription handler threw; the subscription goes on with the next delivery. */
   HANDLER_FAILED: 'HANDLER_FAILED',
+  /** A failover withdrew messages a tentative subscription was shown (reported when it has no onWithdrawn). */
+  WITHDRAWN: 'WITHDRAWN',
 } as const
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode]
 

@@ -12,6 +12,8 @@ import { ClientErrorCode, OrdoError } from './errors.js'
 /** How the resolver and the subscriptions reach the server: control frames, sent at once when connected. */
 export interface Link {
   readonly open: boolean
+  /** The leader epoch the connected node reported in its Welcome (0n outside a cluster). */
+  readonly epoch: bigint
   /** Sends a control frame (the transport copies or keeps it); false when not connected. */
   sendControl(frame: Uint8Array): boolean
 }

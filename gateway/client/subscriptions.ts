@@ -9,6 +9,12 @@
 // it is unsubscribed at the server and frames still arriving for it are dropped;
 // resuming subscribes again from the last gsn handed over + 1, so nothing is lost.
 //
+// A tentative subscription in a cluster may be shown messages a failover then
+// withdraws (the leader died before committing them). It resumes naming the leader
+// epoch that showed it its last messages; the server answers Withdrawn{from, to}
+// when some were withdrawn, the client tells onWithdrawn and takes the stream again
+// from `from` (gateway/withdrawn.ts).
+//
 // A durable subscription (options.durable = name) is the server's to resume: its
 // acknowledged gsn is kept there, so a new process with the name continues right after
 // it. After a reconnect it subscribes again from what this process acknowledged + 1 (or
@@ -47,6 +53,12 @@ export interface ClientSubscribeOptions {
   ackPolicy?: 'explicit' | 'afterHandler' | 'onDelivery'
   /** Durable, explicit acks: redelivery timeout in ms (omitted: the server's default, 30 s). */
   ackWaitMs?: number
+  /**
+   * Tentative subscriptions in a cluster: a failover withdrew the messages this subscription was shown with
+   * gsns fromGsn..toGsn (never committed); the messages that now hold those gsns follow. Default: reported
+   * through onError (code WITHDRAWN), never passed over in silence.
+   */
+  onWithdrawn?: (fromGsn: bigint, toGsn: bigint) => void
 }
 
 const POLICIES: Record<string, number> = { explicit: AckPolicy.explicit, afterHandler: AckPolicy.explicit, onDelivery: AckPolicy.onDelivery }
@@ -76,6 +88,10 @@ export class ClientSubscription {
   skipThrough = 0
   /** Durable: a Subscribe was sent (later ones resume where the server or this process got to). */
   subscribedOnce = false
+  /** Tentative: the leader epoch of the node that delivered lastGsn (0n outside a cluster). */
+  seenEpoch = 0n
+  /** Tentative: told of withdrawn gsns (else the error path reports them). */
+  onWithdrawn: ((fromGsn: bigint, toGsn: bigint) => void) | undefined = undefined
   settle: { resolve: (s: ClientSubscription) => void; reject: (e: Error) => void } | null = null
   /** Called once when the subscription ends for good (closed by the user, refused, the client closed). */
   onEnd: ((err: OrdoError | null) => void) | null = null
@@ -170,6 +186,7 @@ export class SubscriptionSet {
     const wait = opts.ackWaitMs ?? 0
     if (!Number.isInteger(wait) || wait < 0 || wait > 86_400_000) return Promise.reject(new OrdoError(ClientErrorCode.BAD_ARGUMENT, `ackWaitMs must be an integer in 0..86400000: ackWaitMs=${String(wait)}`))
     const s = new ClientSubscription(this, this.nextId++, [...groups], Number(from), opts.tentative ?? false, handler, opts.onError, durable, policy, wait)
+    if (typeof opts.onWithdrawn === 'function') s.onWithdrawn = opts.onWithdrawn
     setup?.(s)
     this.subs.set(s.id, s)
     return new Promise((resolve, reject) => {
@@ -190,7 +207,8 @@ export class SubscriptionSet {
     if (!this.link.open || s.state === 'closed' || s.state === 'resolving' || s.state === 'paused') return
     s.state = 'pending'
     if (s.durable === '') {
-      this.link.sendControl(encodeSubscribe({ id: s.id, groups: s.groupIds, fromGsn: BigInt(s.resumeFrom()), tentative: s.tentative }))
+      const seen = s.tentative && s.lastGsn > 0 ? s.seenEpoch : 0n
+      this.link.sendControl(encodeSubscribe({ id: s.id, groups: s.groupIds, fromGsn: BigInt(s.resumeFrom()), tentative: s.tentative, seenEpoch: seen }))
       return
     }
     const from = s.resumeFrom()
@@ -251,6 +269,7 @@ export class SubscriptionSet {
         ;(s.onError ?? this.reportError)(e)
       }
       if (lastGsn > s.lastGsn) s.lastGsn = lastGsn
+      if (s.tentative) s.seenEpoch = this.link.epoch
     }
     if (s.durable !== '') return
     const now = Date.now()
@@ -259,6 +278,32 @@ export class SubscriptionSet {
       s.ackedGsn = s.lastGsn
       this.link.sendControl(encodeAck({ subscription: s.id, gsn: BigInt(s.lastGsn) }))
     }
+  }
+
+  /**
+   * A failover withdrew gsns fromGsn..toGsn this tentative subscription was shown: the stream is taken again
+   * from fromGsn (what now holds those gsns is delivered), and the subscription's owner is told.
+   */
+  onWithdrawn(id: number, fromGsn: number, toGsn: number): void {
+    const s = this.subs.get(id)
+    if (s === undefined || s.state === 'closed') return
+    if (s.lastGsn >= fromGsn) s.lastGsn = fromGsn - 1
+    if (s.onWithdrawn !== undefined) {
+      try {
+        s.onWithdrawn(BigInt(fromGsn), BigInt(toGsn))
+      } catch (err) {
+        ;(s.onError ?? this.reportError)(new OrdoError(ClientErrorCode.HANDLER_FAILED, `onWithdrawn threw: subscription=${s.id}, error=${err instanceof Error ? err.message : String(err)}`, BigInt(s.id), { cause: err, subscription: s.id }))
+      }
+      return
+    }
+    ;(s.onError ?? this.reportError)(
+      new OrdoError(
+        ClientErrorCode.WITHDRAWN,
+        `a failover withdrew messages this tentative subscription was shown: subscription=${s.id}, gsns ${fromGsn}..${toGsn} (never committed); the messages that hold those gsns now follow. Pass onWithdrawn to subscribe() to handle this`,
+        BigInt(s.id),
+        { subscription: s.id },
+      ),
+    )
   }
 
   /** The server refused or ended subscription id. Returns whether the client holds it. */

@@ -2,7 +2,7 @@
 // Error). They are rare next to Publish/Deliver, so they are built with codec's
 // Builder-based helpers; only the numbers cross into bigint here.
 
-import { encodeError, encodeGroups, encodeHeartbeat, encodeSubscribed, encodeWelcome } from '../../codec/index.js'
+import { encodeError, encodeGroups, encodeHeartbeat, encodeSubscribed, encodeWelcome, encodeWithdrawn } from '../../codec/index.js'
 
 /**
  * subscription: the subscription the error is about (0: none); leaderUrl: with NOT_LEADER, where the leader is
@@ -32,4 +32,9 @@ export function subscribedFrame(id: number, nextGsn: number, ackedGsn?: number):
 /** stableGsn: the stability watermark, where the engine keeps one. */
 export function heartbeatFrame(durableGsn: number, stableGsn?: number): Uint8Array {
   return encodeHeartbeat(stableGsn === undefined ? { durableGsn: BigInt(durableGsn) } : { durableGsn: BigInt(durableGsn), stableGsn: BigInt(stableGsn) })
+}
+
+/** Clusters: gsns [fromGsn, toGsn] a tentative subscription was shown were withdrawn by a failover. */
+export function withdrawnFrame(subscription: number, fromGsn: number, toGsn: number): Uint8Array {
+  return encodeWithdrawn({ subscription, fromGsn: BigInt(fromGsn), toGsn: BigInt(toGsn) })
 }

@@ -3,7 +3,7 @@
 // frame without them decodes as before (no durable fields), so old peers read new ones.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { decodeFrame, encodeHeartbeat, encodeSubscribe, encodeSubscribed, Verdict, verifyFrame } from '../../codec/index.js'
+import { decodeFrame, encodeHeartbeat, encodeSubscribe, encodeSubscribed, encodeWithdrawn, Verdict, verifyFrame } from '../../codec/index.js'
 
 function roundTrip(bytes: Uint8Array): unknown {
   const v = new Verdict()
@@ -31,4 +31,10 @@ test('Subscribed carries the acknowledged gsn, Heartbeat the stable gsn', () => 
 test('a durable name longer than the verifier\'s string limit is refused', () => {
   const bytes = encodeSubscribe({ id: 1, groups: [1], fromGsn: 0n, tentative: false, name: 'x'.repeat(70000), ackPolicy: 1 })
   assert.notEqual(verifyFrame(bytes, 0, bytes.length, undefined, new Verdict()), 0)
+})
+
+test('Subscribe carries the seen epoch (clusters); Withdrawn round-trips', () => {
+  assert.deepEqual(roundTrip(encodeSubscribe({ id: 4, groups: [1], fromGsn: 77n, tentative: true, seenEpoch: 3n })), { type: 'Subscribe', id: 4, groups: [1], fromGsn: 77n, tentative: true, seenEpoch: 3n })
+  assert.deepEqual(roundTrip(encodeSubscribe({ id: 4, groups: [1], fromGsn: 77n, tentative: true, seenEpoch: 0n })), { type: 'Subscribe', id: 4, groups: [1], fromGsn: 77n, tentative: true })
+  assert.deepEqual(roundTrip(encodeWithdrawn({ subscription: 4, fromGsn: 61n, toGsn: 76n })), { type: 'Withdrawn', subscription: 4, fromGsn: 61n, toGsn: 76n })
 })

@@ -152,6 +152,7 @@ export class ClusterNode {
       },
     })
     this.port.setClusterView(() => this.view())
+    this.port.setEpochBounds((epoch) => this.interp.withdrawnAbove(epoch))
   }
 
   /** Joins the cluster: see the top of this file. Refuses, before writing anything, bad URLs, old servers, foreign streams and taken names. */
