@@ -15,6 +15,9 @@
 //                 leader (--rounds times): ms from the kill to the first acknowledgement by
 //                 another node. Then kill -9 of the nats-server hosting the log's stream
 //                 leader: ms to the first acknowledgement after it.
+//   cpu           during each flood: CPU seconds of every process (the nats-servers, this process:
+//                 the node and its publisher threads, the followers) and of the whole machine,
+//                 which says what bounds the replicated throughput on this machine.
 //   checks        after the failures: acknowledged messages missing (acked_lost), (publisher,
 //                 pseq) stored twice (duplicates), nodes whose journal differs on the committed
 //                 range (diverged).
@@ -39,6 +42,7 @@ import { LocalOrdoCluster } from '../tools/cluster/local-ordo-cluster.js'
 import { firstJournalDifference, journalMessages, journalRecords } from '../tools/cluster/journal-check.js'
 import { startPublisherThread } from './engine-publisher-start.js'
 import { CONTROL_BYTES, CTL_START, CTL_STOP } from './engine-bench-control.js'
+import { cpuDuring } from './lib/proc-cpu.js'
 
 const { values } = parseArgs({
   options: {
@@ -82,11 +86,32 @@ async function throughput(engine: Engine, watermark: () => number, label: string
   return rate
 }
 
-async function singleNode(): Promise<number> {
+interface CpuReport {
+  seconds: number
+  machine_busy_s: number
+  machine_idle_s: number
+  processes: Record<string, number>
+}
+
+/** The flood under CPU accounting; logs where the cores went. */
+async function measuredFlood(label: string, pids: Array<[string, number]>, run: () => Promise<number>): Promise<{ rate: number; cpu: CpuReport }> {
+  const r = await cpuDuring(pids, run)
+  const cpu: CpuReport = {
+    seconds: Number(r.seconds.toFixed(2)),
+    machine_busy_s: Number(r.machineBusy.toFixed(2)),
+    machine_idle_s: Number(r.machineIdle.toFixed(2)),
+    processes: Object.fromEntries(r.perProcess.map(([n, s]) => [n, Number(s.toFixed(2))])),
+  }
+  log(`  ${label} cpu over ${cpu.seconds} s: machine busy ${cpu.machine_busy_s} s, idle ${cpu.machine_idle_s} s (of ${os.availableParallelism()} cores); ` +
+    r.perProcess.map(([n, s]) => `${n} ${s.toFixed(2)} s`).join(', '))
+  return { rate: r.result, cpu }
+}
+
+async function singleNode(): Promise<{ rate: number; cpu: CpuReport }> {
   log('single node, durability fsync')
   const engine = await Engine.open({ dataDir: path.join(tmp, 'single'), durability: 'fsync' })
   try {
-    return await throughput(engine, () => engine.port.durableGsn, 'single node fsync')
+    return await measuredFlood('single node', [['this process (node + 2 publisher threads)', process.pid]], () => throughput(engine, () => engine.port.durableGsn, 'single node fsync'))
   } finally {
     await engine.close()
   }
@@ -115,7 +140,7 @@ function startFollower(natsUrls: string[], cluster: string, name: string, port: 
   return child
 }
 
-async function replicated(): Promise<{ msgsPerS: number; p50: number; p99: number; entries: number; bytes: number }> {
+async function replicated(): Promise<{ msgsPerS: number; p50: number; p99: number; entries: number; bytes: number; cpu: CpuReport; floodEntries: number; floodBytes: number }> {
   log('replicated: starting 3 nats-servers, the leader here, 2 followers as processes')
   const nats = await startLocalNatsCluster({ dir: path.join(tmp, 'nats'), readyTimeoutMs: 60_000 })
   const followers: ChildProcess[] = []
@@ -126,7 +151,17 @@ async function replicated(): Promise<{ msgsPerS: number; p50: number; p99: numbe
     for (const name of ['f1', 'f2']) followers.push(startFollower(nats.urls, 'bench', name, await freePort()))
     await sleep(3000)
     const node = leader
-    const msgsPerS = await throughput(node.engine, () => node.engine.port.durableGsn, 'replicated')
+    const before = node.status()
+    const pids: Array<[string, number]> = [
+      ...nats.servers().map((s): [string, number] => [`nats-server ${s.name}`, s.pid]),
+      ['this process (leader + 2 publisher threads)', process.pid],
+      ...followers.map((f, i): [string, number] => [`follower f${i + 1}`, f.pid!]),
+    ]
+    const flood = await measuredFlood('replicated', pids, () => throughput(node.engine, () => node.engine.port.durableGsn, 'replicated'))
+    const msgsPerS = flood.rate
+    const after = node.status()
+    const floodEntries = after.entriesAppended - before.entriesAppended
+    const floodBytes = after.bytesAppended - before.bytesAppended
     // What the flood left in the rings is committed before the paced run starts (else it measures the backlog).
     while (node.engine.port.durableGsn < node.engine.port.sequencedGsn) await sleep(10)
     await sleep(1000)
@@ -150,7 +185,7 @@ async function replicated(): Promise<{ msgsPerS: number; p50: number; p99: numbe
     sub.close()
     const st = node.status()
     log(`  latency p50 ${h.getValueAtPercentile(50)} µs, p99 ${h.getValueAtPercentile(99)} µs (${h.totalCount} messages)`)
-    return { msgsPerS, p50: h.getValueAtPercentile(50), p99: h.getValueAtPercentile(99), entries: st.entriesAppended, bytes: st.bytesAppended }
+    return { msgsPerS, p50: h.getValueAtPercentile(50), p99: h.getValueAtPercentile(99), entries: st.entriesAppended, bytes: st.bytesAppended, cpu: flood.cpu, floodEntries, floodBytes }
   } finally {
     for (const f of followers) {
       const exited = new Promise((r) => f.once('exit', r))
@@ -301,7 +336,11 @@ try {
     acked_lost: f.ackedLost,
     duplicates: f.duplicates,
     diverged: f.diverged,
-    single_node_fsync_msgs_per_s: Math.round(single),
+    single_node_fsync_msgs_per_s: Math.round(single.rate),
+    replicated_flood_entries: rep.floodEntries,
+    replicated_flood_mean_entry_bytes: rep.floodEntries > 0 ? Math.round(rep.floodBytes / rep.floodEntries) : 0,
+    replicated_cpu: rep.cpu,
+    single_node_cpu: single.cpu,
     cores: os.availableParallelism(),
   }
   process.stdout.write(

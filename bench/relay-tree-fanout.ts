@@ -25,6 +25,7 @@ import { MessageCursor } from '../codec/index.js'
 import { RawConn } from './gateway-raw-conn.js'
 import { PublishPump } from './gateway-publish-pump.js'
 import { machineBanner, warnIfFewCores } from './lib/machine.js'
+import { cpuSeconds } from './lib/proc-cpu.js'
 
 const { values } = parseArgs({
   options: {
@@ -112,13 +113,6 @@ async function server(args: string[]): Promise<{ child: Child; url: string; http
   await child.take(/"msg":"ready"|ready$/, 30_000)
   const port = Number(/ws:\/\/[^:/]+:(\d+)\//.exec(line)![1])
   return { child, url: `ws://127.0.0.1:${port}/`, http: `http://127.0.0.1:${port}` }
-}
-
-function cpuSeconds(pid: number): number {
-  // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks (100 per second on Linux).
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return (Number(f[11]) + Number(f[12])) / 100
 }
 
 function rssBytes(pid: number): number {
