@@ -3,7 +3,7 @@
 // way containers and systemd units configure services. A flag on the command line
 // wins over the variable. Boolean flags take 1/true/yes or 0/false/no.
 
-import { UsageError } from './common.js'
+import { parse, UsageError } from './common.js'
 
 export interface FlagSpec {
   type: 'string' | 'boolean'
@@ -47,4 +47,25 @@ export function flagHelp(specs: Readonly<Record<string, FlagSpec>>): string {
       return [`  ${f.padEnd(w1)}  ${e.padEnd(w2)}  ${first}`, ...rest.map((l) => `  ${''.padEnd(w1)}  ${''.padEnd(w2)}  ${l}`)].join('\n')
     })
     .join('\n')
+}
+
+export interface FlagValues<K extends string> {
+  /** What the command line gave (before the environment). */
+  readonly given: Readonly<Record<string, string | boolean | undefined>>
+  /** The command line, else the environment. */
+  readonly values: Readonly<Record<string, string | boolean | undefined>>
+  /** A string flag's value (command line, else environment). */
+  str(flag: K): string | undefined
+}
+
+/** Parses a command's flags and fills the missing ones from the environment; null when --help was asked (and printed). */
+export function parseFlags<K extends string>(command: string, argv: string[], specs: Readonly<Record<K, FlagSpec>>, help: string): FlagValues<K> | null {
+  const parsed = parse(command, argv, specs as never, false)
+  const given = parsed.values as Record<string, string | boolean | undefined>
+  if (given.help === true) {
+    process.stdout.write(help + '\n')
+    return null
+  }
+  const values = withEnvironment(specs, given)
+  return { given, values, str: (flag) => values[flag] as string | undefined }
 }

@@ -8,8 +8,8 @@ import { createLogger, isLogFormat, isLogLevel, LOG_FORMATS, LOG_LEVELS, type Lo
 import { parseTransportChoice, TransportError, type TransportChoice } from '../../gateway/transport/select-transport.js'
 import { startRelay, type RelayServer } from '../../gateway/relay/index.js'
 import { RelayError } from '../../gateway/relay/relay-options.js'
-import { CommandError, parse, parseBytes, parseDuration, parseInteger, UsageError, type Command } from './common.js'
-import { flagHelp, withEnvironment, type FlagSpec } from './env-options.js'
+import { CommandError, parseBytes, parseDuration, parseInteger, UsageError, type Command } from './common.js'
+import { flagHelp, parseFlags, type FlagSpec } from './env-options.js'
 
 const FLAGS = {
   upstream: { type: 'string', arg: 'URLS', help: 'upstream WebSocket URL(s), comma-separated, tried in turn: ordo start,\na cluster\'s nodes, or another relay (required)' },
@@ -53,13 +53,9 @@ export const relayCommand: Command = {
   summary: 'serve clients from an upstream server (fan-out tree): same protocol, one upstream connection',
   help,
   async run(argv) {
-    const parsed = parse('relay', argv, FLAGS, false)
-    if (parsed.values.help) {
-      process.stdout.write(help + '\n')
-      return 0
-    }
-    const values = withEnvironment(FLAGS, parsed.values as Record<string, string | boolean | undefined>)
-    const str = (k: keyof typeof FLAGS): string | undefined => values[k] as string | undefined
+    const flags = parseFlags('relay', argv, FLAGS, help)
+    if (flags === null) return 0
+    const { given, values, str } = flags
     const upstreamArg = str('upstream')
     if (upstreamArg === undefined || upstreamArg.trim() === '') throw new UsageError('ordo relay: --upstream URL is required (e.g. --upstream ws://127.0.0.1:7070/)')
     const upstream = upstreamArg.split(',').map((u) => u.trim()).filter((u) => u !== '')
@@ -82,7 +78,7 @@ export const relayCommand: Command = {
     if (!isLogFormat(format)) throw new UsageError(`ordo relay: bad --log-format ${JSON.stringify(format)}: one of ${LOG_FORMATS.join(', ')}`)
     let transport: TransportChoice
     try {
-      transport = parseTransportChoice(str('transport'), (parsed.values as { transport?: string }).transport !== undefined ? '--transport' : 'ORDO_TRANSPORT')
+      transport = parseTransportChoice(str('transport'), given.transport !== undefined ? '--transport' : 'ORDO_TRANSPORT')
     } catch (err) {
       throw new UsageError(`ordo relay: ${(err as Error).message}`)
     }

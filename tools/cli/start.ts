@@ -10,8 +10,8 @@ import { ORDO_VERSION } from '../../engine/version.js'
 import { GatewayServer } from '../../gateway/server.js'
 import { parseTransportChoice, TransportError, type TransportChoice } from '../../gateway/transport/select-transport.js'
 import { createLogger, isLogFormat, isLogLevel, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../../gateway/log/create-logger.js'
-import { CommandError, parse, parseBytes, parseDuration, parseInteger, UsageError, type Command } from './common.js'
-import { flagHelp, withEnvironment, type FlagSpec } from './env-options.js'
+import { CommandError, parseBytes, parseDuration, parseInteger, UsageError, type Command } from './common.js'
+import { flagHelp, parseFlags, type FlagSpec } from './env-options.js'
 import { runClusterStart } from './start-cluster.js'
 
 const FLAGS = {
@@ -84,13 +84,9 @@ export const startCommand: Command = {
   summary: 'start the engine and the gateway (WebSocket + HTTP on one port, default 7070, data in ./data)',
   help,
   async run(argv) {
-    const parsed = parse('start', argv, FLAGS, false)
-    if (parsed.values.help) {
-      process.stdout.write(help + '\n')
-      return 0
-    }
-    const values = withEnvironment(FLAGS, parsed.values as Record<string, string | boolean | undefined>)
-    const str = (k: keyof typeof FLAGS): string | undefined => values[k] as string | undefined
+    const flags = parseFlags('start', argv, FLAGS, help)
+    if (flags === null) return 0
+    const { given, values, str } = flags
     const port = parseInteger('--port', str('port'), 7070, 0, 65535)
     const host = str('host') ?? '127.0.0.1'
     const dataDir = resolve(str('data') ?? './data')
@@ -119,7 +115,7 @@ export const startCommand: Command = {
     const retention = Object.values(limits).every((v) => v === undefined) ? undefined : limits
     let transport: TransportChoice
     try {
-      transport = parseTransportChoice(str('transport'), (parsed.values as { transport?: string }).transport !== undefined ? '--transport' : 'ORDO_TRANSPORT')
+      transport = parseTransportChoice(str('transport'), given.transport !== undefined ? '--transport' : 'ORDO_TRANSPORT')
     } catch (err) {
       throw new UsageError(`ordo start: ${(err as Error).message}`)
     }
@@ -131,7 +127,7 @@ export const startCommand: Command = {
       warn: (text: string) => process.stderr.write(text.split('\n').map((l) => `ordo: ${l}\n`).join('')),
     }
     if (str('cluster') !== undefined) {
-      if (parsed.values.durability !== undefined) throw new UsageError('ordo start: --durability does not go with --cluster (a cluster node acknowledges what the cluster committed: durability replicated)')
+      if (given.durability !== undefined) throw new UsageError('ordo start: --durability does not go with --cluster (a cluster node acknowledges what the cluster committed: durability replicated)')
       const node = str('node')
       if (node === undefined) throw new UsageError('ordo start: --cluster needs --node NAME (this node\'s name, unique in the cluster)')
       const advertise = str('advertise-url') ?? (port === 0 ? undefined : `ws://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/`)
