@@ -61,11 +61,13 @@ export function mintToken(secret: string, options: MintOptions): string {
   const subscribe = [...(options.subscribe ?? [])]
   new PatternSet(publish)
   new PatternSet(subscribe)
-  const nowS = Math.floor((options.now ?? Date.now()) / 1000)
+  const nowMs = options.now ?? Date.now()
+  const nowS = Math.floor(nowMs / 1000)
   const claims: TokenClaims = { publish, subscribe, iat: nowS }
   if (options.sub !== undefined) claims.sub = options.sub
   if (options.monitor === true) claims.monitor = true
-  if (options.ttlMs !== undefined) claims.exp = nowS + Math.ceil(options.ttlMs / 1000)
+  // exp is in whole seconds: rounded up, so the token lives at least ttlMs (at most 1 s more).
+  if (options.ttlMs !== undefined) claims.exp = Math.ceil((nowMs + options.ttlMs) / 1000)
   const body = base64url(Buffer.from(JSON.stringify(claims)))
   const input = `${HEADER}.${body}`
   return `${input}.${base64url(sign(secret, input))}`

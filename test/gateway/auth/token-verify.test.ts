@@ -65,6 +65,15 @@ test('an expired token is refused, one inside its lifetime is not', () => {
   assert.equal(refusal(() => verifyToken(SECRET, token, NOW + 60_000)), 'TOKEN_EXPIRED')
 })
 
+test('a token lives at least its ttlMs, whatever the millisecond it was minted at (exp is in whole seconds)', () => {
+  for (const ms of [0, 1, 500, 990, 999]) {
+    const at = NOW + ms
+    const token = mintToken(SECRET, { subscribe: ['x'], ttlMs: 1000, now: at })
+    assert.equal(verifyToken(SECRET, token, at + 999).canSubscribe('x'), true, `minted at +${ms} ms, checked 999 ms later`)
+    assert.equal(refusal(() => verifyToken(SECRET, token, at + 2000)), 'TOKEN_EXPIRED')
+  }
+})
+
 test('mintToken refuses bad patterns and an empty secret', () => {
   assert.equal(refusal(() => mintToken(SECRET, { publish: ['a.>.b'] })), 'BAD_PATTERN')
   assert.equal(refusal(() => mintToken(SECRET, { publish: ['a..b'] })), 'BAD_PATTERN')
