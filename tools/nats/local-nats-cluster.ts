@@ -178,7 +178,32 @@ export function processAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Starts the servers. Their ports are picked free just before, so another process can take one in
+ * between: a server that exits with "address already in use" makes a new attempt on other ports (3 at most).
+ */
 export async function startLocalNatsCluster(opts: LocalNatsClusterOptions = {}): Promise<LocalNatsCluster> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startAttempt(opts)
+    } catch (e) {
+      if (attempt >= 3 || !(e instanceof LocalNatsClusterError) || !/address already in use/i.test(e.message)) throw e
+      opts.onProgress?.(`a port was taken by another process meanwhile; starting again on other ports (${e.message})`)
+    }
+  }
+}
+
+/** The last error line of a server's log ('' when none). */
+function lastLogError(logFile: string): string {
+  try {
+    const lines = readFileSync(logFile, 'utf8').split('\n').filter((l) => /\[(ERR|FTL)\]|error/i.test(l))
+    return lines.length === 0 ? '' : lines[lines.length - 1]!.trim()
+  } catch {
+    return ''
+  }
+}
+
+async function startAttempt(opts: LocalNatsClusterOptions): Promise<LocalNatsCluster> {
   const size = opts.size ?? 3
   if (!Number.isInteger(size) || size < 1 || size > 9) {
     throw new LocalNatsClusterError('NATS_CLUSTER_START_FAILED', `cluster size must be 1..9: size=${String(size)}`)
@@ -250,9 +275,10 @@ export async function startLocalNatsCluster(opts: LocalNatsClusterOptions = {}):
     while (pending.size > 0) {
       for (const s of [...pending]) {
         if (exited(s)) {
+          const why = lastLogError(s.info.logFile)
           throw new LocalNatsClusterError(
             'NATS_CLUSTER_START_FAILED',
-            `nats-server ${s.info.name} exited: pid=${s.info.pid}, port=${s.info.clientPort}, log=${s.info.logFile}`,
+            `nats-server ${s.info.name} exited: pid=${s.info.pid}, port=${s.info.clientPort}, log=${s.info.logFile}${why === '' ? '' : `, last error: ${why}`}`,
           )
         }
         if ((await httpStatus(s.ports.monitor, '/healthz')) === 200) {
