@@ -196,7 +196,9 @@ export class DurableRegistry implements ConsumerOwner {
 
   /** The lowest gsn some durable subscription still needs (Infinity: none). */
   floorGsn(): number {
-    return floorOf(this.recs.values())
+    const f = floorOf(this.recs.values())
+    // In a cluster, what the other live nodes have not applied is kept too (as stable_gsn waits for it).
+    return this.replicaFloor < Number.MAX_SAFE_INTEGER ? Math.min(f, this.replicaFloor + 1) : f
   }
 
   get stableGsn(): number {
