@@ -32,6 +32,11 @@ export interface FrameSink {
   onLive?(nextGsn: number): void
   /** The subscription cannot go on (retention removed its range, journal failure…). wire error code from codec/error-codes.ts. */
   onError(code: number, message: string, ref: number): void
+  /**
+   * Clusters, tentative subscriptions (a relay passing on its upstream's correction): gsns fromGsn..toGsn
+   * handed to this sink were withdrawn by a failover; what holds them now follows, from fromGsn.
+   */
+  onWithdrawn?(fromGsn: number, toGsn: number): void
 }
 
 /**

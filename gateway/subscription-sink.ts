@@ -12,7 +12,7 @@ import { DELIVER_COUNT_POS } from '../codec/frame-layout.js'
 import { viewOf } from '../codec/byte-view.js'
 import type { DurableHandle, FrameSink, RawSubscription } from '../engine/engine-port.js'
 import type { Connection } from './connection.js'
-import { subscribedFrame } from './wire/control-frames.js'
+import { subscribedFrame, withdrawnFrame } from './wire/control-frames.js'
 import type { LatencyHistogram } from './metrics/latency-histogram.js'
 import { SubarrayCache } from '../codec/subarray-cache.js'
 
@@ -54,6 +54,13 @@ export class SubscriptionSink implements FrameSink {
     if (this.announced) return
     this.announced = true
     this.conn.send(subscribedFrame(this.id, nextGsn))
+  }
+
+  onWithdrawn(fromGsn: number, toGsn: number): void {
+    if (this.closed) return
+    if (this.sentThrough >= fromGsn) this.sentThrough = fromGsn - 1
+    this.conn.ctx.counters.withdrawn++
+    this.conn.send(withdrawnFrame(this.id, fromGsn, toGsn))
   }
 
   onFrame(bytes: Uint8Array, offset: number, length: number, lastGsn: number): boolean {

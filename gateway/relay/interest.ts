@@ -25,6 +25,8 @@ export class Interest {
   idleSince = 0
   /** The upstream subscription is a durable one (the relay acknowledges its durables' minimum on it). */
   durable = false
+  /** Tentative: the upstream leader epoch of the connection that brought the last frame (0n: none yet). */
+  seenEpoch = 0n
 
   constructor(
     readonly key: string,
@@ -80,6 +82,29 @@ export class Interest {
     this.bytes -= f.bytes.length
     this.cacheStart = f.last + 1
     return f.bytes.length
+  }
+
+  /**
+   * A failover withdrew the gsns from `from` on (tentative interests): what is held from there is dropped
+   * and the interest continues from `from`. Returns the bytes freed.
+   */
+  withdraw(from: number): number {
+    let freed = 0
+    while (this.frames.length > this.head && this.frames[this.frames.length - 1]!.last >= from) {
+      const f = this.frames.pop()!
+      freed += f.bytes.length
+      this.bytes -= f.bytes.length
+      const kept = f.first < from ? sliceDeliver(f, f.first, from) : null
+      if (kept !== null) {
+        this.frames.push(kept)
+        this.bytes += kept.bytes.length
+        freed -= kept.bytes.length
+        break
+      }
+    }
+    if (this.nextGsn > from) this.nextGsn = from
+    if (this.cacheStart > from) this.cacheStart = from
+    return freed
   }
 
   /** Drops everything held (the interest is closing, or the upstream lost its range). */

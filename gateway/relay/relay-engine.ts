@@ -312,8 +312,35 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
       case BodyType.Error:
         this.onUpstreamError(bytes)
         return
+      case BodyType.Withdrawn: {
+        const f = decodeFrame(bytes)
+        if (f.type === 'Withdrawn') this.onWithdrawn(f.subscription, Number(f.fromGsn), Number(f.toGsn))
+        return
+      }
       default:
         return
+    }
+  }
+
+  /**
+   * The upstream withdrew gsns from..to of a tentative subscription (a failover in a cluster): the cache
+   * drops them and every client that was handed some of them is told, then goes on from `from`.
+   */
+  private onWithdrawn(id: number, from: number, to: number): void {
+    const target = this.upstream.target(id)
+    if (target === undefined) return
+    if (!(target instanceof Interest)) {
+      if (target.nextGsn > from) {
+        target.sink.onWithdrawn?.(from, Math.min(to, target.nextGsn - 1))
+        target.nextGsn = from
+      }
+      return
+    }
+    this.cacheBytes -= target.withdraw(from)
+    for (const s of target.subs) {
+      if (s.nextGsn <= from) continue
+      s.sink.onWithdrawn?.(from, Math.min(to, s.nextGsn - 1))
+      s.nextGsn = from
     }
   }
 
@@ -329,6 +356,7 @@ export class RelayEngine implements EnginePort, SubscriptionHost {
     this.stats.messagesIn += frame.count
     if (frame.last > this.highest) this.highest = frame.last
     if (target instanceof Interest) {
+      if (target.tentative) target.seenEpoch = this.control.welcome?.epoch ?? 0n
       const f = target.append(frame)
       if (f === null) return
       this.cacheBytes += f.bytes.length

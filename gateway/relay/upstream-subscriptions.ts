@@ -46,7 +46,8 @@ export class UpstreamSubscriptions {
     const min = it.tentative ? Number.POSITIVE_INFINITY : this.durables.minAcked(it.key)
     it.durable = min !== Number.POSITIVE_INFINITY
     if (!it.durable) {
-      this.control.send(encodeSubscribe({ id, groups: [...it.groups], fromGsn: BigInt(it.nextGsn), tentative: it.tentative }))
+      // A tentative interest names the leader epoch it last heard from, so a failover's withdrawals are told (Withdrawn).
+      this.control.send(encodeSubscribe({ id, groups: [...it.groups], fromGsn: BigInt(it.nextGsn), tentative: it.tentative, seenEpoch: it.tentative ? it.seenEpoch : 0n }))
       return
     }
     // One durable subscription upstream for this interest, from the lowest gsn any of its

@@ -39,6 +39,7 @@ for (let i = 0; i < count; i++) {
     client.publish(groups, `${tag}:${i}:${groups.join(',')}`).then(
       (r) => {
         acks.push([i, String(r.gsn)])
+        if (acks.length % 500 === 0) process.stdout.write(`acked ${acks.length}\n`) // progress, for tests that act mid-stream
       },
       (e: Error) => {
         failed.push([i, e.message])

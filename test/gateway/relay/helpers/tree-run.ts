@@ -21,8 +21,8 @@ export interface TreeRunOptions {
   publishers: TreePublisher[]
   count: number
   paceEvery: number
-  /** Runs once every publisher is publishing (kills, restarts). */
-  during?: () => Promise<void>
+  /** Runs once every publisher is publishing (kills, restarts); `acked(n)` waits until each has n acknowledgements (n a multiple of 500). */
+  during?: (run: { acked(n: number): Promise<void> }) => Promise<void>
   timeoutMs: number
 }
 
@@ -38,7 +38,10 @@ export async function runTree(o: TreeRunOptions): Promise<{ pubs: PublisherResul
       pubs.push(new Proc('publisher', [p.urls.join(','), p.tag, p.sets.map((s) => s.join(',')).join(';'), String(o.count), '0', String(o.paceEvery), String(p.tag.charCodeAt(0))]))
     }
     for (const p of pubs) await p.waitLine((l) => l.startsWith('started '), 60_000, 'publisher started')
-    if (o.during !== undefined) await o.during()
+    const acked = async (n: number): Promise<void> => {
+      for (const p of pubs) await p.waitLine((l) => l.startsWith('acked ') && Number(l.slice(6)) >= n, o.timeoutMs, `${n} acknowledgements`)
+    }
+    if (o.during !== undefined) await o.during({ acked })
     const pubResults = await Promise.all(pubs.map((p) => p.result<PublisherResult>(o.timeoutMs)))
     const subResults = await Promise.all(
       subs.map((s, i) => {
