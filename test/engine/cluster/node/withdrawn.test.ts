@@ -8,13 +8,11 @@
 
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import fs from 'node:fs'
-import { ClusterNode } from '../../../../engine/cluster/node/cluster-node.js'
-import { GatewayServer } from '../../../../gateway/server.js'
 import { mintToken } from '../../../../gateway/auth/token.js'
 import { connect, type Client } from '../../../../gateway/client/index.js'
 import { type LocalNatsCluster, startTestNats, uniqueClusterName } from '../helpers.js'
-import { serversAwayFromStreamLeader, tempDataDir, waitFor } from './node-helpers.js'
+import { waitFor } from './node-helpers.js'
+import { record, startFreezableCluster, type Seen } from './freezable-cluster.js'
 
 const SECRET = 'withdrawn-secret'
 let nats: LocalNatsCluster
@@ -25,59 +23,38 @@ after(async () => {
   await nats.stop()
 })
 
-interface Seen {
-  gsn: number
-  text: string
-}
-
 test('a failover withdrew what a tentative subscriber saw: it is told which gsns, then gets what holds them now', async () => {
-  const cluster = uniqueClusterName('withdrawn')
-  const names = ['a', 'b', 'c']
-  const dirs = names.map((n) => tempDataDir(`wd-${n}`))
-  const nodes: ClusterNode[] = []
-  const servers: GatewayServer[] = []
+  const c3 = await startFreezableCluster(nats, uniqueClusterName('withdrawn'), SECRET)
   const clients: Client[] = []
-  let frozen = false
-  let on: [number, number, number] = [0, 1, 2]
   try {
-    on = await serversAwayFromStreamLeader(nats, cluster)
-    for (const [i, name] of names.entries()) {
-      nodes.push(await ClusterNode.start({ natsUrls: [nats.urls[on[i]!]!], cluster, node: name, url: `ws://127.0.0.1:1/${name}`, dataDir: dirs[i]!, failoverTimeoutMs: 800, staggerMs: 300 }))
-      if (i === 0) await waitFor('a leads', () => nodes[0]!.role === 'leader')
-    }
-    const [a, b] = nodes as [ClusterNode, ClusterNode, ClusterNode]
-    for (const n of nodes) servers.push(await GatewayServer.start(n.engine.port, { port: 0, secret: SECRET }))
+    const [a, b] = c3.nodes
+    const servers = c3.servers
     const token = mintToken(SECRET, { publish: ['>'], subscribe: ['>'] })
 
     const tentative: Seen[] = []
     const withdrawn: Array<[bigint, bigint]> = []
     const sub = await connect([servers[0]!.url, servers[1]!.url], { token, backoff: { initialMs: 10, maxMs: 50 }, onError: () => {} })
     clients.push(sub)
-    await sub.subscribe(['w'], { fromGsn: 1n, tentative: true, onWithdrawn: (from, to) => withdrawn.push([from, to]) }, (batch) => {
-      while (batch.next()) tentative.push({ gsn: Number(batch.gsn), text: batch.text() })
-    })
+    await sub.subscribe(['w'], { fromGsn: 1n, tentative: true, onWithdrawn: (from, to) => withdrawn.push([from, to]) }, record(tentative))
     const committed: Seen[] = []
     const steady = await connect(servers[1]!.url, { token, onError: () => {} })
     clients.push(steady)
-    await steady.subscribe(['w'], { fromGsn: 1n }, (batch) => {
-      while (batch.next()) committed.push({ gsn: Number(batch.gsn), text: batch.text() })
-    })
+    await steady.subscribe(['w'], { fromGsn: 1n }, record(committed))
 
     // 50 committed messages.
     await Promise.all(Array.from({ length: 50 }, (_, i) => a.engine.publish(['w'], `old-${i}`)))
     await waitFor('both subscribers have the 50', () => tentative.length === 50 && committed.length === 50)
 
     // The leader's nats-server freezes: 20 more are sequenced and shown tentatively, never committed.
-    await nats.kill(on[0], 'SIGSTOP')
-    frozen = true
+    await c3.freeze()
     for (let i = 0; i < 20; i++) void a.engine.publish(['w'], `tail-${i}`).catch(() => {})
     await waitFor('the tentative subscriber was shown 70', () => tentative.length === 70, 10_000)
     assert.deepEqual(tentative.slice(50).map((m) => m.gsn), Array.from({ length: 20 }, (_, i) => 51 + i))
     // Its gateway goes away at once (before any takeover): the subscriber resumes on b, a follower.
     servers[0]!.closeNow()
 
-    await waitFor('another node takes over', () => nodes.some((n) => n !== a && n.role === 'leader'), 60_000)
-    const leader = nodes.find((n) => n !== a && n.role === 'leader')!
+    await waitFor('another node takes over', () => c3.nodes.some((n) => n !== a && n.role === 'leader'), 60_000)
+    const leader = c3.nodes.find((n) => n !== a && n.role === 'leader')!
     await Promise.all(Array.from({ length: 5 }, (_, i) => leader.engine.publish(['w'], `new-${i}`)))
     await waitFor('the correction and the new messages', () => tentative.length === 75, 30_000)
 
@@ -89,14 +66,10 @@ test('a failover withdrew what a tentative subscriber saw: it is told which gsns
     assert.ok(b.role === 'leader' || b.role === 'follower')
 
     // The old leader, once its server resumes, finds itself deposed (its appends are refused by the fence).
-    await nats.kill(on[0], 'SIGCONT')
-    frozen = false
+    await c3.thaw()
     await waitFor('the old leader is deposed', () => a.role === 'deposed', 60_000)
   } finally {
-    if (frozen) await nats.kill(on[0], 'SIGCONT').catch(() => {})
     for (const c of clients) await c.close().catch(() => {})
-    for (const s of servers) s.closeNow()
-    for (const n of nodes) await n.close().catch(() => {})
-    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
+    await c3.close()
   }
 })
