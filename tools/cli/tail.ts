@@ -133,7 +133,7 @@ export const tailCommand: Command = {
             // Durable: acknowledged once stdout took the lines, so a restart resumes after them.
             const printedThrough = lastPrinted
             process.stdout.write(out.join('\n') + '\n', () => {
-              if (durable && sub !== null && printedThrough > 0) sub.ack(BigInt(printedThrough))
+              if (durable && printedThrough > 0) ackPrinted(printedThrough)
             })
           }
           if (count > 0 && seen >= count) finish?.()
@@ -145,6 +145,13 @@ export const tailCommand: Command = {
     let sub: ClientSubscription | null = null
     let lastPrinted = 0
     const durable = values.durable !== undefined
+    // Lines stdout took before subscribe() returned (the first frames can come in the same turn as the
+    // server's answer) are acknowledged as soon as the subscription is there.
+    let unacked = 0
+    const ackPrinted = (gsn: number): void => {
+      if (sub !== null) sub.ack(BigInt(gsn))
+      else if (gsn > unacked) unacked = gsn
+    }
     const handler = (b: DeliverBatch): void => {
       while (b.next()) {
         const gs: number[] = []
@@ -181,6 +188,7 @@ export const tailCommand: Command = {
     }
     try {
       await subscribe()
+      if (unacked > 0) ackPrinted(unacked)
     } catch (err) {
       await client.close()
       if (err instanceof OrdoError) throw new CommandError(err.codeName, `subscribe refused: ${err.codeName}: ${err.message}`)
