@@ -27,14 +27,18 @@
 //            every counted message was acked after fsync; fsyncs/s, mean batch size.
 //   latency  1 publisher paced at --rate (default 100 000 msg/s) by intended send times;
 //            deliver - intended (µs, coordinated-omission corrected) into an HdrHistogram;
-//            async mode, then fsync mode.
+//            async mode, then fsync mode. Beside async (and memory) mode, the floor it is
+//            judged against in the same run: the bare hop chain (bare-hop-chain.ts), the same
+//            publisher thread, a hop thread idling like the sequencer and a main-thread pass
+//            woken like the dispatcher, with no sequencing or journal between them.
+//            --latency-runs N alternates engine and chain N times and prints medians.
 //   recovery journal-recovery.js in a child: ~1 GiB journal (--quick: 256 MiB), kill -9,
 //            time Journal.open; ms per GiB. Then engine-recovery.js: the engine itself fills
 //            the journal, kill -9, time Engine.open (recovery + state rebuild + workers).
 //
 //   node dist/bench/engine-bench.js [--seconds 10 (--quick: 3)] [--rate 100000] [--window 32768]
 //        [--dir <parent of data dirs>] [--quick] [--json] [--skip memory,fsync,latency,recovery]
-//        [--latency-modes async,fsync[,memory]] [--batch-max-bytes 4096|engine]
+//        [--latency-modes async,fsync[,memory]] [--latency-runs 1] [--batch-max-bytes 4096|engine]
 //
 // Progress goes to stderr; results to stdout; --json adds one JSON object as the last line.
 
@@ -49,6 +53,8 @@ import * as hdr from 'hdr-histogram-js'
 import { Engine, type DeliverBatch, type EngineMetrics } from '../engine/index.js'
 import { blobLength } from '../codec/message-layout.js'
 import { runBareRing } from './bare-ring-lib.js'
+import { runHopChain, type HopChainResult } from './bare-hop-chain.js'
+import { defaultIdleSpins } from '../engine/options.js'
 import { machineBanner, warnIfFewCores } from './lib/machine.js'
 import { AllocProbe, type AllocResult } from './engine-alloc-probe.js'
 import { CONTROL_BYTES, CTL_MEASURE, CTL_START, CTL_STOP } from './engine-bench-control.js'
@@ -66,11 +72,14 @@ const { values } = parseArgs({
     skip: { type: 'string', default: '' },
     'batch-max-bytes': { type: 'string', default: 'engine' },
     'latency-modes': { type: 'string', default: 'async,fsync' },
+    'latency-runs': { type: 'string', default: '1' },
   },
 })
 // 10 s windows by default: allocation and GC pauses are judged over a 10-second run.
 const SECONDS = Number(values.seconds ?? (values.quick ? 3 : 10))
 const RATE = Number(values.rate)
+const LATENCY_RUNS = Number(values['latency-runs'])
+if (!(LATENCY_RUNS >= 1)) throw new Error(`bad --latency-runs: ${values['latency-runs']}: a whole number >= 1`)
 const WINDOW = Number(values.window)
 const WARMUP_S = values.quick ? 0.5 : 1
 const PAYLOAD = 100
@@ -360,16 +369,51 @@ if (!skip.has('fsync')) {
 }
 
 if (!skip.has('latency')) {
+  const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
   for (const durability of values['latency-modes'].split(',') as ('async' | 'fsync' | 'memory')[]) {
-    log(`latency, ${durability} mode: 1 publisher paced at ${RATE} msg/s`)
-    const r = await runScenario({ durability, mode: 'paced', publishers: 1, latency: true, measureAlloc: false }, SECONDS)
-    ok &&= r.orderErrors === 0
-    console.log(latencyLine(`latency ${durability}`, r))
-    const h = r.hist!
-    json[`${durability}_p50_us`] = q(h, 50)
-    json[`${durability}_p99_us`] = q(h, 99)
-    json[`${durability}_p999_us`] = q(h, 99.9)
+    // The bare hop chain (bare-hop-chain.ts) runs beside the async and memory modes, alternating
+    // with the engine run by run so both see the same machine; fsync latency is the disk's.
+    const withChain = durability !== 'fsync'
+    const engineRuns: { p50: number; p99: number; p999: number }[] = []
+    const chainRuns: HopChainResult[] = []
+    for (let run = 0; run < LATENCY_RUNS; run++) {
+      const chainFirst = withChain && run % 2 === 1
+      if (chainFirst) chainRuns.push(await chainRun(run))
+      log(`latency, ${durability} mode: 1 publisher paced at ${RATE} msg/s (run ${run + 1}/${LATENCY_RUNS})`)
+      const r = await runScenario({ durability, mode: 'paced', publishers: 1, latency: true, measureAlloc: false }, SECONDS)
+      ok &&= r.orderErrors === 0
+      console.log(latencyLine(`latency ${durability}${LATENCY_RUNS > 1 ? ` run ${run + 1}` : ''}`, r))
+      const h = r.hist!
+      engineRuns.push({ p50: q(h, 50), p99: q(h, 99), p999: q(h, 99.9) })
+      if (withChain && !chainFirst) chainRuns.push(await chainRun(run))
+    }
+    const e = { p50: med(engineRuns.map((x) => x.p50)), p99: med(engineRuns.map((x) => x.p99)), p999: med(engineRuns.map((x) => x.p999)) }
+    json[`${durability}_p50_us`] = e.p50
+    json[`${durability}_p99_us`] = e.p99
+    json[`${durability}_p999_us`] = e.p999
+    if (!withChain) continue
+    const c = { p50: med(chainRuns.map((x) => x.p50)), p99: med(chainRuns.map((x) => x.p99)), p999: med(chainRuns.map((x) => x.p999)) }
+    ok &&= chainRuns.every((x) => x.inOrder)
+    console.log(
+      `latency ${durability} vs bare hop chain at ${RATE.toLocaleString('en-US')} msg/s, medians of ${LATENCY_RUNS} run(s): engine p50 ${e.p50} µs, p99 ${e.p99} µs, p99.9 ${e.p999} µs; ` +
+        `chain p50 ${c.p50} µs, p99 ${c.p99} µs, p99.9 ${c.p999} µs; engine / chain p99 ${(e.p99 / Math.max(1, c.p99)).toFixed(2)}x (goal <= 2)`,
+    )
+    json[`bare_chain_p50_us`] = c.p50
+    json[`bare_chain_p99_us`] = c.p99
+    json[`bare_chain_p999_us`] = c.p999
+    json[`${durability}_chain_p99_ratio`] = Number((e.p99 / Math.max(1, c.p99)).toFixed(2))
   }
+}
+
+/** One run of the bare hop chain: the engine's latency threads and hand-offs with no work between them. */
+async function chainRun(run: number): Promise<HopChainResult> {
+  log(`latency, bare hop chain: 1 publisher paced at ${RATE} msg/s (run ${run + 1}/${LATENCY_RUNS})`)
+  const r = await runHopChain({
+    rate: RATE, seconds: SECONDS, warmupSeconds: WARMUP_S, payloadBytes: PAYLOAD, groupSets: [[1], [2, 3], [4, 1, 2], [3, 4]], idleSpins: defaultIdleSpins(),
+    progress: (n, s) => log(`  bare chain: ${fmtM(n)} delivered, ${s.toFixed(1)} s`),
+  })
+  console.log(`latency bare hop chain${LATENCY_RUNS > 1 ? ` run ${run + 1}` : ''}: offered ${RATE.toLocaleString('en-US')} msg/s, ${r.samples} samples: p50 ${r.p50} µs, p99 ${r.p99} µs, p99.9 ${r.p999} µs, max ${r.max} µs (in order: ${r.inOrder})`)
+  return r
 }
 
 if (!skip.has('recovery')) {

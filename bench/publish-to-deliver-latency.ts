@@ -17,13 +17,16 @@
 //
 //   node dist/bench/publish-to-deliver-latency.js [--rates 5000,50000] [--runs 3] [--seconds 10]
 //        [--warmup 1] [--payload 100] [--durability async|fsync|memory] [--quick] [--json]
-//        [--engine idleSpins=200,...] [--no-stages] [--embedded] [--baseline <checkout>]
+//        [--engine idleSpins=200,...] [--no-stages] [--baseline <checkout>]
 //        [--server-node-args '--flag ...'] [--client-node-args '--flag ...'] [--server-heap-profile <prefix>]
 //        [--client-heap-profile <prefix>] [--no-trace]
 //
 //   --baseline: a second ordo, built from another checkout (its dist/bench/latency/ servers and
 //   client processes), measured in the same runs as a third system ('base'): before/after
 //   comparisons on a noisy machine without a quiet moment for each.
+//
+// The embedded engine's latency and its floor (a bare hop chain with the same threads) are in
+// engine-bench.js (--latency-runs).
 //
 // Progress goes to stderr, results to stdout; --json ends with one JSON line.
 
@@ -52,8 +55,6 @@ const { values } = parseArgs({
     quick: { type: 'boolean' },
     json: { type: 'boolean' },
     'no-stages': { type: 'boolean' },
-    embedded: { type: 'boolean' },
-    'embedded-only': { type: 'boolean' },
     'server-heap-profile': { type: 'string' },
     'client-heap-profile': { type: 'string' },
     'no-trace': { type: 'boolean' },
@@ -108,7 +109,6 @@ interface RunResult {
 const dir = mkdtempSync(join(tmpdir(), 'ordo-latency-'))
 const servers: Child[] = []
 const results: RunResult[] = []
-let embedded: { rate: number; runs: number; engine: Percentiles; chain: Percentiles; runLines: string[] } | null = null
 
 async function startServer(kind: System): Promise<{ child: Child; url: string; transport: string }> {
   const child =
@@ -183,20 +183,18 @@ async function main(): Promise<void> {
   progress(machineBanner())
   // pub + sub processes, the server's main thread and its sequencer (sync thread mostly asleep in async mode).
   warnIfFewCores(4)
-  if (values['embedded-only'] !== true) {
-    const ordo = await startServer('ordo')
-    const relay = await startServer('relay')
-    const base = values.baseline === undefined ? null : await startServer('base')
-    progress(`ordo server: ${ordo.url} (${ordo.transport}), durability ${durability}${Object.keys(engineOptions).length > 0 ? `, engine ${JSON.stringify(engineOptions)}` : ''}; bare relay: ${relay.url} (${relay.transport})`)
-    if (base !== null) progress(`baseline ordo ('base', from ${resolve(values.baseline!)}): ${base.url}`)
-    progress(`${runs} run(s) per system and rate, ${seconds} s each after ${warmupMs / 1000} s warm-up, ${payloadBytes} B payloads, load ${load()}`)
-    for (const rate of rates) {
-      for (let i = 0; i < runs; i++) {
-        // Alternate which goes first, so neither always gets the quieter moment.
-        const systems: System[] = base === null ? ['relay', 'ordo'] : ['relay', 'ordo', 'base']
-        const order = i % 2 === 0 ? systems : [...systems].reverse()
-        for (const system of order) results.push(await runOnce(system, system === 'ordo' ? ordo : system === 'base' ? base! : relay, rate, i))
-      }
+  const ordo = await startServer('ordo')
+  const relay = await startServer('relay')
+  const base = values.baseline === undefined ? null : await startServer('base')
+  progress(`ordo server: ${ordo.url} (${ordo.transport}), durability ${durability}${Object.keys(engineOptions).length > 0 ? `, engine ${JSON.stringify(engineOptions)}` : ''}; bare relay: ${relay.url} (${relay.transport})`)
+  if (base !== null) progress(`baseline ordo ('base', from ${resolve(values.baseline!)}): ${base.url}`)
+  progress(`${runs} run(s) per system and rate, ${seconds} s each after ${warmupMs / 1000} s warm-up, ${payloadBytes} B payloads, load ${load()}`)
+  for (const rate of rates) {
+    for (let i = 0; i < runs; i++) {
+      // Alternate which goes first, so neither always gets the quieter moment.
+      const systems: System[] = base === null ? ['relay', 'ordo'] : ['relay', 'ordo', 'base']
+      const order = i % 2 === 0 ? systems : [...systems].reverse()
+      for (const system of order) results.push(await runOnce(system, system === 'ordo' ? ordo : system === 'base' ? base! : relay, rate, i))
     }
   }
   report()
@@ -241,18 +239,6 @@ function report(): void {
     json[`bare_relay_p50_us${suffix}`] = sr.e2e.p50
     json[`bare_relay_p99_us${suffix}`] = sr.e2e.p99
     json[`bare_relay_p999_us${suffix}`] = sr.e2e.p999
-  }
-  if (embedded !== null) {
-    out()
-    out(`== embedded, ${embedded.rate} msg/s, ${embedded.runs} run(s) (medians)`)
-    out(`  engine (1 publisher thread -> sequencer -> journal write -> dispatcher -> subscriber, async): p50 ${embedded.engine.p50} µs, p99 ${embedded.engine.p99} µs, p99.9 ${embedded.engine.p999} µs`)
-    out(`  bare hop chain (same threads and hand-offs, no sequencing or journal): p50 ${embedded.chain.p50} µs, p99 ${embedded.chain.p99} µs, p99.9 ${embedded.chain.p999} µs`)
-    out(`  engine / chain p99: ${(embedded.engine.p99 / Math.max(1, embedded.chain.p99)).toFixed(2)}x (goal <= 2)`)
-    for (const line of embedded.runLines) out(`  ${line}`)
-    json.embedded_p99_us = embedded.engine.p99
-    json.bare_chain_p99_us = embedded.chain.p99
-    json.embedded_p50_us = embedded.engine.p50
-    json.bare_chain_p50_us = embedded.chain.p50
   }
   json.problems = results.flatMap((r) => r.problems.map((p) => `${r.system} ${r.rate}: ${p}`))
   json.load = load()
