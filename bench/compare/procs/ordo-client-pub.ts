@@ -124,17 +124,19 @@ async function batches(): Promise<OrdoClientPubResult> {
   let acked = 0
   let inFlight = 0
   let wake: (() => void) | null = null
+  // publishBatch copies every payload and reads every item before it returns, so one set of
+  // items and payload buffers serves every call (as a producer reusing its buffers would).
+  const slots: PublishItem[] = Array.from({ length: a.batch }, () => ({ groups: groupSets[0]!, payload: new Uint8Array(a.payloadBytes) }))
   const items: PublishItem[] = []
   while (seq < a.messages) {
     while (seq < a.messages && inFlight + a.batch <= a.window) {
       const n = Math.min(a.batch, a.messages - seq)
       items.length = 0
-      // Items hold views of one buffer per call: publishBatch copies every payload before it returns.
-      const block = new Uint8Array(n * a.payloadBytes)
       for (let i = 0; i < n; i++) {
-        const groups = next(0)
-        block.set(payload, i * a.payloadBytes)
-        items.push({ groups, payload: block.subarray(i * a.payloadBytes, (i + 1) * a.payloadBytes) })
+        const item = slots[i]!
+        item.groups = next(0)
+        ;(item.payload as Uint8Array).set(payload)
+        items.push(item)
       }
       inFlight += n
       client.publishBatch(items).then(
