@@ -8,6 +8,13 @@
 //     ▲                                                                          │
 //     └──────────────────────────────────────────────────────────────────────────┘
 //
+// Two sizes of pooled frame: a turn of the event loop starts in a small one (64 messages,
+// 8 KB of them), and only a turn that fills it goes on in full-size frames
+// (maxFrameMessages, maxFrameBytes: ~260 KB by default). A paced publisher sending a few
+// messages per turn has many frames unacknowledged at once; were each full-size, the frames
+// past the pool's would be 260 KB buffers made and dropped at that rate, and V8 answers
+// such external-memory churn with a mark-compact every few tens of milliseconds.
+//
 // A frame's buffer is handed to the transport without a copy where it allows
 // (the `ws` package with an unmasked key); it goes back to the pool only after
 // the transport reported the bytes written, so it is never overwritten while a
@@ -39,7 +46,8 @@ export class OutFrame {
 
   constructor(
     readonly buf: Uint8Array,
-    readonly pooled: boolean,
+    /** FrameSize: which free list it returns to (OWN: none). */
+    readonly size: number,
     private readonly pool: FramePool,
   ) {
     this.bytes = buf.subarray(0, 0)
@@ -69,31 +77,49 @@ export function patchPseq(f: OutFrame, pos: number, pseq: number): void {
   f.view.setUint32(pos + PSEQ_POS + 4, Math.floor(pseq / 4294967296), true)
 }
 
-/** At most this many free frames are kept; more go to the garbage collector. */
-const POOL_MAX = 16
+/** Pooled frame sizes, and OWN: a frame made for one message larger than a pooled frame. */
+export const FrameSize = { SMALL: 0, LARGE: 1, OWN: 2 } as const
+
+/** A small frame: room for this many messages and bytes of them (or maxFrameMessages / maxFrameBytes if lower). */
+const SMALL_MESSAGES = 64
+const SMALL_BYTES = 8 * 1024
+/** At most this many free frames of each size are kept; more go to the garbage collector. */
+const POOL_MAX = [64, 16]
 
 export class FramePool {
-  private readonly free: OutFrame[] = []
+  private readonly free: OutFrame[][] = [[], []]
   readonly writer = new FrameWriter()
-  /** Bytes of a pooled frame: maxFrameMessages slots plus maxFrameBytes of messages. */
-  readonly frameBytes: number
+  /** Slots of a frame of each pooled size. */
+  private readonly slots: number[]
+  /** Bytes of a frame of each pooled size: its slots plus its bytes of messages. */
+  private readonly frameBytes: number[]
+  /** Buffers made so far (pooled or not) and their bytes, for tests and diagnostics. */
+  buffersMade = 0
+  bytesMade = 0
 
-  constructor(readonly maxFrameMessages: number, maxFrameBytes: number) {
-    this.frameBytes = publishBlobsPos(maxFrameMessages) + maxFrameBytes
+  constructor(maxFrameMessages: number, maxFrameBytes: number) {
+    const small = Math.min(SMALL_MESSAGES, maxFrameMessages)
+    this.slots = [small, maxFrameMessages]
+    this.frameBytes = [publishBlobsPos(small) + Math.min(SMALL_BYTES, maxFrameBytes), publishBlobsPos(maxFrameMessages) + maxFrameBytes]
   }
 
-  /** A frame with room for at least `need` bytes of messages, open for writing (writer bound to it). */
-  open(need: number): OutFrame {
+  /**
+   * A frame with room for at least `need` bytes of messages, open for writing (writer bound to it):
+   * small unless `large` (the turn's previous frame filled up) or `need` does not fit a small one.
+   */
+  open(need: number, large: boolean): OutFrame {
+    let size: number = large ? FrameSize.LARGE : FrameSize.SMALL
+    if (size === FrameSize.SMALL && publishBlobsPos(this.slots[0]!) + need > this.frameBytes[0]!) size = FrameSize.LARGE
+    if (size === FrameSize.LARGE && publishBlobsPos(this.slots[1]!) + need > this.frameBytes[1]!) size = FrameSize.OWN
     let f: OutFrame
-    if (publishBlobsPos(this.maxFrameMessages) + need > this.frameBytes) {
-      // One message larger than a pooled frame: a frame of its own, not pooled.
-      f = new OutFrame(new Uint8Array(publishBlobsPos(1) + need), false, this)
+    if (size === FrameSize.OWN) {
+      f = new OutFrame(this.made(publishBlobsPos(1) + need), FrameSize.OWN, this)
       this.writer.setTarget(f.buf)
       this.writer.beginPublish(0, 1)
     } else {
-      f = this.free.pop() ?? new OutFrame(new Uint8Array(this.frameBytes), true, this)
+      f = this.free[size]!.pop() ?? new OutFrame(this.made(this.frameBytes[size]!), size, this)
       this.writer.setTarget(f.buf)
-      this.writer.beginPublish(0, this.maxFrameMessages)
+      this.writer.beginPublish(0, this.slots[size]!)
     }
     f.state = FrameState.OPEN
     f.count = 0
@@ -106,12 +132,18 @@ export class FramePool {
   maybeRelease(f: OutFrame): void {
     if (f.live > 0 || f.writing > 0 || f.state === FrameState.OPEN || f.state === FrameState.FREE || f.state === FrameState.READY) return
     f.state = FrameState.FREE
-    if (f.pooled && this.free.length < POOL_MAX) this.free.push(f)
+    if (f.size !== FrameSize.OWN && this.free[f.size]!.length < POOL_MAX[f.size]!) this.free[f.size]!.push(f)
   }
 
   /** A ready frame whose messages all moved elsewhere (rebuilt): it will never be sent. */
   drop(f: OutFrame): void {
     f.state = FrameState.SENT
     this.maybeRelease(f)
+  }
+
+  private made(bytes: number): Uint8Array {
+    this.buffersMade++
+    this.bytesMade += bytes
+    return new Uint8Array(bytes)
   }
 }

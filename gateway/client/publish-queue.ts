@@ -210,8 +210,10 @@ export class PublishQueue implements AckPairSink {
     const pseq = this.nextPseq
     let f = this.openFrame
     if (f === null || w.addMessage(this.publisher, pseq, this.ids, n, payload, 0, length) !== 0) {
-      if (f !== null) this.finishOpen()
-      f = this.openNew(blobLength(n, length))
+      // A frame that filled up: the rest of this turn goes into full-size frames.
+      const filled = f !== null
+      if (filled) this.finishOpen()
+      f = this.openNew(blobLength(n, length), filled)
       w.addMessage(this.publisher, pseq, this.ids, n, payload, 0, length)
     }
     this.nextPseq = pseq + 1
@@ -226,8 +228,9 @@ export class PublishQueue implements AckPairSink {
     this.encodedEnd = ticket + 1
   }
 
-  private openNew(need: number): OutFrame {
-    const f = this.pool.open(need)
+  /** Opens a frame: a small one unless the previous frame of this turn filled up (`large`). */
+  private openNew(need: number, large: boolean): OutFrame {
+    const f = this.pool.open(need, large)
     this.openFrame = f
     if (!this.flushScheduled) {
       // Everything published in this turn of the event loop shares frames; they go out at its end.
@@ -373,8 +376,9 @@ export class PublishQueue implements AckPairSink {
       if (t < r.sentEnd) this.inFlight--
       let f = this.openFrame
       if (f === null || w.addBlob(of.buf, pos, len) !== 0) {
-        if (f !== null) this.finishOpen()
-        f = this.openNew(len)
+        const filled = f !== null
+        if (filled) this.finishOpen()
+        f = this.openNew(len, filled)
         w.addBlob(of.buf, pos, len)
       }
       const pseq = renumberFrom !== 0 ? q++ : p
