@@ -32,7 +32,7 @@ export interface ConnectOptions {
   livenessMs?: number
   /** In-flight publish window, messages. Default 16 384. */
   maxInFlight?: number
-  /** Most messages per Publish frame. Default 1024. */
+  /** Most messages per Publish frame. Default 1024. (A turn's publishing starts in a frame of at most 64 messages and 8 KiB; it goes on in full-size frames once that one is full.) */
   maxFrameMessages?: number
   /** Target Publish frame size, bytes. Default 256 KiB. */
   maxFrameBytes?: number
