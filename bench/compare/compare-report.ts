@@ -133,7 +133,7 @@ export function ratios(rows: readonly SystemResult[], limits: LimitFigures | nul
     ]
     for (const [name, ordo, floor, times] of pairs) {
       out.push({
-        name: `ordo client ${name} / bare uWS relay ${name}`,
+        name: `ordo client ${name} / bare relay ${name}`,
         value: ordo / floor,
         target: `<= ${times}x`,
         met: ordo / floor <= times,

@@ -5,11 +5,15 @@
 //                  ordo's canonical blob for this payload with one group: the ceiling of the embedded engine
 //   uWS fan-out    uWS.js server process, no engine, sends one pre-built frame of 100 messages (same blob size)
 //                  ─▶ S `ws` clients in another process: the ceiling of ordo's WebSocket delivery
-//   bare relay     uWS.js server process, no engine, relays each frame from one `ws` publisher to S `ws` subscribers,
+//   bare relay     uWS.js server process (bench/latency/relay-server.ts), no engine, relays each frame from one
+//                  `ws` publisher to S `ws` subscribers,
 //                  paced like the client-library latency run (same rate, same due-time stamps, same clocks): the
 //                  floor of publish->deliver latency for one WebSocket hop each way
 //   disk           1 MiB sequential writes + one fsync at the end (MB/s); 4 KiB append + fsync loop (fsyncs/s),
 //                  in a temp directory under --dir: the ceilings of the journal
+//
+// Both WebSocket servers run on the transport the gateway picks on this runtime: uWS.js where a build loads, its
+// `ws` fallback otherwise (Node 22 and 24 on glibc < 2.38), as ordo's own rows do; the limits line names it.
 //
 // Figures measured on an idle machine of the same kind (2-core VM): ring 8.6 M msg/s (1 producer, 100 B), uWS
 // 15 M msg/s to 100 clients with 100 messages per frame, 1.9 GB/s write + fsync, 3.6 k fsyncs/s.
@@ -35,7 +39,9 @@ export interface LimitFigures {
   uws_fanout_min_client_msgs_per_s: number | null
   uws_fanout_clients: number
   uws_fanout_messages_per_frame: number
-  /** publish->deliver through a bare uWS relay at the run's latency rate (null: not measured). */
+  /** The WebSocket server the fan-out limit and the bare relay ran on: the gateway's pick for this runtime. */
+  limit_transport: string | null
+  /** publish->deliver through a bare relay (uWS, or the gateway's ws fallback where no uWS build loads) at the run's latency rate (null: not measured). */
   bare_relay_p50_us: number | null
   bare_relay_p99_us: number | null
   bare_relay_p999_us: number | null
@@ -52,11 +58,11 @@ export interface LimitFigures {
 
 const FANOUT_PER_FRAME = 100
 
-async function uwsFanout(clients: number, messageBytes: number, seconds: number, warmupMs: number): Promise<{ perS: number; minClientPerS: number; problem: string | null; warning: string | null }> {
+async function uwsFanout(clients: number, messageBytes: number, seconds: number, warmupMs: number): Promise<{ perS: number; minClientPerS: number; transport: string; problem: string | null; warning: string | null }> {
   const server = Child.start('uWS fan-out server', './uws-fanout-server.js', { perFrame: FANOUT_PER_FRAME, messageBytes })
   let client: Child | null = null
   try {
-    const ready = (await server.next('ready', 15_000)).ready as { port: number }
+    const ready = (await server.next('ready', 15_000)).ready as { port: number; transport: string }
     client = Child.start('ws fan-out clients', './ws-fanout-clients.js', { url: `ws://127.0.0.1:${ready.port}/`, clients, perFrame: FANOUT_PER_FRAME, messageBytes, warmupMs, seconds })
     await client.next('ready', 30_000)
     server.send('go')
@@ -71,7 +77,7 @@ async function uwsFanout(clients: number, messageBytes: number, seconds: number,
     // (82 7e 4e 20 = binary, 16-bit length 20000) followed by the frame shifted by 4 bytes. A raw TCP parser reading
     // the same server saw none in 1.5 M frames, so the `ws` 8.18 receiver is the suspect, not the bytes uWS sent.
     const warning = r.bad_frames === 0 ? null : `uWS fan-out: ${r.bad_frames} frame(s) arrived other than sent and were not counted (first: ${r.first_bad})`
-    return { perS: r.messages / r.seconds, minClientPerS: r.per_client_min / r.seconds, problem, warning }
+    return { perS: r.messages / r.seconds, minClientPerS: r.per_client_min / r.seconds, transport: ready.transport, problem, warning }
   } finally {
     await Promise.all([server.stop(), client?.stop()])
   }
@@ -79,10 +85,11 @@ async function uwsFanout(clients: number, messageBytes: number, seconds: number,
 
 /** The bare relay's latency at the run's rate: relay server, one paced publisher, S subscribers, each its own process. */
 async function bareRelay(w: Workload, warmupMs: number): Promise<{ hist: hdr.Histogram; problems: string[] }> {
-  const server = Child.start('bare relay server', './bare-relay-server.js', {})
+  // The latency benchmark's relay (bench/latency/relay-server.ts): uWS where a build loads, the gateway's `ws` fallback otherwise.
+  const server = Child.start('bare relay server', '../../latency/relay-server.js', {})
   const children: Child[] = [server]
   try {
-    const port = ((await server.next('ready', 15_000)).ready as { port: number }).port
+    const port = Number(new URL(((await server.next('ready', 15_000)).ready as { url: string }).url).port)
     const subs = Array.from({ length: w.subscribers }, (_, i) => Child.start(`bare relay subscriber ${i}`, './bare-relay-sub.js', { url: `ws://127.0.0.1:${port}/sub`, warmupMs, waitMs: 10_000 }))
     children.push(...subs)
     await Promise.all(subs.map((s) => s.next('ready', 15_000)))
@@ -153,6 +160,7 @@ export async function runLimits(w: Workload, progress: Progress): Promise<LimitF
     uws_fanout_min_client_msgs_per_s: null,
     uws_fanout_clients: w.subscribers,
     uws_fanout_messages_per_frame: FANOUT_PER_FRAME,
+    limit_transport: null,
     bare_relay_p50_us: null,
     bare_relay_p99_us: null,
     bare_relay_p999_us: null,
@@ -170,18 +178,19 @@ export async function runLimits(w: Workload, progress: Progress): Promise<LimitF
   out.bare_ring_msgs_per_s = ring.msgsPerSec
   if (!ring.verified) problems.push(`bare ring: ${ring.problem}`)
 
-  progress(`limits: uWS.js fan-out, no engine, ${FANOUT_PER_FRAME} x ${recordBytes} B messages per frame -> ${w.subscribers} ws client(s), ${seconds} s`)
+  progress(`limits: WebSocket fan-out, no engine, ${FANOUT_PER_FRAME} x ${recordBytes} B messages per frame -> ${w.subscribers} ws client(s), ${seconds} s`)
   try {
     const f = await uwsFanout(w.subscribers, recordBytes, seconds, warmupMs)
     out.uws_fanout_msgs_per_s = f.perS
     out.uws_fanout_min_client_msgs_per_s = f.minClientPerS
+    out.limit_transport = f.transport
     if (f.problem !== null) problems.push(f.problem)
     if (f.warning !== null) out.warnings.push(f.warning)
   } catch (e) {
     problems.push(`uWS fan-out: ${e instanceof Error ? e.message : String(e)}`)
   }
 
-  progress(`limits: bare uWS relay, no engine, 1 ws publisher -> ${w.subscribers} ws subscriber(s) at ${w.latencyRate} msg/s for ${w.latencySeconds} s (latency floor)`)
+  progress(`limits: bare relay, no engine, 1 ws publisher -> ${w.subscribers} ws subscriber(s) at ${w.latencyRate} msg/s for ${w.latencySeconds} s (latency floor)`)
   try {
     // The same warm-up as the client-library latency run (ordo-client.ts), so both histograms cover the same span.
     const r = await bareRelay(w, w.quick ? 500 : 1000)

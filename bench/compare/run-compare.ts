@@ -270,8 +270,8 @@ if (limits !== null) {
   const f = (n: number | null, unit: string, fmt: (n: number) => string): string => (n === null ? 'not measured' : `${fmt(n)} ${unit}`)
   console.log(
     `limits: bare SAB ring (${limits.bare_ring_producers} producer(s), ${limits.bare_ring_record_bytes} B records) ${f(limits.bare_ring_msgs_per_s, 'msg/s', (n) => (n / 1e6).toFixed(2) + ' M')}; ` +
-      `uWS.js fan-out, no engine, to ${limits.uws_fanout_clients} ws client(s) ${f(limits.uws_fanout_msgs_per_s, 'msg/s', (n) => (n / 1e6).toFixed(2) + ' M')}; ` +
-      `bare uWS relay latency p50/p99/p99.9 ${f(limits.bare_relay_p50_us, 'µs', (n) => n.toFixed(0))} / ${f(limits.bare_relay_p99_us, 'µs', (n) => n.toFixed(0))} / ${f(limits.bare_relay_p999_us, 'µs', (n) => n.toFixed(0))}; ` +
+      `on ${limits.limit_transport ?? 'uWebSockets.js'}: fan-out, no engine, to ${limits.uws_fanout_clients} ws client(s) ${f(limits.uws_fanout_msgs_per_s, 'msg/s', (n) => (n / 1e6).toFixed(2) + ' M')}; ` +
+      `bare relay latency p50/p99/p99.9 ${f(limits.bare_relay_p50_us, 'µs', (n) => n.toFixed(0))} / ${f(limits.bare_relay_p99_us, 'µs', (n) => n.toFixed(0))} / ${f(limits.bare_relay_p999_us, 'µs', (n) => n.toFixed(0))}; ` +
       `disk ${f(limits.disk_write_mb_per_s, 'MB/s', (n) => n.toFixed(0))} (1 MiB writes + fsync), ${f(limits.disk_fsyncs_per_s, 'fsyncs/s', (n) => n.toFixed(0))} (4 KiB append + fsync)`,
   )
 }

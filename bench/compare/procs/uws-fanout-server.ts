@@ -7,17 +7,13 @@
 //   stdin: "go" starts sending to every connected client, "stop" stops; closing stdin exits.
 
 import type * as uWS from '../../../gateway/transport/uws-api.js'
-import { loadUwsBuild, UWS_BUILDS } from '../../../gateway/transport/uws-builds.js'
+import { selectTransport } from '../../../gateway/transport/select-transport.js'
 import { emit, onCommand } from './child.js'
 
-// The first uWS build that loads here, as the gateway would pick it (without its start-up probe).
-const attempts = UWS_BUILDS.map(loadUwsBuild)
-const loaded = attempts.find((r) => r.ok)
-if (loaded === undefined || !loaded.ok) {
-  emit({ error: `uWS fan-out server: no uWebSockets.js build loads here: ${attempts.map((r) => (r.ok ? '' : r.problem)).join('; ')}` })
-  process.exit(1)
-}
-const uws = loaded.module
+// The transport the gateway would pick here (uWS where a build loads, else its `ws` fallback), without its start-up
+// probe: on a runtime no uWS build fits, the limit is the fallback's, as ordo's own rows are.
+const transport = await selectTransport('auto')
+const uws = transport.module
 
 interface Args {
   perFrame: number
@@ -75,7 +71,7 @@ app.listen('127.0.0.1', 0, 0, (s) => {
     emit({ error: 'uWS fan-out server: cannot listen on 127.0.0.1' })
     return
   }
-  emit({ ready: { port: uws.us_socket_local_port(s) } })
+  emit({ ready: { port: uws.us_socket_local_port(s), transport: transport.implementation } })
 })
 onCommand((line) => {
   if (line === 'go') {
