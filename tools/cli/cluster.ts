@@ -2,6 +2,7 @@
 // 3 ordo nodes), every URL printed, Ctrl-C stops everything by pid.
 // `ordo cluster status --url a,b,c`: each node's role, epoch, committed gsn and lag, from its /health.
 
+import { onStopSignals } from './stop-signals.js'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { LocalOrdoCluster, NodeHealth } from '../cluster/local-ordo-cluster.js'
@@ -87,11 +88,8 @@ async function up(argv: string[]): Promise<number> {
     }
     process.stdout.write(`clients: --url ${c.urls.join(',')}\nstatus:  ordo cluster status --dir ${c.dir}\nCtrl-C stops everything.\n`)
   }
-  await new Promise<void>((resolve) => {
-    const stop = (): void => resolve()
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
-  })
+  // A second Ctrl-C while the nodes stop is ignored: leaving then would orphan nats-servers and nodes.
+  await new Promise<void>((resolve) => void onStopSignals(() => resolve(), () => stderr('ordo cluster up: still stopping every node and nats-server')))
   stderr('ordo cluster up: stopping every node and nats-server')
   await c.stop()
   return 0

@@ -4,6 +4,7 @@
 // reading, waits briefly for the acknowledgements on their way and says how many
 // messages were acknowledged and the last gsn: what is certainly stored.
 
+import { onStopSignals } from './stop-signals.js'
 import { ClientErrorCode, connect, OrdoError, type Client, type ConnectOptions } from '../../gateway/client/index.js'
 import { CommandError, defaultUrl, parse, splitGroups, splitUrls, stderr, UsageError, type Command } from './common.js'
 
@@ -135,15 +136,13 @@ async function publishLines(client: Client, groups: string[], quiet: boolean, se
     if (withGsn || lines === 1) client.publish(groups, bytes).then(gsnOf, fail)
     else client.send(groups, bytes)
   }
-  const onSignal = (signal: string) => () => {
-    if (interrupted !== '') process.exit(130) // a second Ctrl-C: leave at once
-    interrupted = signal
-    process.stdin.destroy() // ends the read loop below
-  }
-  const onInt = onSignal('SIGINT')
-  const onTerm = onSignal('SIGTERM')
-  process.on('SIGINT', onInt)
-  process.on('SIGTERM', onTerm)
+  const offSignals = onStopSignals(
+    (signal) => {
+      interrupted = signal
+      process.stdin.destroy() // ends the read loop below
+    },
+    () => process.exit(130), // a second Ctrl-C: leave at once
+  )
   try {
     try {
       for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
@@ -174,8 +173,7 @@ async function publishLines(client: Client, groups: string[], quiet: boolean, se
     else await client.flush()
   } finally {
     clearInterval(progress)
-    process.off('SIGINT', onInt)
-    process.off('SIGTERM', onTerm)
+    offSignals()
   }
   if (interrupted !== '') {
     const acked = ackedCount()

@@ -2,6 +2,7 @@
 // clients with the same protocol and subscribes upstream with one connection,
 // in the foreground until SIGTERM or SIGINT.
 
+import { onStopSignals } from './stop-signals.js'
 import { resolve } from 'node:path'
 import { ORDO_VERSION } from '../../engine/version.js'
 import { createLogger, isLogFormat, isLogLevel, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../../gateway/log/create-logger.js'
@@ -118,10 +119,7 @@ export const relayCommand: Command = {
     log.info({}, 'ready')
 
     await new Promise<void>((done) => {
-      let stopping = false
       const stop = (signal: string) => {
-        if (stopping) process.exit(130)
-        stopping = true
         log.info({ event: 'shutdown', signal }, `${signal}: shutting down`)
         relay.close().then(done, (err: unknown) => {
           log.error({ event: 'shutdown_failed', err: err instanceof Error ? err.message : String(err) }, 'shutdown failed')
@@ -129,8 +127,7 @@ export const relayCommand: Command = {
           done()
         })
       }
-      process.on('SIGTERM', () => stop('SIGTERM'))
-      process.on('SIGINT', () => stop('SIGINT'))
+      onStopSignals(stop, () => process.exit(130))
     })
     setTimeout(() => process.exit(), 2000).unref()
     return 0

@@ -4,6 +4,7 @@
 // and port: the new start cuts what the cluster did not commit and follows. SIGTERM / SIGINT
 // stop it gracefully (a leader first waits, bounded, for its entries in flight to commit).
 
+import { onStopSignals } from './stop-signals.js'
 import { ClusterNode, type ClusterNodeOptions } from '../../engine/cluster/node/cluster-node.js'
 import { GatewayServer, type GatewayOptions } from '../../gateway/server.js'
 import type { ServerLogger } from '../../gateway/log/create-logger.js'
@@ -31,17 +32,17 @@ export async function runClusterStart(o: ClusterStartOptions): Promise<number> {
   let stopRequested: (() => void) | null = null
   const stopped = new Promise<void>((r) => (stopRequested = r))
   let stopping = false
-  const onSignal = (signal: string): void => {
-    if (stopping) {
+  onStopSignals(
+    (signal) => {
+      stopping = true
+      log.info({ event: 'shutdown', signal }, `${signal}: shutting down`)
+      stopRequested!()
+    },
+    (signal) => {
       log.warn({ event: 'shutdown', signal }, `${signal} again: exiting without a clean shutdown`)
       process.exit(130)
-    }
-    stopping = true
-    log.info({ event: 'shutdown', signal }, `${signal}: shutting down`)
-    stopRequested!()
-  }
-  process.on('SIGTERM', () => onSignal('SIGTERM'))
-  process.on('SIGINT', () => onSignal('SIGINT'))
+    },
+  )
   for (let run = 0; ; run++) {
     let node: ClusterNode
     try {

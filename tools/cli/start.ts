@@ -3,6 +3,7 @@
 // publishes answered, journal synced, clients told GOING_AWAY). Logs go to
 // stdout: JSON lines when it is not a terminal, readable lines when it is.
 
+import { onStopSignals } from './stop-signals.js'
 import { resolve } from 'node:path'
 import { Engine } from '../../engine/engine.js'
 import type { Durability, EngineOptions } from '../../engine/types.js'
@@ -175,13 +176,11 @@ export const startCommand: Command = {
     log.info({}, 'ready')
 
     await new Promise<void>((done) => {
-      let stopping = false
+      const again = (signal: string): void => {
+        log.warn({ event: 'shutdown', signal }, `${signal} again: exiting without a clean shutdown`)
+        process.exit(130)
+      }
       const stop = (signal: string) => {
-        if (stopping) {
-          log.warn({ event: 'shutdown', signal }, `${signal} again: exiting without a clean shutdown`)
-          process.exit(130)
-        }
-        stopping = true
         log.info({ event: 'shutdown', signal }, `${signal}: shutting down (answering in-flight publishes, syncing the journal)`)
         server
           .close({ closeEngine: () => engine.close() })
@@ -195,8 +194,7 @@ export const startCommand: Command = {
             done()
           })
       }
-      process.on('SIGTERM', () => stop('SIGTERM'))
-      process.on('SIGINT', () => stop('SIGINT'))
+      onStopSignals(stop, again)
     })
     // Everything is closed; do not let a stray handle keep a stopped server's process alive.
     setTimeout(() => process.exit(), 2000).unref()

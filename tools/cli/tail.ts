@@ -4,6 +4,7 @@
 // message that the reader did not subscribe to are named through the admin
 // API's group lookup (tools/cli/group-names-http.ts).
 
+import { onStopSignals } from './stop-signals.js'
 import type { ClientSubscription, DeliverBatch } from '../../gateway/client/index.js'
 import { OrdoError } from '../../gateway/client/index.js'
 import { open } from './publish.js'
@@ -194,12 +195,12 @@ export const tailCommand: Command = {
       if (err instanceof OrdoError) throw new CommandError(err.codeName, `subscribe refused: ${err.codeName}: ${err.message}`)
       throw err
     }
-    const stop = () => finish?.()
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
+    const offSignals = onStopSignals(
+      () => finish?.(),
+      () => process.exit(130), // a second Ctrl-C: leave at once
+    )
     await done
-    process.off('SIGINT', stop)
-    process.off('SIGTERM', stop)
+    offSignals()
     // Durable: let stdout take what was printed (its callbacks send the acks) before the connection closes.
     if (values.durable !== undefined) await new Promise<void>((r) => process.stdout.write('', () => r()))
     await client.close()

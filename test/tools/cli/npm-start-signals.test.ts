@@ -1,7 +1,10 @@
 // `npm start` runs the server so that the signals service managers send reach
 // it (Docker, systemd and PM2 stop a service with SIGTERM to the process they
 // started, here npm): SIGTERM or SIGINT to the npm process stops the server
-// gracefully (its "stopped" line, exit 0) and frees the port at once.
+// gracefully (its "stopped" line, exit 0) and frees the port at once. Ctrl-C in
+// a terminal sends SIGINT to the whole foreground process group, so the server
+// gets it twice (from the terminal, and forwarded by npm): that is still one
+// request for a clean shutdown, not the "again: exit now" of a second Ctrl-C.
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
@@ -62,3 +65,27 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     }
   })
 }
+
+test('Ctrl-C in a terminal (SIGINT to the process group: the server gets it from the terminal and from npm) stops it cleanly', { timeout: 180_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ordo-npm-start-'))
+  const port = await freePort()
+  // detached: npm leads a process group of its own, as a shell's foreground job does.
+  const npm = spawn('npm', ['start', '--silent', '--', '--port', String(port), '--data', join(dir, 'data')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  let out = ''
+  npm.stdout.on('data', (d: Buffer) => (out += d.toString()))
+  npm.stderr.on('data', (d: Buffer) => (out += d.toString()))
+  const closed = new Promise<number | null>((resolve) => npm.on('close', (code) => resolve(code)))
+  try {
+    await waitFor(() => out.includes('"msg":"ready"'), 150_000, `the server started by npm to be ready; output: ${out.slice(-2000)}`)
+    process.kill(-npm.pid!, 'SIGINT')
+    const code = await Promise.race([closed, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 20_000))])
+    assert.notEqual(code, 'timeout', `npm did not exit after Ctrl-C: ${out.slice(-2000)}`)
+    assert.doesNotMatch(out, /exiting without a clean shutdown/, `one Ctrl-C is one clean shutdown: ${out.slice(-2000)}`)
+    assert.match(out, /"msg":"stopped; durable_gsn=0"/, `graceful stop logged: ${out.slice(-2000)}`)
+    assert.equal(await portFree(port), true, 'the port is free again')
+  } finally {
+    if (npm.exitCode === null) process.kill(-npm.pid!, 'SIGKILL')
+    for (const pid of processesMentioning(dir)) process.kill(pid, 'SIGKILL')
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
